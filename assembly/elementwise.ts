@@ -1,0 +1,193 @@
+// Elementwise arithmetic over f32 in linear memory: broadcasting binary ops, unary math,
+// and the axpy/scale/fill helpers that gradient accumulation and the optimizers build on.
+
+const OP_ADD: i32 = 0;
+const OP_SUB: i32 = 1;
+const OP_MUL: i32 = 2;
+const OP_DIV: i32 = 3;
+
+@inline function applyVec(op: i32, x: v128, y: v128): v128 {
+  if (op == OP_ADD) return f32x4.add(x, y);
+  if (op == OP_SUB) return f32x4.sub(x, y);
+  if (op == OP_MUL) return f32x4.mul(x, y);
+  return f32x4.div(x, y);
+}
+
+@inline function applyScalar(op: i32, x: f32, y: f32): f32 {
+  if (op == OP_ADD) return x + y;
+  if (op == OP_SUB) return x - y;
+  if (op == OP_MUL) return x * y;
+  return x / y;
+}
+
+// out[o, i] = a[o*aOuter + i*aInner] (op) b[o*bOuter + i*bInner], with inner strides 0 or 1.
+// The host collapses any broadcast into at most two levels per call.
+@inline function binaryBroadcast(
+  op: i32, a: usize, b: usize, out: usize, outer: i32, inner: i32,
+  aOuter: i32, aInner: i32, bOuter: i32, bInner: i32,
+): void {
+  for (let o = 0; o < outer; o++) {
+    const ar = a + (<usize>(o * aOuter) << 2);
+    const br = b + (<usize>(o * bOuter) << 2);
+    const orow = out + (<usize>(o * inner) << 2);
+    let i = 0;
+    if (aInner == 1 && bInner == 1) {
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(orow + off, applyVec(op, v128.load(ar + off), v128.load(br + off)));
+      }
+      for (; i < inner; i++) {
+        const off = <usize>i << 2;
+        store<f32>(orow + off, applyScalar(op, load<f32>(ar + off), load<f32>(br + off)));
+      }
+    } else if (aInner == 1) {
+      const ys = load<f32>(br);
+      const yv = f32x4.splat(ys);
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(orow + off, applyVec(op, v128.load(ar + off), yv));
+      }
+      for (; i < inner; i++) {
+        const off = <usize>i << 2;
+        store<f32>(orow + off, applyScalar(op, load<f32>(ar + off), ys));
+      }
+    } else if (bInner == 1) {
+      const xs = load<f32>(ar);
+      const xv = f32x4.splat(xs);
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(orow + off, applyVec(op, xv, v128.load(br + off)));
+      }
+      for (; i < inner; i++) {
+        const off = <usize>i << 2;
+        store<f32>(orow + off, applyScalar(op, xs, load<f32>(br + off)));
+      }
+    } else {
+      const r = applyScalar(op, load<f32>(ar), load<f32>(br));
+      for (; i < inner; i++) store<f32>(orow + (<usize>i << 2), r);
+    }
+  }
+}
+
+export function addForward(a: usize, b: usize, out: usize, outer: i32, inner: i32, aOuter: i32, aInner: i32, bOuter: i32, bInner: i32): void {
+  binaryBroadcast(OP_ADD, a, b, out, outer, inner, aOuter, aInner, bOuter, bInner);
+}
+export function subForward(a: usize, b: usize, out: usize, outer: i32, inner: i32, aOuter: i32, aInner: i32, bOuter: i32, bInner: i32): void {
+  binaryBroadcast(OP_SUB, a, b, out, outer, inner, aOuter, aInner, bOuter, bInner);
+}
+export function mulForward(a: usize, b: usize, out: usize, outer: i32, inner: i32, aOuter: i32, aInner: i32, bOuter: i32, bInner: i32): void {
+  binaryBroadcast(OP_MUL, a, b, out, outer, inner, aOuter, aInner, bOuter, bInner);
+}
+export function divForward(a: usize, b: usize, out: usize, outer: i32, inner: i32, aOuter: i32, aInner: i32, bOuter: i32, bInner: i32): void {
+  binaryBroadcast(OP_DIV, a, b, out, outer, inner, aOuter, aInner, bOuter, bInner);
+}
+
+export function fill(out: usize, n: i32, value: f32): void {
+  const v = f32x4.splat(value);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), v);
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), value);
+}
+
+export function copy(src: usize, dst: usize, n: i32): void {
+  memory.copy(dst, src, <usize>n << 2);
+}
+
+// y += alpha * x: how gradients accumulate.
+export function axpy(x: usize, y: usize, n: i32, alpha: f32): void {
+  const av = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(y + off, f32x4.add(v128.load(y + off), f32x4.mul(av, v128.load(x + off))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(y + off, load<f32>(y + off) + alpha * load<f32>(x + off));
+  }
+}
+
+// out = alpha * x + beta
+export function affine(x: usize, out: usize, n: i32, alpha: f32, beta: f32): void {
+  const av = f32x4.splat(alpha);
+  const bv = f32x4.splat(beta);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(out + off, f32x4.add(f32x4.mul(av, v128.load(x + off)), bv));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, alpha * load<f32>(x + off) + beta);
+  }
+}
+
+export function negForward(x: usize, out: usize, n: i32): void {
+  affine(x, out, n, -1, 0);
+}
+
+export function sqrtForward(x: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(out + off, f32x4.sqrt(v128.load(x + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, Mathf.sqrt(load<f32>(x + off)));
+  }
+}
+
+export function expForward(x: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, Mathf.exp(load<f32>(x + off)));
+  }
+}
+
+export function logForward(x: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, Mathf.log(load<f32>(x + off)));
+  }
+}
+
+export function powScalarForward(x: usize, out: usize, n: i32, exponent: f32): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, Mathf.pow(load<f32>(x + off), exponent));
+  }
+}
+
+// grad_in = upstream * exponent * x^(exponent-1)
+export function powScalarBackward(x: usize, upstream: usize, gradIn: usize, n: i32, exponent: f32): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(gradIn + off, load<f32>(upstream + off) * exponent * Mathf.pow(load<f32>(x + off), exponent - 1));
+  }
+}
+
+// 1 when every value is finite, else 0: used to reject NaN/Infinity before a loss.
+export function allFinite(x: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    if (!isFinite<f32>(v)) return 0;
+  }
+  return 1;
+}
+
+// out[c, r] = x[r, c]: blocked so both sides stay in cache.
+export function transpose2d(x: usize, out: usize, rows: i32, cols: i32): void {
+  const B = 32;
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const r1 = min(r0 + B, rows);
+    for (let c0 = 0; c0 < cols; c0 += B) {
+      const c1 = min(c0 + B, cols);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) {
+          store<f32>(out + (<usize>(c * rows + r) << 2), load<f32>(x + (<usize>(r * cols + c) << 2)));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from './memory';
+export * from './elementwise';
+export * from './reduce';
+export * from './gemm';

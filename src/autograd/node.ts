@@ -1,0 +1,59 @@
+import type { Tensor } from '../tensor.js';
+import { isGradEnabled } from './grad-mode.js';
+
+/** Returns one gradient per input (null where that input needs none), shaped like the input. */
+export type BackwardFn = (grad: Tensor, saved: Tensor[]) => (Tensor | null)[];
+
+export interface OpRecord {
+  /** The op's public name, used in error messages. */
+  op: string;
+  inputs: (Tensor | null)[];
+  /** Tensors the backward reads; the tape keeps their memory alive until backward has run. */
+  saved?: Tensor[];
+  backward: BackwardFn;
+}
+
+/**
+ * One recorded op. It is referenced by the tensor it produced and by the nodes that consumed
+ * that tensor; when the last reference goes, or once backward has passed through it, it
+ * releases what it saved.
+ */
+export class GradNode {
+  readonly op: string;
+  readonly inputs: (Tensor | null)[];
+  readonly backwardFn: BackwardFn;
+  saved: Tensor[];
+  released = false;
+  private refs = 1;
+
+  constructor(record: OpRecord) {
+    this.op = record.op;
+    this.inputs = record.inputs.map((t) => (t && t.requiresGrad ? t : null));
+    this.backwardFn = record.backward;
+    this.saved = (record.saved ?? []).map((t) => t.aliasForTape());
+    for (const input of this.inputs) input?.gradFn?.retain();
+  }
+
+  retain(): void {
+    this.refs++;
+  }
+
+  unref(): void {
+    if (--this.refs === 0) this.release();
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const t of this.saved) t.dispose();
+    this.saved = [];
+    for (const input of this.inputs) input?.gradFn?.unref();
+  }
+}
+
+/** Attaches a backward to `out` when gradients are being recorded and an input needs one. */
+export function record(out: Tensor, op: OpRecord): Tensor {
+  if (!isGradEnabled() || !op.inputs.some((t) => t?.requiresGrad)) return out;
+  out.attachGradFn(new GradNode(op));
+  return out;
+}

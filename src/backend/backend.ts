@@ -1,0 +1,68 @@
+import { LinearAllocator } from './allocator.js';
+import { loadModule, type WasmSource } from './load-module.js';
+
+export type Kernel = (...args: number[]) => number;
+
+export interface InitOptions {
+  /** The kernels: inlined in the bundle by default. Edge workers need a precompiled Module. */
+  wasm?: WasmSource;
+  /** Ceiling for the wasm linear memory, in MiB (default 2048). */
+  maxMemoryMiB?: number;
+}
+
+export interface Backend {
+  readonly kernels: Record<string, Kernel>;
+  readonly allocator: LinearAllocator;
+}
+
+const PAGE = 65536;
+let current: Backend | null = null;
+let loading: Promise<Backend> | null = null;
+
+/** Loads the WebAssembly kernels. Await it once before creating tensors or models. */
+export async function init(options: InitOptions = {}): Promise<void> {
+  if (current) return;
+  loading ??= instantiate(options).catch((error: unknown) => {
+    loading = null;
+    throw error;
+  });
+  current = await loading;
+}
+
+export function isInitialized(): boolean {
+  return current !== null;
+}
+
+export function backend(): Backend {
+  if (current) return current;
+  throw new Error(
+    loading
+      ? 'simdgrad: init() has not finished: await it (`await init()`) before creating tensors or models.'
+      : 'simdgrad: not initialized: call `await init()` once before creating tensors or models.',
+  );
+}
+
+/** The wasm exports; each kernel takes pointers and sizes. */
+export function kernels(): Record<string, Kernel> {
+  return backend().kernels;
+}
+
+async function instantiate(options: InitOptions): Promise<Backend> {
+  const maxMiB = options.maxMemoryMiB ?? 2048;
+  if (!(maxMiB >= 1 && maxMiB <= 4096)) {
+    throw new Error(`simdgrad: init({ maxMemoryMiB: ${maxMiB} }): must be between 1 and 4096.`);
+  }
+  const module = await loadModule(options.wasm);
+  const maxPages = Math.floor((maxMiB * 1048576) / PAGE);
+  const memory = new WebAssembly.Memory({ initial: 32, maximum: maxPages });
+  const instance = await WebAssembly.instantiate(module, {
+    env: { memory, abort: abortFromWasm, seed: () => Date.now() },
+  });
+  const kernels = instance.exports as unknown as Record<string, Kernel>;
+  const allocator = new LinearAllocator(memory, kernels.heapBase!(), maxPages * PAGE);
+  return { kernels, allocator };
+}
+
+function abortFromWasm(): never {
+  throw new Error('simdgrad: a kernel aborted (internal error). Please report it with the op and shapes that caused it.');
+}

@@ -1,0 +1,6 @@
+// torch.nn.functional: the ops and losses as functions (imported as F).
+export { linear } from './ops/linear.js';
+export * from './ops/activation.js';
+export * from './ops/softmax.js';
+export * from './ops/dropout.js';
+export * from './ops/loss.js';

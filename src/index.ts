@@ -1,0 +1,16 @@
+export { init, isInitialized, type InitOptions } from './backend/backend.js';
+export type { WasmSource } from './backend/load-module.js';
+export { Tensor, memory, type NestedArray } from './tensor.js';
+export { tensor, zeros, ones, full, zerosLike, onesLike, rand, randn, arange, type TensorOptions } from './creation.js';
+export { tidy, keep } from './scope.js';
+export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
+export type { BackwardOptions } from './autograd/backward.js';
+export { manualSeed } from './random.js';
+export { add, sub, mul, div, neg, exp, log, sqrt, pow } from './ops/arithmetic.js';
+export { matmul } from './ops/matmul.js';
+export { sum, mean } from './ops/reduce.js';
+export { reshape, flatten, transpose, clone } from './ops/shape.js';
+export * as F from './functional.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';

@@ -1,0 +1,43 @@
+import { kernels } from '../backend/backend.js';
+import { record } from '../autograd/node.js';
+import { formatShape } from '../shape-util.js';
+import { Tensor } from '../tensor.js';
+
+/** y = x W^T + b, as torch.nn.functional.linear: x [..., in], weight [out, in], bias [out]. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkLinearShapes(x, weight, bias);
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  const rows = x.size / inFeatures;
+  const y = Tensor.empty([...x.shape.slice(0, -1), outFeatures]);
+  const k = kernels();
+  k.gemm!(0, 1, rows, outFeatures, inFeatures, x.ptr, weight.ptr, y.ptr, 0);
+  if (bias) k.addForward!(y.ptr, bias.ptr, y.ptr, rows, outFeatures, outFeatures, 1, 0, 1);
+  return record(y, {
+    op: 'linear',
+    inputs: [x, weight, bias ?? null],
+    saved: [x, weight],
+    backward: (g, [sx, sw]) => {
+      const gx = x.requiresGrad ? Tensor.empty(x.shape) : null;
+      const gw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
+      const gb = bias?.requiresGrad ? Tensor.empty(bias.shape) : null;
+      if (gx) k.gemm!(0, 0, rows, inFeatures, outFeatures, g.ptr, sw!.ptr, gx.ptr, 0);
+      if (gw) k.gemm!(1, 0, outFeatures, inFeatures, rows, g.ptr, sx!.ptr, gw.ptr, 0);
+      if (gb) k.sumAxisForward!(g.ptr, gb.ptr, 1, rows, outFeatures);
+      return [gx, gw, gb];
+    },
+  });
+}
+
+function checkLinearShapes(x: Tensor, weight: Tensor, bias?: Tensor | null): void {
+  x.assertAlive('linear');
+  weight.assertAlive('linear');
+  bias?.assertAlive('linear');
+  if (weight.ndim !== 2) throw new Error(`simdgrad: linear: weight must be 2-D [out, in], got ${formatShape(weight.shape)}.`);
+  const inFeatures = weight.shape[1]!;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new Error(`simdgrad: linear: input ${formatShape(x.shape)} does not match weight ${formatShape(weight.shape)}: the input's last dimension must be ${inFeatures} (in_features).`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new Error(`simdgrad: linear: bias ${formatShape(bias.shape)} must be [${weight.shape[0]}] (out_features of weight ${formatShape(weight.shape)}).`);
+  }
+}

@@ -1,0 +1,6 @@
+// The ops behind Tensor's methods (x.add(y), x.sum(), ...), gathered so tensor.ts imports one module.
+export { add, sub, mul, div, neg, exp, log, sqrt, pow } from './arithmetic.js';
+export { matmul } from './matmul.js';
+export { sum, mean } from './reduce.js';
+export { reshape, flatten, transpose, clone } from './shape.js';
+export { onesLike } from '../creation.js';

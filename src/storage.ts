@@ -1,0 +1,32 @@
+import { backend } from './backend/backend.js';
+
+/**
+ * A block of linear memory shared by a tensor and its views (reshape, flatten) and kept
+ * alive by the autograd tape while a backward pass may still need it.
+ */
+export class Storage {
+  private refs = 1;
+
+  constructor(readonly ptr: number, readonly length: number) {}
+
+  static allocate(length: number, what?: string): Storage {
+    return new Storage(backend().allocator.alloc(length * 4, what), length);
+  }
+
+  get alive(): boolean {
+    return this.refs > 0;
+  }
+
+  get shared(): boolean {
+    return this.refs > 1;
+  }
+
+  retain(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    if (this.refs <= 0) return;
+    if (--this.refs === 0) backend().allocator.free(this.ptr);
+  }
+}

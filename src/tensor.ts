@@ -1,0 +1,235 @@
+import { backend } from './backend/backend.js';
+import { runBackward, type BackwardOptions } from './autograd/backward.js';
+import type { GradNode } from './autograd/node.js';
+import { trackInScope } from './scope.js';
+import { Storage } from './storage.js';
+import { checkShape, formatShape, shapeSize } from './shape-util.js';
+import * as ops from './ops/tensor-ops.js';
+
+let liveTensors = 0;
+
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<Storage>((storage) => {
+    liveTensors--;
+    storage.release();
+  })
+  : null;
+
+/**
+ * A float32, contiguous, row-major array in the kernels' linear memory. Free it with dispose(),
+ * `using`, or tidy(); the garbage collector is only a safety net.
+ */
+export class Tensor {
+  readonly isSimdgradTensor = true;
+  readonly shape: readonly number[];
+  readonly size: number;
+  requiresGrad: boolean;
+  /** Accumulated gradient of a leaf tensor after backward(). */
+  grad: Tensor | null = null;
+  private node: GradNode | null = null;
+  private disposed = false;
+  private kept = false;
+
+  /** @internal Tensors are made by factories (tensor, zeros, ...) and ops. */
+  constructor(private readonly storage: Storage, shape: readonly number[], options: { requiresGrad?: boolean; track?: boolean } = {}) {
+    this.shape = Object.freeze([...shape]);
+    this.size = shapeSize(shape);
+    this.requiresGrad = options.requiresGrad ?? false;
+    liveTensors++;
+    finalizer?.register(this, storage, this);
+    if (options.track !== false) trackInScope(this);
+  }
+
+  /** @internal A new uninitialised tensor. */
+  static empty(shape: readonly number[], what?: string): Tensor {
+    checkShape(shape, what ?? 'tensor');
+    return new Tensor(Storage.allocate(shapeSize(shape), what ?? `a tensor of shape ${formatShape(shape)}`), shape);
+  }
+
+  /** @internal A tensor over the same memory with another shape of the same size. */
+  static view(source: Tensor, shape: readonly number[]): Tensor {
+    source.storage.retain();
+    return new Tensor(source.storage, shape);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  get isKept(): boolean {
+    return this.kept;
+  }
+
+  /** The op that produced this tensor, when it was recorded for backward. */
+  get gradFn(): GradNode | null {
+    return this.node;
+  }
+
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** @internal Byte offset of the data in linear memory. */
+  get ptr(): number {
+    this.assertAlive('use');
+    return this.storage.ptr;
+  }
+
+  /** @internal True when no other tensor shares this memory. */
+  get ownsStorageAlone(): boolean {
+    return !this.storage.shared;
+  }
+
+  /** A copy of the values. */
+  toFloat32Array(): Float32Array {
+    const start = this.ptr >>> 2;
+    return backend().allocator.f32().slice(start, start + this.size);
+  }
+
+  /** The values as nested arrays, like PyTorch's tolist(). */
+  toArray(): NestedArray {
+    return nest(this.toFloat32Array(), this.shape, 0, 0).value;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`simdgrad: item() needs a tensor with one element, got shape ${formatShape(this.shape)}; use toFloat32Array() for more.`);
+    return backend().allocator.f32()[this.ptr >>> 2]!;
+  }
+
+  /** Computes gradients of this tensor with respect to every leaf that requires them. */
+  backward(upstream?: Tensor, options: BackwardOptions = {}): void {
+    this.assertAlive('backward');
+    if (!this.requiresGrad) {
+      throw new Error(`simdgrad: backward() on a tensor of shape ${formatShape(this.shape)} that does not require grad: no input was created with { requiresGrad: true } (or it was computed inside noGrad()).`);
+    }
+    if (upstream) {
+      upstream.assertAlive('backward upstream');
+      if (!sameShape(upstream.shape, this.shape)) throw new Error(`simdgrad: backward(upstream): upstream has shape ${formatShape(upstream.shape)} but the tensor has shape ${formatShape(this.shape)}; they must match.`);
+      runBackward(this, upstream, options);
+    } else {
+      if (this.size !== 1) throw new Error(`simdgrad: backward() without an upstream gradient needs a one-element tensor (a loss), got shape ${formatShape(this.shape)}; pass backward(upstream) with that shape.`);
+      const one = ops.onesLike(this);
+      runBackward(this, one, options);
+      one.dispose();
+    }
+  }
+
+  /** Frees the memory (unless the autograd tape still needs it) and invalidates this handle. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    liveTensors--;
+    finalizer?.unregister(this);
+    this.storage.release();
+    this.node?.unref();
+    if (this.grad && this.isLeaf) {
+      this.grad.dispose();
+      this.grad = null;
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** A tensor sharing this memory that is cut off from the graph. */
+  detach(): Tensor {
+    return Tensor.view(this, this.shape);
+  }
+
+  clone(): Tensor {
+    return ops.clone(this);
+  }
+
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return ops.reshape(this, flattenArgs(shape));
+  }
+
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return ops.flatten(this, startDim, endDim);
+  }
+
+  /** Transpose of a 2-D tensor (a copy). */
+  transpose(): Tensor {
+    return ops.transpose(this);
+  }
+
+  get T(): Tensor {
+    return ops.transpose(this);
+  }
+
+  add(other: Tensor | number): Tensor { return ops.add(this, other); }
+  sub(other: Tensor | number): Tensor { return ops.sub(this, other); }
+  mul(other: Tensor | number): Tensor { return ops.mul(this, other); }
+  div(other: Tensor | number): Tensor { return ops.div(this, other); }
+  neg(): Tensor { return ops.neg(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  pow(exponent: number): Tensor { return ops.pow(this, exponent); }
+  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  sum(dim?: number | number[] | null, keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
+  mean(dim?: number | number[] | null, keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
+
+  toString(): string {
+    return `Tensor(shape=${formatShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''}${this.disposed ? ', disposed' : ''})`;
+  }
+
+  /** @internal */
+  attachGradFn(node: GradNode): void {
+    this.node = node;
+    this.requiresGrad = true;
+  }
+
+  /** @internal Keeps this memory alive for a backward pass, invisible to tidy(). */
+  aliasForTape(): Tensor {
+    this.assertAlive('save for backward');
+    this.storage.retain();
+    return new Tensor(this.storage, this.shape, { track: false });
+  }
+
+  /** @internal */
+  markKept(): void {
+    this.kept = true;
+  }
+
+  /** @internal */
+  assertAlive(action: string): void {
+    if (this.disposed || !this.storage.alive) {
+      throw new Error(`simdgrad: cannot ${action} a disposed tensor (shape ${formatShape(this.shape)}). It was freed by dispose() or by an enclosing tidy(); keep() it or return it from tidy() to use it later.`);
+    }
+  }
+}
+
+export type NestedArray = number | NestedArray[];
+
+/** Live tensor handles and the bytes of linear memory they hold. */
+export function memory(): { tensors: number; bytes: number; blocks: number; wasmBytes: number } {
+  const stats = backend().allocator.stats();
+  return { tensors: liveTensors, bytes: stats.bytesInUse, blocks: stats.blocks, wasmBytes: stats.memoryBytes };
+}
+
+function nest(data: Float32Array, shape: readonly number[], dim: number, offset: number): { value: NestedArray; next: number } {
+  if (dim === shape.length) return { value: data[offset]!, next: offset + 1 };
+  const out: NestedArray[] = [];
+  let next = offset;
+  for (let i = 0; i < shape[dim]!; i++) {
+    const child = nest(data, shape, dim + 1, next);
+    out.push(child.value);
+    next = child.next;
+  }
+  return { value: out, next };
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function flattenArgs(args: number[] | [readonly number[]]): number[] {
+  return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+}

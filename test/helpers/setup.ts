@@ -1,0 +1,6 @@
+import { beforeAll } from 'vitest';
+import { init } from 'simdgrad';
+
+beforeAll(async () => {
+  await init();
+});

@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Gives source tests the same `.wasm` import the bundle gets from @rollup/plugin-wasm
+// (auto-inline): a default export that compiles the inlined bytes.
+function inlineWasm() {
+  return {
+    name: 'simdgrad-inline-wasm',
+    enforce: 'pre',
+    async load(id) {
+      if (!id.endsWith('.wasm')) return null;
+      const base64 = (await readFile(id)).toString('base64');
+      return `const bytes = Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));
+export default (imports) => (imports ? WebAssembly.instantiate(bytes, imports) : WebAssembly.compile(bytes));`;
+    },
+  };
+}
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+// The same tests run twice: against the TypeScript sources and against the built bundle in
+// dist/, so a packaging mistake fails as surely as a wrong kernel.
+function project(name, core, node) {
+  return {
+    plugins: [inlineWasm()],
+    resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/node$/, replacement: node }] },
+    test: { name, include: ['test/**/*.test.ts'], setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000 },
+  };
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('src', here('./src/index.ts'), here('./src/node/index.ts')),
+      project('dist', here('./dist/simdgrad.js'), here('./dist/node.js')),
+    ],
+  },
+});
