@@ -2,3 +2,8 @@ export * from './memory';
 export * from './elementwise';
 export * from './reduce';
 export * from './gemm';
+export * from './activation';
+export * from './softmax';
+export * from './random';
+export * from './loss';
+export * from './optim';
