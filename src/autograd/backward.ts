@@ -16,12 +16,23 @@ export function runBackward(root: Tensor, upstream: Tensor, options: BackwardOpt
     return;
   }
   const order = topologicalOrder(root.gradFn);
-  const pending = new Map<GradNode, Tensor>([[root.gradFn, keep(upstream.clone())]]);
+  // Pinned for the pass: freeing one node must not cascade into nodes still to be visited.
+  for (const node of order) node.retain();
+  try {
+    propagate(root.gradFn, order, upstream, options);
+  } finally {
+    for (const node of order) node.unref();
+  }
+}
+
+function propagate(rootNode: GradNode, order: GradNode[], upstream: Tensor, options: BackwardOptions): void {
+  const pending = new Map<GradNode, Tensor>([[rootNode, keep(upstream.clone())]]);
   for (const node of order) {
     const grad = pending.get(node);
     if (!grad) continue;
     pending.delete(node);
-    if (node.released) {
+    if (node.savedFreed) {
+      for (const leftover of pending.values()) leftover.dispose();
       grad.dispose();
       throw new Error(
         `simdgrad: backward through '${node.op}' a second time: its saved tensors were freed after the first ` +
@@ -39,7 +50,7 @@ export function runBackward(root: Tensor, upstream: Tensor, options: BackwardOpt
       if (input.gradFn) accumulatePending(pending, input.gradFn, inputGrad);
       else accumulateLeafGrad(input, inputGrad);
     });
-    if (!options.retainGraph) node.release();
+    if (!options.retainGraph) node.freeSaved();
   }
   for (const leftover of pending.values()) leftover.dispose();
 }

@@ -15,15 +15,15 @@ export interface OpRecord {
 
 /**
  * One recorded op. It is referenced by the tensor it produced and by the nodes that consumed
- * that tensor; when the last reference goes, or once backward has passed through it, it
- * releases what it saved.
+ * that tensor. Backward frees what it saved as soon as it has run; dropping the last reference
+ * frees it too, so a graph nobody runs backward through does not leak.
  */
 export class GradNode {
   readonly op: string;
   readonly inputs: (Tensor | null)[];
   readonly backwardFn: BackwardFn;
   saved: Tensor[];
-  released = false;
+  savedFreed = false;
   private refs = 1;
 
   constructor(record: OpRecord) {
@@ -39,15 +39,16 @@ export class GradNode {
   }
 
   unref(): void {
-    if (--this.refs === 0) this.release();
+    if (--this.refs > 0) return;
+    this.freeSaved();
+    for (const input of this.inputs) input?.gradFn?.unref();
   }
 
-  release(): void {
-    if (this.released) return;
-    this.released = true;
+  freeSaved(): void {
+    if (this.savedFreed) return;
+    this.savedFreed = true;
     for (const t of this.saved) t.dispose();
     this.saved = [];
-    for (const input of this.inputs) input?.gradFn?.unref();
   }
 }
 
