@@ -1,0 +1,1 @@
+export declare function simdInstructionCounts(bytes: Uint8Array): Map<string, number>;
