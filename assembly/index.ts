@@ -7,3 +7,6 @@ export * from './softmax';
 export * from './random';
 export * from './loss';
 export * from './optim';
+export * from './conv';
+export * from './pool';
+export * from './norm';

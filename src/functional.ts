@@ -4,3 +4,6 @@ export * from './ops/activation.js';
 export * from './ops/softmax.js';
 export * from './ops/dropout.js';
 export * from './ops/loss.js';
+export * from './ops/conv.js';
+export * from './ops/pool.js';
+export * from './ops/norm.js';
