@@ -161,7 +161,8 @@ export function batchNormForwardEval(
 function planeGradSums(x: usize, grad: usize, mean: usize, invStd: usize, gradWeight: usize, gradBias: usize, batch: i32, channels: i32, spatial: i32): void {
   for (let c = 0; c < channels; c++) {
     const off = <usize>c << 2;
-    const mv = f32x4.splat(load<f32>(mean + off));
+    const m = load<f32>(mean + off);
+    const mv = f32x4.splat(m);
     let sumGrad: f64 = 0;
     let sumGradCentered: f64 = 0;
     for (let b = 0; b < batch; b++) {
@@ -181,7 +182,7 @@ function planeGradSums(x: usize, grad: usize, mean: usize, invStd: usize, gradWe
         const at = plane + (<usize>i << 2);
         const g = load<f32>(grad + at);
         s += g;
-        sc += g * (load<f32>(x + at) - load<f32>(mean + off));
+        sc += g * (load<f32>(x + at) - m);
       }
       sumGrad += s;
       sumGradCentered += sc;
