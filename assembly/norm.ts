@@ -1,1 +1,402 @@
-// Filled in by the norm work.
+// Batch and layer normalization, forward and backward, fused.
+// Batch norm views its input as [batch, channels, spatial] (spatial = H*W, L, or 1) and keeps a
+// mean and an inverse standard deviation per channel; layer norm views its input as
+// [rows, features] and keeps them per row. Backward reads those instead of recomputing them.
+// When spatial is 1 ([N, C] input) a channel's values are strided, so those paths run the
+// vectors across channels instead of along a plane.
+
+import { affine } from './elementwise';
+
+// Results of shiftedMoments: a kernel cannot return two values without allocating.
+let shiftedSum: f32 = 0;
+let shiftedSquares: f32 = 0;
+
+@inline function horizontalSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+// Sums of (x - shift) and (x - shift)^2 over n contiguous values. Shifting by one of the
+// values keeps the one-pass variance from cancelling when the mean is far from zero.
+@inline function shiftedMoments(row: usize, n: i32, shift: f32): void {
+  const sv = f32x4.splat(shift);
+  let sums = f32x4.splat(0);
+  let squares = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const d = f32x4.sub(v128.load(row + (<usize>i << 2)), sv);
+    sums = f32x4.add(sums, d);
+    squares = f32x4.add(squares, f32x4.mul(d, d));
+  }
+  let s = horizontalSum(sums);
+  let q = horizontalSum(squares);
+  for (; i < n; i++) {
+    const d = load<f32>(row + (<usize>i << 2)) - shift;
+    s += d;
+    q += d * d;
+  }
+  shiftedSum = s;
+  shiftedSquares = q;
+}
+
+// mean[c] and biased variance[c] over batch and spatial, for spatial > 1.
+function planeMoments(x: usize, mean: usize, variance: usize, batch: i32, channels: i32, spatial: i32): void {
+  const count = <f64>batch * <f64>spatial;
+  for (let c = 0; c < channels; c++) {
+    const shift = load<f32>(x + (<usize>c * <usize>spatial << 2));
+    let sum: f64 = 0;
+    let squares: f64 = 0;
+    for (let b = 0; b < batch; b++) {
+      shiftedMoments(x + ((<usize>(b * channels + c) * <usize>spatial) << 2), spatial, shift);
+      sum += shiftedSum;
+      squares += shiftedSquares;
+    }
+    const centered = sum / count;
+    store<f32>(mean + (<usize>c << 2), <f32>(shift + centered));
+    store<f32>(variance + (<usize>c << 2), <f32>max<f64>(squares / count - centered * centered, 0));
+  }
+}
+
+// The same for [batch, channels] input, shifting each channel by its value in the first row.
+function rowMoments(x: usize, mean: usize, variance: usize, batch: i32, channels: i32): void {
+  const bytes = <usize>channels << 2;
+  memory.fill(mean, 0, bytes);
+  memory.fill(variance, 0, bytes);
+  for (let b = 0; b < batch; b++) {
+    const row = x + <usize>b * bytes;
+    let c = 0;
+    for (; c + 4 <= channels; c += 4) {
+      const off = <usize>c << 2;
+      const d = f32x4.sub(v128.load(row + off), v128.load(x + off));
+      v128.store(mean + off, f32x4.add(v128.load(mean + off), d));
+      v128.store(variance + off, f32x4.add(v128.load(variance + off), f32x4.mul(d, d)));
+    }
+    for (; c < channels; c++) {
+      const off = <usize>c << 2;
+      const d = load<f32>(row + off) - load<f32>(x + off);
+      store<f32>(mean + off, load<f32>(mean + off) + d);
+      store<f32>(variance + off, load<f32>(variance + off) + d * d);
+    }
+  }
+  for (let c = 0; c < channels; c++) {
+    const off = <usize>c << 2;
+    const centered = load<f32>(mean + off) / <f32>batch;
+    store<f32>(mean + off, load<f32>(x + off) + centered);
+    store<f32>(variance + off, max<f32>(load<f32>(variance + off) / <f32>batch - centered * centered, 0));
+  }
+}
+
+// out = (x - mean[c]) * invStd[c] * weight[c] + bias[c]
+function normalizeChannels(x: usize, out: usize, mean: usize, invStd: usize, weight: usize, bias: usize, batch: i32, channels: i32, spatial: i32): void {
+  if (spatial == 1) {
+    normalizeRowsOfChannels(x, out, mean, invStd, weight, bias, batch, channels);
+    return;
+  }
+  for (let b = 0; b < batch; b++) {
+    for (let c = 0; c < channels; c++) {
+      const off = <usize>c << 2;
+      const scale = load<f32>(invStd + off) * load<f32>(weight + off);
+      const shift = load<f32>(bias + off) - load<f32>(mean + off) * scale;
+      const plane = (<usize>(b * channels + c) * <usize>spatial) << 2;
+      affine(x + plane, out + plane, spatial, scale, shift);
+    }
+  }
+}
+
+function normalizeRowsOfChannels(x: usize, out: usize, mean: usize, invStd: usize, weight: usize, bias: usize, batch: i32, channels: i32): void {
+  const bytes = <usize>channels << 2;
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * bytes;
+    let c = 0;
+    for (; c + 4 <= channels; c += 4) {
+      const off = <usize>c << 2;
+      const scale = f32x4.mul(v128.load(invStd + off), v128.load(weight + off));
+      const centered = f32x4.sub(v128.load(x + row + off), v128.load(mean + off));
+      v128.store(out + row + off, f32x4.add(f32x4.mul(centered, scale), v128.load(bias + off)));
+    }
+    for (; c < channels; c++) {
+      const off = <usize>c << 2;
+      const scale = load<f32>(invStd + off) * load<f32>(weight + off);
+      store<f32>(out + row + off, (load<f32>(x + row + off) - load<f32>(mean + off)) * scale + load<f32>(bias + off));
+    }
+  }
+}
+
+// Normalizes with the batch statistics, saves mean and 1/sqrt(var + eps) per channel, and
+// moves the running statistics (when runningMean is not 0) towards the batch's, using the
+// unbiased variance for runningVar as PyTorch does.
+export function batchNormForwardTraining(
+  x: usize, out: usize, weight: usize, bias: usize, mean: usize, invStd: usize, runningMean: usize, runningVar: usize,
+  batch: i32, channels: i32, spatial: i32, momentum: f32, eps: f32,
+): void {
+  if (spatial == 1) rowMoments(x, mean, invStd, batch, channels);
+  else planeMoments(x, mean, invStd, batch, channels, spatial);
+  const count = <f64>batch * <f64>spatial;
+  const unbias = count / (count - 1);
+  for (let c = 0; c < channels; c++) {
+    const off = <usize>c << 2;
+    const variance = load<f32>(invStd + off);
+    if (runningMean != 0) {
+      store<f32>(runningMean + off, (1 - momentum) * load<f32>(runningMean + off) + momentum * load<f32>(mean + off));
+      store<f32>(runningVar + off, <f32>((1 - <f64>momentum) * <f64>load<f32>(runningVar + off) + <f64>momentum * <f64>variance * unbias));
+    }
+    store<f32>(invStd + off, 1 / Mathf.sqrt(variance + eps));
+  }
+  normalizeChannels(x, out, mean, invStd, weight, bias, batch, channels, spatial);
+}
+
+// Normalizes with the running statistics and saves them as mean and 1/sqrt(var + eps).
+export function batchNormForwardEval(
+  x: usize, out: usize, weight: usize, bias: usize, runningMean: usize, runningVar: usize, mean: usize, invStd: usize,
+  batch: i32, channels: i32, spatial: i32, eps: f32,
+): void {
+  for (let c = 0; c < channels; c++) {
+    const off = <usize>c << 2;
+    store<f32>(mean + off, load<f32>(runningMean + off));
+    store<f32>(invStd + off, 1 / Mathf.sqrt(load<f32>(runningVar + off) + eps));
+  }
+  normalizeChannels(x, out, mean, invStd, weight, bias, batch, channels, spatial);
+}
+
+// gradBias[c] = sum g, gradWeight[c] = sum g * xhat, over batch and spatial.
+function planeGradSums(x: usize, grad: usize, mean: usize, invStd: usize, gradWeight: usize, gradBias: usize, batch: i32, channels: i32, spatial: i32): void {
+  for (let c = 0; c < channels; c++) {
+    const off = <usize>c << 2;
+    const m = load<f32>(mean + off);
+    const mv = f32x4.splat(m);
+    let sumGrad: f64 = 0;
+    let sumGradCentered: f64 = 0;
+    for (let b = 0; b < batch; b++) {
+      const plane = (<usize>(b * channels + c) * <usize>spatial) << 2;
+      let gs = f32x4.splat(0);
+      let gc = f32x4.splat(0);
+      let i = 0;
+      for (; i + 4 <= spatial; i += 4) {
+        const at = plane + (<usize>i << 2);
+        const g = v128.load(grad + at);
+        gs = f32x4.add(gs, g);
+        gc = f32x4.add(gc, f32x4.mul(g, f32x4.sub(v128.load(x + at), mv)));
+      }
+      let s = horizontalSum(gs);
+      let sc = horizontalSum(gc);
+      for (; i < spatial; i++) {
+        const at = plane + (<usize>i << 2);
+        const g = load<f32>(grad + at);
+        s += g;
+        sc += g * (load<f32>(x + at) - m);
+      }
+      sumGrad += s;
+      sumGradCentered += sc;
+    }
+    store<f32>(gradBias + off, <f32>sumGrad);
+    store<f32>(gradWeight + off, <f32>sumGradCentered * load<f32>(invStd + off));
+  }
+}
+
+function rowGradSums(x: usize, grad: usize, mean: usize, invStd: usize, gradWeight: usize, gradBias: usize, batch: i32, channels: i32): void {
+  const bytes = <usize>channels << 2;
+  memory.fill(gradWeight, 0, bytes);
+  memory.fill(gradBias, 0, bytes);
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * bytes;
+    let c = 0;
+    for (; c + 4 <= channels; c += 4) {
+      const off = <usize>c << 2;
+      const g = v128.load(grad + row + off);
+      v128.store(gradBias + off, f32x4.add(v128.load(gradBias + off), g));
+      const centered = f32x4.sub(v128.load(x + row + off), v128.load(mean + off));
+      v128.store(gradWeight + off, f32x4.add(v128.load(gradWeight + off), f32x4.mul(g, centered)));
+    }
+    for (; c < channels; c++) {
+      const off = <usize>c << 2;
+      const g = load<f32>(grad + row + off);
+      store<f32>(gradBias + off, load<f32>(gradBias + off) + g);
+      store<f32>(gradWeight + off, load<f32>(gradWeight + off) + g * (load<f32>(x + row + off) - load<f32>(mean + off)));
+    }
+  }
+  for (let c = 0; c < channels; c++) {
+    const off = <usize>c << 2;
+    store<f32>(gradWeight + off, load<f32>(gradWeight + off) * load<f32>(invStd + off));
+  }
+}
+
+// gradInput = a*g + k*(x - mean) + shift per channel, where with batch statistics (training)
+// a = weight*invStd, k = -a*invStd*gradWeight/count, shift = -a*gradBias/count; with running
+// statistics only a*g remains, so the caller passes perCount = 0.
+function planeInputGrad(
+  x: usize, grad: usize, mean: usize, invStd: usize, weight: usize, gradWeight: usize, gradBias: usize, gradInput: usize,
+  batch: i32, channels: i32, spatial: i32, perCount: f32,
+): void {
+  for (let c = 0; c < channels; c++) {
+    const off = <usize>c << 2;
+    const m = load<f32>(mean + off);
+    const a = load<f32>(weight + off) * load<f32>(invStd + off);
+    const k = -a * load<f32>(invStd + off) * load<f32>(gradWeight + off) * perCount;
+    const shift = -a * load<f32>(gradBias + off) * perCount;
+    const av = f32x4.splat(a);
+    const kv = f32x4.splat(k);
+    const sv = f32x4.splat(shift);
+    const mv = f32x4.splat(m);
+    for (let b = 0; b < batch; b++) {
+      const plane = (<usize>(b * channels + c) * <usize>spatial) << 2;
+      let i = 0;
+      for (; i + 4 <= spatial; i += 4) {
+        const at = plane + (<usize>i << 2);
+        const centered = f32x4.sub(v128.load(x + at), mv);
+        v128.store(gradInput + at, f32x4.add(f32x4.add(f32x4.mul(av, v128.load(grad + at)), f32x4.mul(kv, centered)), sv));
+      }
+      for (; i < spatial; i++) {
+        const at = plane + (<usize>i << 2);
+        store<f32>(gradInput + at, a * load<f32>(grad + at) + k * (load<f32>(x + at) - m) + shift);
+      }
+    }
+  }
+}
+
+function rowInputGrad(
+  x: usize, grad: usize, mean: usize, invStd: usize, weight: usize, gradWeight: usize, gradBias: usize, gradInput: usize,
+  batch: i32, channels: i32, perCount: f32,
+): void {
+  const bytes = <usize>channels << 2;
+  const pv = f32x4.splat(-perCount);
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * bytes;
+    let c = 0;
+    for (; c + 4 <= channels; c += 4) {
+      const off = <usize>c << 2;
+      const is = v128.load(invStd + off);
+      const a = f32x4.mul(v128.load(weight + off), is);
+      const negA = f32x4.mul(a, pv);
+      const k = f32x4.mul(f32x4.mul(negA, is), v128.load(gradWeight + off));
+      const shift = f32x4.mul(negA, v128.load(gradBias + off));
+      const centered = f32x4.sub(v128.load(x + row + off), v128.load(mean + off));
+      v128.store(gradInput + row + off, f32x4.add(f32x4.add(f32x4.mul(a, v128.load(grad + row + off)), f32x4.mul(k, centered)), shift));
+    }
+    for (; c < channels; c++) {
+      const off = <usize>c << 2;
+      const is = load<f32>(invStd + off);
+      const a = load<f32>(weight + off) * is;
+      const k = -a * is * load<f32>(gradWeight + off) * perCount;
+      const shift = -a * load<f32>(gradBias + off) * perCount;
+      store<f32>(gradInput + row + off, a * load<f32>(grad + row + off) + k * (load<f32>(x + row + off) - load<f32>(mean + off)) + shift);
+    }
+  }
+}
+
+// Always writes gradWeight and gradBias (the input gradient needs them); writes gradInput
+// unless it is 0. `training` says whether mean and invStd were the batch's own statistics.
+export function batchNormBackward(
+  x: usize, grad: usize, mean: usize, invStd: usize, weight: usize, gradInput: usize, gradWeight: usize, gradBias: usize,
+  batch: i32, channels: i32, spatial: i32, training: i32,
+): void {
+  if (spatial == 1) rowGradSums(x, grad, mean, invStd, gradWeight, gradBias, batch, channels);
+  else planeGradSums(x, grad, mean, invStd, gradWeight, gradBias, batch, channels, spatial);
+  if (gradInput == 0) return;
+  const perCount: f32 = training ? <f32>(1 / (<f64>batch * <f64>spatial)) : 0;
+  if (spatial == 1) rowInputGrad(x, grad, mean, invStd, weight, gradWeight, gradBias, gradInput, batch, channels, perCount);
+  else planeInputGrad(x, grad, mean, invStd, weight, gradWeight, gradBias, gradInput, batch, channels, spatial, perCount);
+}
+
+// Per row: out = (x - mean) * invStd * weight + bias, weight and bias elementwise over features.
+export function layerNormForward(
+  x: usize, out: usize, weight: usize, bias: usize, mean: usize, invStd: usize, rows: i32, features: i32, eps: f32,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const row = (<usize>r * <usize>features) << 2;
+    const shift = load<f32>(x + row);
+    shiftedMoments(x + row, features, shift);
+    const centered = shiftedSum / <f32>features;
+    const m = shift + centered;
+    const is: f32 = 1 / Mathf.sqrt(max<f32>(shiftedSquares / <f32>features - centered * centered, 0) + eps);
+    store<f32>(mean + (<usize>r << 2), m);
+    store<f32>(invStd + (<usize>r << 2), is);
+    const mv = f32x4.splat(m);
+    const iv = f32x4.splat(is);
+    let i = 0;
+    for (; i + 4 <= features; i += 4) {
+      const off = <usize>i << 2;
+      const normalized = f32x4.mul(f32x4.sub(v128.load(x + row + off), mv), iv);
+      v128.store(out + row + off, f32x4.add(f32x4.mul(normalized, v128.load(weight + off)), v128.load(bias + off)));
+    }
+    for (; i < features; i++) {
+      const off = <usize>i << 2;
+      store<f32>(out + row + off, (load<f32>(x + row + off) - m) * is * load<f32>(weight + off) + load<f32>(bias + off));
+    }
+  }
+}
+
+// With h = g * weight: gradInput = invStd * (h - mean(h) - xhat * mean(h * xhat)) per row.
+function layerNormRowInputGrad(x: usize, grad: usize, weight: usize, gradInput: usize, features: i32, m: f32, is: f32): void {
+  const mv = f32x4.splat(m);
+  let hs = f32x4.splat(0);
+  let hc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= features; i += 4) {
+    const off = <usize>i << 2;
+    const h = f32x4.mul(v128.load(grad + off), v128.load(weight + off));
+    hs = f32x4.add(hs, h);
+    hc = f32x4.add(hc, f32x4.mul(h, f32x4.sub(v128.load(x + off), mv)));
+  }
+  let sumH = horizontalSum(hs);
+  let sumHCentered = horizontalSum(hc);
+  for (; i < features; i++) {
+    const off = <usize>i << 2;
+    const h = load<f32>(grad + off) * load<f32>(weight + off);
+    sumH += h;
+    sumHCentered += h * (load<f32>(x + off) - m);
+  }
+  const k = -is * is * is * sumHCentered / <f32>features;
+  const shift = -is * sumH / <f32>features;
+  const iv = f32x4.splat(is);
+  const kv = f32x4.splat(k);
+  const sv = f32x4.splat(shift);
+  i = 0;
+  for (; i + 4 <= features; i += 4) {
+    const off = <usize>i << 2;
+    const h = f32x4.mul(v128.load(grad + off), v128.load(weight + off));
+    const centered = f32x4.sub(v128.load(x + off), mv);
+    v128.store(gradInput + off, f32x4.add(f32x4.add(f32x4.mul(iv, h), f32x4.mul(kv, centered)), sv));
+  }
+  for (; i < features; i++) {
+    const off = <usize>i << 2;
+    const h = load<f32>(grad + off) * load<f32>(weight + off);
+    store<f32>(gradInput + off, is * h + k * (load<f32>(x + off) - m) + shift);
+  }
+}
+
+// gradWeight += g * xhat, gradBias += g for one row.
+function layerNormRowAffineGrad(x: usize, grad: usize, gradWeight: usize, gradBias: usize, features: i32, m: f32, is: f32): void {
+  const mv = f32x4.splat(m);
+  const iv = f32x4.splat(is);
+  let i = 0;
+  for (; i + 4 <= features; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grad + off);
+    const normalized = f32x4.mul(f32x4.sub(v128.load(x + off), mv), iv);
+    v128.store(gradWeight + off, f32x4.add(v128.load(gradWeight + off), f32x4.mul(g, normalized)));
+    v128.store(gradBias + off, f32x4.add(v128.load(gradBias + off), g));
+  }
+  for (; i < features; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grad + off);
+    store<f32>(gradWeight + off, load<f32>(gradWeight + off) + g * (load<f32>(x + off) - m) * is);
+    store<f32>(gradBias + off, load<f32>(gradBias + off) + g);
+  }
+}
+
+// Writes gradInput unless it is 0, and gradWeight and gradBias unless gradWeight is 0.
+export function layerNormBackward(
+  x: usize, grad: usize, mean: usize, invStd: usize, weight: usize, gradInput: usize, gradWeight: usize, gradBias: usize,
+  rows: i32, features: i32,
+): void {
+  if (gradWeight != 0) {
+    memory.fill(gradWeight, 0, <usize>features << 2);
+    memory.fill(gradBias, 0, <usize>features << 2);
+  }
+  for (let r = 0; r < rows; r++) {
+    const row = (<usize>r * <usize>features) << 2;
+    const m = load<f32>(mean + (<usize>r << 2));
+    const is = load<f32>(invStd + (<usize>r << 2));
+    if (gradInput != 0) layerNormRowInputGrad(x + row, grad + row, weight, gradInput + row, features, m, is);
+    if (gradWeight != 0) layerNormRowAffineGrad(x + row, grad + row, gradWeight, gradBias, features, m, is);
+  }
+}
