@@ -4,7 +4,9 @@ import { simdInstructionCounts } from '../../scripts/simd-report.mjs';
 
 // The hot loops must really be f32x4 code: a refactor that silently falls back to scalar
 // loops would pass every value test and lose most of the speed.
-const HOT_KERNELS = ['gemm', 'addForward', 'subForward', 'mulForward', 'divForward', 'axpy', 'affine', 'fill', 'sumAxisForward', 'sqrtForward'];
+const HOT_KERNELS = ['gemm', 'addForward', 'subForward', 'mulForward', 'divForward', 'axpy', 'affine', 'fill', 'sumAxisForward', 'sqrtForward',
+  'batchNormForwardTraining', 'batchNormForwardEval', 'batchNormBackward', 'layerNormForward', 'layerNormBackward',
+  'mseLossForward', 'crossEntropyForward', 'lossBackward'];
 
 describe('compiled kernels', () => {
   const counts = simdInstructionCounts(readFileSync(new URL('../../build/simdgrad.wasm', import.meta.url)));

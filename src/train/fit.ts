@@ -1,0 +1,157 @@
+import { noGrad } from '../autograd/grad-mode.js';
+import { crossEntropy } from '../ops/loss.js';
+import { tidy } from '../scope.js';
+import { formatShape } from '../shape-util.js';
+import type { Tensor } from '../tensor.js';
+import { toBatches } from './batches.js';
+import type { Callback } from './callbacks.js';
+import { countCorrect } from './metrics.js';
+import type { ArrayData, Batches, EpochLogs, LossFn, Stepper, Target, Trainable } from './types.js';
+
+export interface FitOptions {
+  train: Batches | ArrayData;
+  validation?: Batches | ArrayData;
+  epochs: number;
+  optimizer: Stepper;
+  /** Default: F.crossEntropy (logits and class indices). */
+  loss?: LossFn;
+  /** 'accuracy' adds accuracy and valAccuracy to the logs (classification). */
+  metrics?: 'accuracy'[];
+  callbacks?: Callback[];
+}
+
+export interface EvaluateOptions {
+  loss?: LossFn;
+  metrics?: 'accuracy'[];
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy?: number;
+  samples: number;
+}
+
+/**
+ * Trains `model` for `epochs` passes over `train`, like Keras' model.fit: returns one log per
+ * epoch (loss, accuracy, validation loss and accuracy, samples/s). The batches it is given are
+ * disposed once used. Async so a browser stays responsive between epochs.
+ */
+export async function fit(model: Trainable, options: FitOptions): Promise<EpochLogs[]> {
+  checkFitOptions(options);
+  const lossFn = options.loss ?? crossEntropy;
+  const withAccuracy = options.metrics?.includes('accuracy') ?? false;
+  const callbacks = options.callbacks ?? [];
+  const history: EpochLogs[] = [];
+  for (const cb of callbacks) await cb.onTrainBegin?.();
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+    const trained = await trainEpoch(model, options, lossFn, epoch, callbacks);
+    const logs: EpochLogs = {
+      epoch,
+      loss: trained.loss,
+      ...(withAccuracy ? { accuracy: trained.accuracy } : {}),
+      seconds: trained.seconds,
+      samplesPerSecond: trained.samples / trained.seconds,
+    };
+    if (options.validation) {
+      const validation = evaluate(model, options.validation, { loss: lossFn, metrics: options.metrics ?? [] });
+      logs.valLoss = validation.loss;
+      if (withAccuracy) logs.valAccuracy = validation.accuracy!;
+    }
+    history.push(logs);
+    let stop = false;
+    for (const cb of callbacks) stop = (await cb.onEpochEnd?.(logs)) === 'stop' || stop;
+    if (stop) break;
+    await yieldToEventLoop();
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(history);
+  return history;
+}
+
+/** Mean loss (and accuracy) of `model` over `data`, in eval mode and without gradients. */
+export function evaluate(model: Trainable, data: Batches | ArrayData, options: EvaluateOptions = {}): Evaluation {
+  const lossFn = options.loss ?? crossEntropy;
+  const wasTraining = (model as { training?: boolean }).training ?? true;
+  model.eval();
+  let lossSum = 0;
+  let correct = 0;
+  let samples = 0;
+  try {
+    for (const [x, y] of toBatches(data, 'evaluate', false)) {
+      const n = checkBatch(x, y, 'evaluate');
+      noGrad(() =>
+        tidy(() => {
+          const output = model.forward(x);
+          lossSum += lossFn(output, y).item() * n;
+          correct += countCorrect(output, y);
+        }),
+      );
+      samples += n;
+      disposeBatch(x, y);
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  const result: Evaluation = { loss: lossSum / samples, samples };
+  if (options.metrics?.includes('accuracy')) result.accuracy = correct / samples;
+  return result;
+}
+
+async function trainEpoch(model: Trainable, options: FitOptions, lossFn: LossFn, epoch: number, callbacks: Callback[]) {
+  model.train();
+  const started = now();
+  const batchSource = toBatches(options.train, 'fit', true);
+  const batches = (batchSource as { length?: number }).length;
+  let lossSum = 0;
+  let correct = 0;
+  let samples = 0;
+  let batch = 0;
+  for (const [x, y] of batchSource) {
+    const n = checkBatch(x, y, 'fit');
+    options.optimizer.zeroGrad();
+    const step = tidy(() => {
+      const output = model.forward(x);
+      const loss = lossFn(output, y);
+      loss.backward();
+      return { loss: loss.item(), correct: countCorrect(output, y) };
+    });
+    options.optimizer.step();
+    disposeBatch(x, y);
+    lossSum += step.loss * n;
+    correct += step.correct;
+    samples += n;
+    batch++;
+    const logs = { epoch, batch, batches, loss: lossSum / samples, samples, seconds: (now() - started) / 1000 };
+    for (const cb of callbacks) await cb.onBatchEnd?.(logs);
+  }
+  if (samples === 0) throw new Error('simdgrad: fit: the training data yielded no batches; check that it is not empty (and that batchSize <= its size with dropLast).');
+  return { loss: lossSum / samples, accuracy: correct / samples, samples, seconds: Math.max((now() - started) / 1000, 1e-9) };
+}
+
+function checkFitOptions(options: FitOptions): void {
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`simdgrad: fit: epochs must be a positive integer, got ${options.epochs}.`);
+  if (!options.optimizer) throw new Error('simdgrad: fit: no optimizer; pass { optimizer: new optim.Adam(model.parameters()) }.');
+  if (!options.train) throw new Error('simdgrad: fit: no training data; pass { train: loader } or { train: { x, y } }.');
+}
+
+function checkBatch(x: Tensor, y: Target, op: string): number {
+  const inputs = x.shape[0] ?? 0;
+  const labels = y instanceof Int32Array ? y.length : (y.shape[0] ?? 0);
+  if (inputs !== labels) {
+    throw new Error(`simdgrad: ${op}: a batch has ${inputs} inputs (shape ${formatShape(x.shape)}) but ${labels} labels; inputs and labels must have the same first dimension.`);
+  }
+  return inputs;
+}
+
+function disposeBatch(x: Tensor, y: Target): void {
+  x.dispose();
+  if (!(y instanceof Int32Array)) y.dispose();
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
