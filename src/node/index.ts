@@ -1,1 +1,11 @@
-export {};
+// Node-only conveniences (files on disk, terminal progress), imported as 'simdgrad/node'.
+export {
+  loadFashionMnist,
+  locateFashionMnist,
+  DEBIAN_FASHION_MNIST_DIR,
+  type LoadFashionMnistOptions,
+  type LoadedFashionMnist,
+  type FashionMnistLocation,
+  type FashionMnistSource,
+} from './fashion-mnist.js';
+export { ProgressBar, type ProgressBarOptions, type ProgressStream, type EpochSummary } from './progress.js';

@@ -1,0 +1,78 @@
+import { nextInt } from '../random.js';
+import type { Tensor } from '../tensor.js';
+import type { Dataset } from './dataset.js';
+import { stackSamples } from './gather.js';
+import { identityPermutation, randomPermutation, seededRandomInt, type RandomInt } from './shuffle.js';
+
+export interface DataLoaderOptions {
+  /** Samples per batch (default 1). */
+  batchSize?: number;
+  /** Visit the samples in a new random order every epoch (default false). */
+  shuffle?: boolean;
+  /** Skip the last batch when it would be smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /** Seeds this loader's own shuffling; without it, shuffling follows manualSeed(). */
+  seed?: number;
+}
+
+/**
+ * Batches a dataset, like torch.utils.data.DataLoader. Each pass (`for (const [x, y] of
+ * loader)`) is one epoch; with `shuffle` each epoch has a new order. Every batch is a list of
+ * new tensors of shape [batch, ...sample shape] that belong to the caller: dispose them (or run
+ * the step inside tidy()), or use forEachBatch(), which does it for you.
+ */
+export class DataLoader implements Iterable<Tensor[]> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly randomInt: RandomInt;
+
+  constructor(readonly dataset: Dataset, options: DataLoaderOptions = {}) {
+    this.batchSize = options.batchSize ?? 1;
+    this.shuffle = options.shuffle ?? false;
+    this.dropLast = options.dropLast ?? false;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
+      throw new Error(`simdgrad: DataLoader: batchSize must be a positive integer, got ${this.batchSize}.`);
+    }
+    if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+      throw new Error(`simdgrad: DataLoader: seed must be a finite number, got ${options.seed}.`);
+    }
+    this.randomInt = options.seed === undefined ? nextInt : seededRandomInt(options.seed);
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    const samples = this.dataset.length;
+    return this.dropLast ? Math.floor(samples / this.batchSize) : Math.ceil(samples / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<Tensor[]> {
+    const order = this.shuffle ? randomPermutation(this.dataset.length, this.randomInt) : identityPermutation(this.dataset.length);
+    for (let b = 0; b < this.length; b++) {
+      yield this.batch(order.subarray(b * this.batchSize, (b + 1) * this.batchSize));
+    }
+  }
+
+  /** Runs one epoch, calling fn with each batch and disposing the batch after fn (awaited) returns. */
+  async forEachBatch(fn: (batch: Tensor[], index: number) => void | Promise<void>): Promise<void> {
+    let index = 0;
+    for (const batch of this) {
+      try {
+        await fn(batch, index++);
+      } finally {
+        for (const t of batch) t.dispose();
+      }
+    }
+  }
+
+  private batch(indices: Int32Array): Tensor[] {
+    if (this.dataset.gather) return this.dataset.gather(indices);
+    const samples: Tensor[][] = [];
+    try {
+      for (const i of indices) samples.push(this.dataset.get(i));
+      return stackSamples(samples);
+    } finally {
+      for (const sample of samples) for (const t of sample) t.dispose();
+    }
+  }
+}

@@ -1,0 +1,20 @@
+// The few Node built-ins the Node entry uses, declared here so the package needs no @types/node.
+// Deno and Bun provide the same `node:` modules.
+declare module 'node:fs/promises' {
+  export function readFile(path: string): Promise<Uint8Array>;
+  export function access(path: string): Promise<void>;
+}
+
+declare module 'node:path' {
+  export function join(...parts: string[]): string;
+  export function dirname(path: string): string;
+}
+
+declare module 'node:url' {
+  export function fileURLToPath(url: string | URL): string;
+}
+
+declare module 'node:process' {
+  const process: { stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number } };
+  export default process;
+}
