@@ -3,7 +3,7 @@ import { crossEntropy } from '../ops/loss.js';
 import { tidy } from '../scope.js';
 import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
-import { toBatches } from './batches.js';
+import { batchSource, type BatchSource } from './batches.js';
 import type { Callback } from './callbacks.js';
 import { countCorrect } from './metrics.js';
 import type { ArrayData, Batches, EpochLogs, LossFn, Stepper, Target, Trainable } from './types.js';
@@ -33,8 +33,9 @@ export interface Evaluation {
 
 /**
  * Trains `model` for `epochs` passes over `train`, like Keras' model.fit: returns one log per
- * epoch (loss, accuracy, validation loss and accuracy, samples/s). The batches it is given are
- * disposed once used. Async so a browser stays responsive between epochs.
+ * epoch (loss, accuracy, validation loss and accuracy, samples/s). Batches that a DataLoader or
+ * { x, y } arrays produce are disposed once used; batches from your own iterable stay yours.
+ * Async so a browser stays responsive between epochs.
  */
 export async function fit(model: Trainable, options: FitOptions): Promise<EpochLogs[]> {
   checkFitOptions(options);
@@ -42,10 +43,33 @@ export async function fit(model: Trainable, options: FitOptions): Promise<EpochL
   const withAccuracy = options.metrics?.includes('accuracy') ?? false;
   const callbacks = options.callbacks ?? [];
   const history: EpochLogs[] = [];
+  const train = batchSource(options.train, 'fit', true);
+  const validation = options.validation ? batchSource(options.validation, 'fit (validation)', false) : null;
+  try {
+    await runEpochs(model, { ...options, lossFn, withAccuracy, callbacks, train, validation, history });
+  } finally {
+    train.dispose();
+    validation?.dispose();
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(history);
+  return history;
+}
+
+interface RunState extends Omit<FitOptions, 'train' | 'validation'> {
+  lossFn: LossFn;
+  withAccuracy: boolean;
+  callbacks: Callback[];
+  train: BatchSource;
+  validation: BatchSource | null;
+  history: EpochLogs[];
+}
+
+async function runEpochs(model: Trainable, state: RunState): Promise<void> {
+  const { callbacks, withAccuracy, history } = state;
   for (const cb of callbacks) await cb.onTrainBegin?.();
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+  for (let epoch = 1; epoch <= state.epochs; epoch++) {
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
-    const trained = await trainEpoch(model, options, lossFn, epoch, callbacks);
+    const trained = await trainEpoch(model, state, epoch);
     const logs: EpochLogs = {
       epoch,
       loss: trained.loss,
@@ -53,10 +77,10 @@ export async function fit(model: Trainable, options: FitOptions): Promise<EpochL
       seconds: trained.seconds,
       samplesPerSecond: trained.samples / trained.seconds,
     };
-    if (options.validation) {
-      const validation = evaluate(model, options.validation, { loss: lossFn, metrics: options.metrics ?? [] });
+    if (state.validation) {
+      const validation = evaluateSource(model, state.validation, state.lossFn);
       logs.valLoss = validation.loss;
-      if (withAccuracy) logs.valAccuracy = validation.accuracy!;
+      if (withAccuracy) logs.valAccuracy = validation.accuracy;
     }
     history.push(logs);
     let stop = false;
@@ -64,20 +88,27 @@ export async function fit(model: Trainable, options: FitOptions): Promise<EpochL
     if (stop) break;
     await yieldToEventLoop();
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.(history);
-  return history;
 }
 
 /** Mean loss (and accuracy) of `model` over `data`, in eval mode and without gradients. */
 export function evaluate(model: Trainable, data: Batches | ArrayData, options: EvaluateOptions = {}): Evaluation {
-  const lossFn = options.loss ?? crossEntropy;
+  const source = batchSource(data, 'evaluate', false);
+  try {
+    const { loss, accuracy, samples } = evaluateSource(model, source, options.loss ?? crossEntropy);
+    return options.metrics?.includes('accuracy') ? { loss, accuracy, samples } : { loss, samples };
+  } finally {
+    source.dispose();
+  }
+}
+
+function evaluateSource(model: Trainable, source: BatchSource, lossFn: LossFn): Required<Evaluation> {
   const wasTraining = (model as { training?: boolean }).training ?? true;
   model.eval();
   let lossSum = 0;
   let correct = 0;
   let samples = 0;
   try {
-    for (const [x, y] of toBatches(data, 'evaluate', false)) {
+    for (const [x, y] of source.epoch()) {
       const n = checkBatch(x, y, 'evaluate');
       noGrad(() =>
         tidy(() => {
@@ -87,36 +118,34 @@ export function evaluate(model: Trainable, data: Batches | ArrayData, options: E
         }),
       );
       samples += n;
-      disposeBatch(x, y);
+      if (source.ownsBatches) disposeBatch(x, y);
     }
   } finally {
     model.train(wasTraining);
   }
-  const result: Evaluation = { loss: lossSum / samples, samples };
-  if (options.metrics?.includes('accuracy')) result.accuracy = correct / samples;
-  return result;
+  return { loss: lossSum / samples, accuracy: correct / samples, samples };
 }
 
-async function trainEpoch(model: Trainable, options: FitOptions, lossFn: LossFn, epoch: number, callbacks: Callback[]) {
+async function trainEpoch(model: Trainable, state: RunState, epoch: number) {
+  const { optimizer, lossFn, callbacks, train } = state;
   model.train();
   const started = now();
-  const batchSource = toBatches(options.train, 'fit', true);
-  const batches = (batchSource as { length?: number }).length;
+  const batches = train.length;
   let lossSum = 0;
   let correct = 0;
   let samples = 0;
   let batch = 0;
-  for (const [x, y] of batchSource) {
+  for (const [x, y] of train.epoch()) {
     const n = checkBatch(x, y, 'fit');
-    options.optimizer.zeroGrad();
+    optimizer.zeroGrad();
     const step = tidy(() => {
       const output = model.forward(x);
       const loss = lossFn(output, y);
       loss.backward();
       return { loss: loss.item(), correct: countCorrect(output, y) };
     });
-    options.optimizer.step();
-    disposeBatch(x, y);
+    optimizer.step();
+    if (train.ownsBatches) disposeBatch(x, y);
     lossSum += step.loss * n;
     correct += step.correct;
     samples += n;
