@@ -1,1 +1,186 @@
-// Filled in by the optim work.
+// Fused optimizer updates: one call per parameter tensor reads the parameter, its gradient and
+// the state buffers once and writes them back in place, with PyTorch's update rules.
+//
+// Every update is written once, over four lanes. The main loop runs it on full vectors; the tail
+// runs the same code with one live lane (load32_zero / store32_lane), so the vector and scalar
+// paths cannot drift apart. Coefficients such as 1 - beta are computed by the host in float64
+// and passed in, as PyTorch computes them in Python floats.
+
+@inline function ld(ptr: usize, tail: bool): v128 {
+  return tail ? v128.load32_zero(ptr) : v128.load(ptr);
+}
+
+@inline function st(ptr: usize, value: v128, tail: bool): void {
+  if (tail) v128.store32_lane(ptr, value, 0);
+  else v128.store(ptr, value);
+}
+
+// d = gradSign * g + weightDecay * p: the gradient after `maximize` and L2 weight decay.
+@inline function effectiveGrad(g: v128, p: v128, gradSign: v128, weightDecay: v128): v128 {
+  return f32x4.add(f32x4.mul(gradSign, g), f32x4.mul(weightDecay, p));
+}
+
+@inline function sgdLanes(
+  off: usize, tail: bool, param: usize, grad: usize, buf: usize,
+  lr: v128, gradSign: v128, weightDecay: v128, momentum: v128, bufDecay: v128, bufGain: v128, nesterov: bool,
+): void {
+  const p = ld(param + off, tail);
+  let d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
+  if (buf != 0) {
+    const b = f32x4.add(f32x4.mul(bufDecay, ld(buf + off, tail)), f32x4.mul(bufGain, d));
+    st(buf + off, b, tail);
+    d = nesterov ? f32x4.add(d, f32x4.mul(momentum, b)) : b;
+  }
+  st(param + off, f32x4.sub(p, f32x4.mul(lr, d)), tail);
+}
+
+// SGD with optional momentum (buf != 0). On the buffer's first step the host passes
+// bufDecay 0 and bufGain 1 (buf = d, as PyTorch's clone); afterwards momentum and 1 - dampening.
+export function sgdStep(
+  param: usize, grad: usize, buf: usize, n: i32,
+  lr: f32, gradSign: f32, weightDecay: f32, momentum: f32, bufDecay: f32, bufGain: f32, nesterov: i32,
+): void {
+  const lrV = f32x4.splat(lr);
+  const signV = f32x4.splat(gradSign);
+  const wdV = f32x4.splat(weightDecay);
+  const muV = f32x4.splat(momentum);
+  const decayV = f32x4.splat(bufDecay);
+  const gainV = f32x4.splat(bufGain);
+  const nest = nesterov != 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) sgdLanes(<usize>i << 2, false, param, grad, buf, lrV, signV, wdV, muV, decayV, gainV, nest);
+  for (; i < n; i++) sgdLanes(<usize>i << 2, true, param, grad, buf, lrV, signV, wdV, muV, decayV, gainV, nest);
+}
+
+@inline function adamLanes(
+  off: usize, tail: bool, param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize,
+  gradSign: v128, weightDecay: v128, paramDecay: v128, beta1: v128, oneMinusBeta1: v128, beta2: v128, oneMinusBeta2: v128,
+  stepSize: v128, biasCorrection2Sqrt: v128, eps: v128,
+): void {
+  let p = ld(param + off, tail);
+  const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
+  p = f32x4.mul(p, paramDecay);
+  const m = f32x4.add(f32x4.mul(beta1, ld(expAvg + off, tail)), f32x4.mul(oneMinusBeta1, d));
+  let v = f32x4.add(f32x4.mul(beta2, ld(expAvgSq + off, tail)), f32x4.mul(oneMinusBeta2, f32x4.mul(d, d)));
+  st(expAvg + off, m, tail);
+  st(expAvgSq + off, v, tail);
+  if (maxExpAvgSq != 0) {
+    v = f32x4.max(ld(maxExpAvgSq + off, tail), v);
+    st(maxExpAvgSq + off, v, tail);
+  }
+  const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), biasCorrection2Sqrt), eps);
+  st(param + off, f32x4.sub(p, f32x4.mul(stepSize, f32x4.div(m, denom))), tail);
+}
+
+// Adam and AdamW: weightDecay is the L2 term added to the gradient (Adam), paramDecay the
+// decoupled factor 1 - lr * weight_decay applied to the parameter first (AdamW; 1 for Adam).
+// maxExpAvgSq != 0 selects AMSGrad. stepSize = lr / (1 - beta1^t).
+export function adamStep(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32,
+  gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32,
+  stepSize: f32, biasCorrection2Sqrt: f32, eps: f32,
+): void {
+  const signV = f32x4.splat(gradSign);
+  const wdV = f32x4.splat(weightDecay);
+  const pdV = f32x4.splat(paramDecay);
+  const b1V = f32x4.splat(beta1);
+  const c1V = f32x4.splat(oneMinusBeta1);
+  const b2V = f32x4.splat(beta2);
+  const c2V = f32x4.splat(oneMinusBeta2);
+  const stepV = f32x4.splat(stepSize);
+  const bcV = f32x4.splat(biasCorrection2Sqrt);
+  const epsV = f32x4.splat(eps);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    adamLanes(<usize>i << 2, false, param, grad, expAvg, expAvgSq, maxExpAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, stepV, bcV, epsV);
+  }
+  for (; i < n; i++) {
+    adamLanes(<usize>i << 2, true, param, grad, expAvg, expAvgSq, maxExpAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, stepV, bcV, epsV);
+  }
+}
+
+@inline function rmspropLanes(
+  off: usize, tail: bool, param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize,
+  lr: v128, gradSign: v128, weightDecay: v128, alpha: v128, oneMinusAlpha: v128, eps: v128, momentum: v128,
+): void {
+  const p = ld(param + off, tail);
+  const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
+  const sq = f32x4.add(f32x4.mul(alpha, ld(squareAvg + off, tail)), f32x4.mul(oneMinusAlpha, f32x4.mul(d, d)));
+  st(squareAvg + off, sq, tail);
+  let variance = sq;
+  if (gradAvg != 0) {
+    const ga = f32x4.add(f32x4.mul(alpha, ld(gradAvg + off, tail)), f32x4.mul(oneMinusAlpha, d));
+    st(gradAvg + off, ga, tail);
+    variance = f32x4.sub(sq, f32x4.mul(ga, ga));
+  }
+  const scaled = f32x4.div(d, f32x4.add(f32x4.sqrt(variance), eps));
+  if (buf != 0) {
+    const b = f32x4.add(f32x4.mul(momentum, ld(buf + off, tail)), scaled);
+    st(buf + off, b, tail);
+    st(param + off, f32x4.sub(p, f32x4.mul(lr, b)), tail);
+  } else {
+    st(param + off, f32x4.sub(p, f32x4.mul(lr, scaled)), tail);
+  }
+}
+
+// RMSprop: gradAvg != 0 selects the centered variant, buf != 0 momentum.
+export function rmspropStep(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32,
+  lr: f32, gradSign: f32, weightDecay: f32, alpha: f32, oneMinusAlpha: f32, eps: f32, momentum: f32,
+): void {
+  const lrV = f32x4.splat(lr);
+  const signV = f32x4.splat(gradSign);
+  const wdV = f32x4.splat(weightDecay);
+  const aV = f32x4.splat(alpha);
+  const caV = f32x4.splat(oneMinusAlpha);
+  const epsV = f32x4.splat(eps);
+  const muV = f32x4.splat(momentum);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) rmspropLanes(<usize>i << 2, false, param, grad, squareAvg, gradAvg, buf, lrV, signV, wdV, aV, caV, epsV, muV);
+  for (; i < n; i++) rmspropLanes(<usize>i << 2, true, param, grad, squareAvg, gradAvg, buf, lrV, signV, wdV, aV, caV, epsV, muV);
+}
+
+@inline function adagradLanes(
+  off: usize, tail: bool, param: usize, grad: usize, sum: usize,
+  lr: v128, gradSign: v128, weightDecay: v128, eps: v128,
+): void {
+  const p = ld(param + off, tail);
+  const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
+  const s = f32x4.add(ld(sum + off, tail), f32x4.mul(d, d));
+  st(sum + off, s, tail);
+  st(param + off, f32x4.sub(p, f32x4.mul(lr, f32x4.div(d, f32x4.add(f32x4.sqrt(s), eps)))), tail);
+}
+
+// Adagrad; lr is already decayed by the host: lr / (1 + (t - 1) * lr_decay).
+export function adagradStep(param: usize, grad: usize, sum: usize, n: i32, lr: f32, gradSign: f32, weightDecay: f32, eps: f32): void {
+  const lrV = f32x4.splat(lr);
+  const signV = f32x4.splat(gradSign);
+  const wdV = f32x4.splat(weightDecay);
+  const epsV = f32x4.splat(eps);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) adagradLanes(<usize>i << 2, false, param, grad, sum, lrV, signV, wdV, epsV);
+  for (; i < n; i++) adagradLanes(<usize>i << 2, true, param, grad, sum, lrV, signV, wdV, epsV);
+}
+
+// Sum of x^2 for gradient-norm clipping. Four float32 lanes accumulate one block at a time and
+// each block's total is added in float64, so long tensors do not lose the small terms.
+export function sumOfSquares(x: usize, n: i32): f64 {
+  const BLOCK = 4096;
+  let total: f64 = 0;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = min(start + BLOCK, n);
+    let acc = f32x4.splat(0);
+    let i = start;
+    for (; i + 4 <= end; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      acc = f32x4.add(acc, f32x4.mul(v, v));
+    }
+    for (; i < end; i++) {
+      const v = v128.load32_zero(x + (<usize>i << 2));
+      acc = f32x4.add(acc, f32x4.mul(v, v));
+    }
+    total += <f64>f32x4.extract_lane(acc, 0) + <f64>f32x4.extract_lane(acc, 1)
+      + <f64>f32x4.extract_lane(acc, 2) + <f64>f32x4.extract_lane(acc, 3);
+  }
+  return total;
+}

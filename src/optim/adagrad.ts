@@ -1,0 +1,46 @@
+import { kernels } from '../backend/backend.js';
+import type { Tensor } from '../tensor.js';
+import { checkBoolean, checkLr, checkNonNegative } from './hyper-parameters.js';
+import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
+import type { ParamState } from './param-state.js';
+
+export interface AdagradHyperParameters {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+export type AdagradOptions = Partial<AdagradHyperParameters>;
+
+const ADAGRAD_SPEC: OptimizerSpec<AdagradHyperParameters> = {
+  name: 'Adagrad',
+  defaults: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
+  buffers: ['sum'],
+  validate(h) {
+    checkLr('Adagrad', h.lr);
+    checkNonNegative('Adagrad', 'lrDecay', h.lrDecay);
+    checkNonNegative('Adagrad', 'weightDecay', h.weightDecay);
+    checkNonNegative('Adagrad', 'initialAccumulatorValue', h.initialAccumulatorValue);
+    checkNonNegative('Adagrad', 'eps', h.eps);
+    checkBoolean('Adagrad', 'maximize', h.maximize);
+  },
+};
+
+/**
+ * Adagrad, as torch.optim.Adagrad: `g = grad + weightDecay·p`; `s += g²` (s starts at
+ * initialAccumulatorValue); `p −= lr / (1 + (t − 1)·lrDecay) · g / (√s + eps)`.
+ */
+export class Adagrad extends Optimizer<AdagradHyperParameters> {
+  constructor(params: OptimizerParams<AdagradHyperParameters>, options: AdagradOptions = {}) {
+    super(ADAGRAD_SPEC, params, options);
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, h: AdagradHyperParameters): void {
+    const sum = state.buffer('sum', param, h.initialAccumulatorValue);
+    const decayedLr = h.lr / (1 + (state.step - 1) * h.lrDecay);
+    kernels().adagradStep!(param.ptr, grad.ptr, sum.ptr, param.size, decayedLr, h.maximize ? -1 : 1, h.weightDecay, h.eps);
+  }
+}

@@ -1,0 +1,69 @@
+import { kernels } from '../backend/backend.js';
+import type { Tensor } from '../tensor.js';
+import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './hyper-parameters.js';
+import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
+import type { ParamState } from './param-state.js';
+
+export interface AdamHyperParameters {
+  lr: number;
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+export type AdamOptions = Partial<AdamHyperParameters>;
+
+/** @internal Adam's and AdamW's hyper-parameters, checks and state, with the defaults that differ. */
+export function adamSpec(name: string, weightDecay: number): OptimizerSpec<AdamHyperParameters> {
+  return {
+    name,
+    defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false },
+    buffers: ['expAvg', 'expAvgSq', 'maxExpAvgSq'],
+    validate(h) {
+      checkLr(name, h.lr);
+      checkBetas(name, h.betas);
+      checkNonNegative(name, 'eps', h.eps);
+      checkNonNegative(name, 'weightDecay', h.weightDecay);
+      checkBoolean(name, 'amsgrad', h.amsgrad);
+      checkBoolean(name, 'maximize', h.maximize);
+    },
+  };
+}
+
+/**
+ * @internal One Adam update. Weight decay is added to the gradient (Adam's L2) or, when
+ * `decoupled`, applied to the parameter as `p *= 1 − lr·weightDecay` first (AdamW).
+ */
+export function adamUpdate(param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters, decoupled: boolean): void {
+  const [beta1, beta2] = h.betas;
+  const expAvg = state.buffer('expAvg', param);
+  const expAvgSq = state.buffer('expAvgSq', param);
+  const maxExpAvgSq = h.amsgrad ? state.buffer('maxExpAvgSq', param).ptr : 0;
+  const biasCorrection1 = 1 - beta1 ** state.step;
+  const biasCorrection2 = 1 - beta2 ** state.step;
+  kernels().adamStep!(
+    param.ptr, grad.ptr, expAvg.ptr, expAvgSq.ptr, maxExpAvgSq, param.size,
+    h.maximize ? -1 : 1,
+    decoupled ? 0 : h.weightDecay,
+    decoupled ? 1 - h.lr * h.weightDecay : 1,
+    beta1, 1 - beta1, beta2, 1 - beta2,
+    h.lr / biasCorrection1, Math.sqrt(biasCorrection2), h.eps,
+  );
+}
+
+/**
+ * Adam, as torch.optim.Adam: `g = grad + weightDecay·p`; `m = β1·m + (1 − β1)·g`;
+ * `v = β2·v + (1 − β2)·g²`; `p −= lr·(m / (1 − β1^t)) / (√(v / (1 − β2^t)) + eps)`, with
+ * AMSGrad using the running maximum of v.
+ */
+export class Adam extends Optimizer<AdamHyperParameters> {
+  constructor(params: OptimizerParams<AdamHyperParameters>, options: AdamOptions = {}) {
+    super(adamSpec('Adam', 0), params, options);
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {
+    adamUpdate(param, grad, state, h, false);
+  }
+}

@@ -1,0 +1,339 @@
+import { kernels } from '../backend/backend.js';
+import { formatShape } from '../shape-util.js';
+import type { Tensor } from '../tensor.js';
+import { ParamState } from './param-state.js';
+
+export type HyperValue = number | boolean | readonly number[];
+
+/** The hyper-parameter every optimizer has; LR schedulers change it. */
+export interface HyperParameters {
+  lr: number;
+}
+
+/**
+ * One entry of `optimizer.paramGroups`, like PyTorch's param_groups: tensors and the
+ * hyper-parameters they share. Assigning a hyper-parameter (`group.lr = 0.01`) validates it.
+ */
+export type ParamGroup<H extends HyperParameters = HyperParameters> = H & { readonly params: readonly Tensor[] };
+
+/** A param group for the constructor or addParamGroup(): its tensors and the options it overrides. */
+export type ParamGroupOptions<H extends HyperParameters> = { params: Tensor | Iterable<Tensor> } & Partial<H>;
+
+/** Tensors (e.g. `model.parameters()`), or param groups with their own options. */
+export type OptimizerParams<H extends HyperParameters> = Iterable<Tensor> | Iterable<ParamGroupOptions<H>>;
+
+/** JSON-serialisable optimizer state, as PyTorch's optimizer.state_dict(). */
+export interface OptimizerStateDict {
+  /** Keyed by parameter index (counted over all groups, in order); only parameters that have state. */
+  state: Record<number, { step: number; buffers: Record<string, number[]> }>;
+  paramGroups: ({ params: number[] } & Record<string, HyperValue>)[];
+}
+
+/** @internal How a concrete optimizer describes itself to the base class. */
+export interface OptimizerSpec<H extends HyperParameters> {
+  name: string;
+  /** Every hyper-parameter with its default; undefined where the user must choose (SGD's lr). */
+  defaults: { [K in keyof H]: H[K] | undefined };
+  /** Names of the state buffers a parameter may have. */
+  buffers: readonly string[];
+  /** Throws a clear Error for an invalid value or combination. */
+  validate(hyper: H): void;
+}
+
+interface PendingUpdate<H> {
+  param: Tensor;
+  grad: Tensor;
+  hyper: H;
+  index: number;
+  groupIndex: number;
+}
+
+/**
+ * Base of the optimizers, as torch.optim.Optimizer. Each step() updates every parameter that
+ * has a gradient with one fused kernel call, after checking that no gradient holds NaN or
+ * Infinity (if one does, nothing is changed and step() throws).
+ */
+export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
+  readonly paramGroups: ParamGroup<H>[] = [];
+  private readonly groupValues: H[] = [];
+  private readonly state = new Map<Tensor, ParamState>();
+  private readonly defaults: Partial<H>;
+  private disposed = false;
+
+  protected constructor(private readonly spec: OptimizerSpec<H>, params: OptimizerParams<H>, options: Partial<H>) {
+    this.checkKnownKeys(options ?? {}, 'the options');
+    this.defaults = { ...spec.defaults, ...definedEntries(options ?? {}) };
+    for (const group of toGroupOptions(spec.name, params)) this.addParamGroup(group);
+  }
+
+  /** Updates `param` in place from `grad` and its state; `state.step` already counts this step. */
+  protected abstract update(param: Tensor, grad: Tensor, state: ParamState, hyper: H): void;
+
+  /** Adds tensors with their own option overrides, as PyTorch's add_param_group (e.g. to fine-tune a new head). */
+  addParamGroup(group: ParamGroupOptions<H>): void {
+    const { params, ...overrides } = group;
+    const where = `param group ${this.paramGroups.length}`;
+    this.checkKnownKeys(overrides, where);
+    const tensors = this.checkNewParams(params, where);
+    const values = freezeValues({ ...this.defaults, ...definedEntries(overrides) } as unknown as H);
+    this.spec.validate(values);
+    this.groupValues.push(values);
+    this.paramGroups.push(this.groupView(tensors, values));
+  }
+
+  /** Sets every existing gradient to zero in place (no allocation), as zero_grad(set_to_none=False). */
+  zeroGrad(): void {
+    for (const group of this.paramGroups) {
+      for (const param of group.params) {
+        const grad = param.grad;
+        if (grad && !grad.isDisposed) kernels().fill!(grad.ptr, grad.size, 0);
+      }
+    }
+  }
+
+  /** One update of every parameter whose `.grad` is set; parameters without a gradient are skipped. */
+  step(): void {
+    this.assertUsable('step');
+    const pending = this.pendingUpdates();
+    for (const item of pending) this.checkGradient(item);
+    for (const { param, grad, hyper } of pending) {
+      const state = this.stateOf(param);
+      state.step++;
+      this.update(param, grad, state, hyper);
+    }
+  }
+
+  /** Hyper-parameters per group, step counts and state buffers as plain numbers: JSON-serialisable. */
+  stateDict(): OptimizerStateDict {
+    this.assertUsable('stateDict');
+    const state: OptimizerStateDict['state'] = {};
+    let index = 0;
+    const paramGroups = this.paramGroups.map((group, g) => {
+      const params = group.params.map((param) => {
+        const saved = this.state.get(param);
+        if (saved) state[index] = saved.toJSON();
+        return index++;
+      });
+      return { ...plainValues(this.groupValues[g]!), params };
+    });
+    return { state, paramGroups };
+  }
+
+  /**
+   * Restores what stateDict() returned (possibly after a JSON round trip) into an optimizer over
+   * the same parameters. Everything is checked first: on a mismatch it throws and changes nothing.
+   */
+  loadStateDict(dict: OptimizerStateDict): void {
+    this.assertUsable('loadStateDict');
+    const where = `${this.spec.name}.loadStateDict()`;
+    if (!isPlainObject(dict) || !Array.isArray(dict.paramGroups) || !isPlainObject(dict.state)) {
+      throw new Error(`simdgrad: ${where}: expected an object { state, paramGroups } as returned by stateDict().`);
+    }
+    if (dict.paramGroups.length !== this.paramGroups.length) {
+      throw new Error(`simdgrad: ${where}: the state dict has ${dict.paramGroups.length} param groups but this optimizer has ${this.paramGroups.length}; load it into an optimizer built over the same param groups.`);
+    }
+    const savedParams = new Map<string, Tensor>();
+    const hypers = dict.paramGroups.map((saved, g) => this.checkSavedGroup(saved, g, where, savedParams));
+    const restored = this.restoreStates(dict.state, savedParams, where);
+    hypers.forEach((hyper, g) => Object.assign(this.groupValues[g]!, hyper));
+    for (const state of this.state.values()) state.dispose();
+    this.state.clear();
+    for (const [param, state] of restored) this.state.set(param, state);
+  }
+
+  /** Frees the state buffers. The optimizer cannot step afterwards. */
+  dispose(): void {
+    for (const state of this.state.values()) state.dispose();
+    this.state.clear();
+    this.disposed = true;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  private pendingUpdates(): PendingUpdate<H>[] {
+    const pending: PendingUpdate<H>[] = [];
+    let index = 0;
+    this.paramGroups.forEach((group, groupIndex) => {
+      for (const param of group.params) {
+        if (param.grad) pending.push({ param, grad: param.grad, hyper: this.groupValues[groupIndex]!, index, groupIndex });
+        index++;
+      }
+    });
+    return pending;
+  }
+
+  private checkGradient({ param, grad, hyper, index, groupIndex }: PendingUpdate<H>): void {
+    const what = `${this.spec.name}.step(): parameter ${index} (shape ${formatShape(param.shape)}, param group ${groupIndex})`;
+    if (grad.isDisposed) {
+      throw new Error(`simdgrad: ${what} has a disposed .grad; set param.grad = null (or keep() the gradient) instead of disposing it.`);
+    }
+    if (grad.size !== param.size || !sameShape(grad.shape, param.shape)) {
+      throw new Error(`simdgrad: ${what} has a .grad of shape ${formatShape(grad.shape)}; the gradient must have the parameter's shape.`);
+    }
+    if (kernels().allFinite!(grad.ptr, grad.size) === 0) {
+      throw new Error(
+        `simdgrad: ${what}: its gradient contains NaN or Infinity, so no parameter was changed. The loss has probably ` +
+          `diverged: lower the learning rate (lr is ${hyper.lr}) or clip gradients with optim.clipGradNorm(params, maxNorm) before step().`,
+      );
+    }
+  }
+
+  private stateOf(param: Tensor): ParamState {
+    let state = this.state.get(param);
+    if (!state) {
+      state = new ParamState();
+      this.state.set(param, state);
+    }
+    return state;
+  }
+
+  private checkSavedGroup(saved: unknown, g: number, where: string, savedParams: Map<string, Tensor>): H {
+    if (!isPlainObject(saved)) throw new Error(`simdgrad: ${where}: param group ${g} is not an object.`);
+    const { params: ids, ...values } = saved as { params?: unknown } & Record<string, unknown>;
+    const current = this.paramGroups[g]!.params;
+    if (!Array.isArray(ids) || ids.length !== current.length) {
+      const count = Array.isArray(ids) ? ids.length : 'no';
+      throw new Error(`simdgrad: ${where}: param group ${g} has ${count} parameters in the state dict but ${current.length} in this optimizer; load it into an optimizer built over the same parameters.`);
+    }
+    const known = Object.keys(this.spec.defaults);
+    const missing = known.filter((key) => !(key in values));
+    const unknown = Object.keys(values).filter((key) => !known.includes(key));
+    if (missing.length > 0 || unknown.length > 0) {
+      throw new Error(`simdgrad: ${where}: param group ${g} has hyper-parameters [${Object.keys(values).join(', ')}] but ${this.spec.name} has [${known.join(', ')}]; was the state saved from another optimizer?`);
+    }
+    const hyper = freezeValues(values as unknown as H);
+    this.spec.validate(hyper);
+    ids.forEach((id, j) => savedParams.set(String(id), current[j]!));
+    return hyper;
+  }
+
+  private restoreStates(saved: Record<string, unknown>, savedParams: Map<string, Tensor>, where: string): Map<Tensor, ParamState> {
+    const checked: [Tensor, number, Record<string, number[]>][] = [];
+    for (const [id, entry] of Object.entries(saved)) {
+      const param = savedParams.get(id);
+      if (!param) throw new Error(`simdgrad: ${where}: the state dict has state for parameter ${id}, which none of its param groups lists.`);
+      checked.push([param, ...this.checkSavedState(entry, id, param, where)]);
+    }
+    const restored = new Map<Tensor, ParamState>();
+    try {
+      for (const [param, step, buffers] of checked) restored.set(param, ParamState.restore(step, buffers, param));
+    } catch (error) {
+      for (const state of restored.values()) state.dispose();
+      throw error;
+    }
+    return restored;
+  }
+
+  private checkSavedState(entry: unknown, id: string, param: Tensor, where: string): [number, Record<string, number[]>] {
+    const { step, buffers } = (isPlainObject(entry) ? entry : {}) as { step?: unknown; buffers?: unknown };
+    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || !isPlainObject(buffers)) {
+      throw new Error(`simdgrad: ${where}: the state of parameter ${id} must be { step: integer >= 0, buffers: { name: number[] } }.`);
+    }
+    const allowed = this.spec.buffers;
+    for (const [name, values] of Object.entries(buffers)) {
+      if (!allowed.includes(name)) {
+        throw new Error(`simdgrad: ${where}: parameter ${id} has a state buffer '${name}', but ${this.spec.name} keeps only [${allowed.join(', ')}]; was the state saved from another optimizer?`);
+      }
+      if (!Array.isArray(values) || values.length !== param.size || !values.every((v) => typeof v === 'number')) {
+        const got = Array.isArray(values) ? `${values.length} values` : 'no array';
+        throw new Error(`simdgrad: ${where}: state buffer '${name}' of parameter ${id} has ${got}, but the parameter has shape ${formatShape(param.shape)} (${param.size} numbers); the state belongs to a different model.`);
+      }
+    }
+    return [step, buffers as Record<string, number[]>];
+  }
+
+  private checkKnownKeys(options: object, where: string): void {
+    const known = Object.keys(this.spec.defaults);
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) {
+        throw new Error(`simdgrad: ${this.spec.name}: unknown option '${key}' in ${where}; the options are ${known.join(', ')} (camelCase: weightDecay for PyTorch's weight_decay).`);
+      }
+    }
+  }
+
+  private checkNewParams(params: Tensor | Iterable<Tensor>, where: string): Tensor[] {
+    const list = isTensor(params) ? [params] : isIterable(params) ? [...params] : null;
+    if (!list || !list.every(isTensor)) {
+      throw new Error(`simdgrad: ${this.spec.name}: ${where}: params must be tensors (e.g. model.parameters()).`);
+    }
+    const seen = new Set(this.paramGroups.flatMap((group) => group.params));
+    for (const param of list) {
+      if (!param.isLeaf) {
+        throw new Error(`simdgrad: ${this.spec.name}: ${where}: cannot optimize a tensor computed by an op (shape ${formatShape(param.shape)}); pass leaf tensors created with { requiresGrad: true }.`);
+      }
+      if (seen.has(param)) {
+        throw new Error(`simdgrad: ${this.spec.name}: ${where}: a parameter of shape ${formatShape(param.shape)} appears more than once; each parameter may be in one param group only.`);
+      }
+      seen.add(param);
+    }
+    return list;
+  }
+
+  // The group's hyper-parameters are accessors over `values`, so every assignment is validated
+  // and loadStateDict can replace them all at once. Sealed: a misspelt name throws.
+  private groupView(params: Tensor[], values: H): ParamGroup<H> {
+    const group = Object.defineProperty({}, 'params', { value: Object.freeze(params), enumerable: true }) as ParamGroup<H>;
+    const record = values as unknown as Record<string, HyperValue>;
+    for (const key of Object.keys(values)) {
+      Object.defineProperty(group, key, {
+        enumerable: true,
+        get: () => record[key],
+        set: (value: HyperValue) => {
+          const next = freezeValues({ ...values, [key]: value });
+          this.spec.validate(next);
+          record[key] = next[key as keyof H] as HyperValue;
+        },
+      });
+    }
+    return Object.seal(group);
+  }
+
+  private assertUsable(action: string): void {
+    if (this.disposed) throw new Error(`simdgrad: ${this.spec.name}.${action}(): this optimizer was disposed and its state freed; create a new optimizer.`);
+  }
+}
+
+function toGroupOptions<H extends HyperParameters>(name: string, params: OptimizerParams<H>): ParamGroupOptions<H>[] {
+  const usage = `simdgrad: ${name}: params must be an array of tensors (e.g. model.parameters()) or of param groups { params, ...options }`;
+  if (!isIterable(params) || isTensor(params)) throw new Error(`${usage}.`);
+  const items = [...(params as Iterable<unknown>)];
+  if (items.length === 0) throw new Error(`${usage}; got an empty list. Does the model have parameters?`);
+  if (items.every(isTensor)) return [{ params: items } as unknown as ParamGroupOptions<H>];
+  if (items.every((item) => isPlainObject(item) && 'params' in item)) return items as ParamGroupOptions<H>[];
+  throw new Error(`${usage}, not a mix of both or other values.`);
+}
+
+function definedEntries<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+// Arrays (Adam's betas) are copied and frozen, so changing the caller's array cannot bypass validation.
+function freezeValues<H>(values: H): H {
+  const copy = { ...values } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(copy)) if (Array.isArray(value)) copy[key] = Object.freeze([...value]);
+  return copy as H;
+}
+
+function plainValues(values: object): Record<string, HyperValue> {
+  const copy: Record<string, HyperValue> = {};
+  for (const [key, value] of Object.entries(values)) copy[key] = Array.isArray(value) ? [...value] : (value as HyperValue);
+  return copy;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function isTensor(value: unknown): value is Tensor {
+  return typeof value === 'object' && value !== null && (value as { isSimdgradTensor?: boolean }).isSimdgradTensor === true;
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

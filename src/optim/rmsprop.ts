@@ -1,0 +1,53 @@
+import { kernels } from '../backend/backend.js';
+import type { Tensor } from '../tensor.js';
+import { checkBoolean, checkLr, checkNonNegative, checkRate } from './hyper-parameters.js';
+import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
+import type { ParamState } from './param-state.js';
+
+export interface RMSpropHyperParameters {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+export type RMSpropOptions = Partial<RMSpropHyperParameters>;
+
+const RMSPROP_SPEC: OptimizerSpec<RMSpropHyperParameters> = {
+  name: 'RMSprop',
+  defaults: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
+  buffers: ['squareAvg', 'gradAvg', 'momentumBuffer'],
+  validate(h) {
+    checkLr('RMSprop', h.lr);
+    checkRate('RMSprop', 'alpha', h.alpha, true);
+    checkNonNegative('RMSprop', 'eps', h.eps);
+    checkNonNegative('RMSprop', 'weightDecay', h.weightDecay);
+    checkNonNegative('RMSprop', 'momentum', h.momentum);
+    checkBoolean('RMSprop', 'centered', h.centered);
+    checkBoolean('RMSprop', 'maximize', h.maximize);
+  },
+};
+
+/**
+ * RMSprop, as torch.optim.RMSprop: `g = grad + weightDecay·p`; `v = α·v + (1 − α)·g²`; the
+ * denominator is `√v + eps`, or `√(v − ḡ²) + eps` when centered (ḡ the running mean of g);
+ * `p −= lr·g / denominator`, or through a momentum buffer `buf = momentum·buf + g / denominator`.
+ */
+export class RMSprop extends Optimizer<RMSpropHyperParameters> {
+  constructor(params: OptimizerParams<RMSpropHyperParameters>, options: RMSpropOptions = {}) {
+    super(RMSPROP_SPEC, params, options);
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, h: RMSpropHyperParameters): void {
+    const squareAvg = state.buffer('squareAvg', param);
+    const gradAvg = h.centered ? state.buffer('gradAvg', param).ptr : 0;
+    const buffer = h.momentum > 0 ? state.buffer('momentumBuffer', param).ptr : 0;
+    kernels().rmspropStep!(
+      param.ptr, grad.ptr, squareAvg.ptr, gradAvg, buffer, param.size,
+      h.lr, h.maximize ? -1 : 1, h.weightDecay, h.alpha, 1 - h.alpha, h.eps, h.momentum,
+    );
+  }
+}

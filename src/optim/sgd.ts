@@ -1,0 +1,60 @@
+import { kernels } from '../backend/backend.js';
+import type { Tensor } from '../tensor.js';
+import { checkBoolean, checkFinite, checkLr, checkNonNegative } from './hyper-parameters.js';
+import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
+import type { ParamState } from './param-state.js';
+
+export interface SGDHyperParameters {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+export type SGDOptions = Partial<SGDHyperParameters>;
+
+const SGD_SPEC: OptimizerSpec<SGDHyperParameters> = {
+  name: 'SGD',
+  buffers: ['momentumBuffer'],
+  defaults: { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false },
+  validate(h) {
+    if (h.lr === undefined) {
+      throw new Error('simdgrad: SGD: lr is required; pass it in the options (new optim.SGD(params, { lr: 0.01 })) or in every param group.');
+    }
+    checkLr('SGD', h.lr);
+    checkNonNegative('SGD', 'momentum', h.momentum);
+    checkFinite('SGD', 'dampening', h.dampening);
+    checkNonNegative('SGD', 'weightDecay', h.weightDecay);
+    checkBoolean('SGD', 'nesterov', h.nesterov);
+    checkBoolean('SGD', 'maximize', h.maximize);
+    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0)) {
+      throw new Error(`simdgrad: SGD: nesterov requires momentum > 0 and dampening 0, got momentum ${h.momentum} and dampening ${h.dampening}; use e.g. { momentum: 0.9, nesterov: true }.`);
+    }
+  },
+};
+
+/**
+ * Stochastic gradient descent, as torch.optim.SGD: `g = grad + weightDecay·p`; with momentum
+ * `buf = g` on the first step, then `buf = momentum·buf + (1 − dampening)·g`, and the step uses
+ * `g + momentum·buf` (Nesterov) or `buf`; `p −= lr·step`.
+ */
+export class SGD extends Optimizer<SGDHyperParameters> {
+  constructor(params: OptimizerParams<SGDHyperParameters>, options: SGDOptions = {}) {
+    super(SGD_SPEC, params, options);
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, h: SGDHyperParameters): void {
+    let buffer = 0;
+    let bufferDecay = 0;
+    let bufferGain = 0;
+    if (h.momentum !== 0) {
+      const first = !state.has('momentumBuffer');
+      buffer = state.buffer('momentumBuffer', param).ptr;
+      bufferDecay = first ? 0 : h.momentum;
+      bufferGain = first ? 1 : 1 - h.dampening;
+    }
+    kernels().sgdStep!(param.ptr, grad.ptr, buffer, param.size, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.momentum, bufferDecay, bufferGain, h.nesterov ? 1 : 0);
+  }
+}
