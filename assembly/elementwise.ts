@@ -167,9 +167,16 @@ export function powScalarBackward(x: usize, upstream: usize, gradIn: usize, n: i
   }
 }
 
-// 1 when every value is finite, else 0: used to reject NaN/Infinity before a loss.
+// 1 when every value is finite, else 0: used to reject NaN/Infinity before a loss or an update.
+// v - v is 0 exactly for finite v (NaN for NaN and ±Infinity).
 export function allFinite(x: usize, n: i32): i32 {
-  for (let i = 0; i < n; i++) {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    if (!i32x4.all_true(f32x4.eq(f32x4.sub(v, v), zero))) return 0;
+  }
+  for (; i < n; i++) {
     const v = load<f32>(x + (<usize>i << 2));
     if (!isFinite<f32>(v)) return 0;
   }
