@@ -1,1 +1,153 @@
-export {};
+import { backend, kernels } from '../backend/backend.js';
+import { record } from '../autograd/node.js';
+import { formatShape } from '../shape-util.js';
+import { Tensor } from '../tensor.js';
+
+/** A size for both spatial dimensions, or a pair [height, width]. */
+export type SpatialSize = number | readonly [number, number];
+
+export interface Conv2dOptions {
+  stride?: SpatialSize;
+  /** Zero padding on each side; 'valid' is 0, 'same' keeps the input size (stride 1 only). */
+  padding?: SpatialSize | 'valid' | 'same';
+  dilation?: SpatialSize;
+  /** Input and output channels split into this many independent groups; groups == C is depthwise. */
+  groups?: number;
+}
+
+interface ConvGeometry {
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  outChannels: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+  outH: number;
+  outW: number;
+}
+
+/**
+ * 2-D convolution (cross-correlation) as torch.nn.functional.conv2d: input [N, C, H, W],
+ * weight [O, C/groups, kh, kw], optional bias [O]; output [N, O, outH, outW].
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const geometry = convGeometry(input, weight, bias, options);
+  const args = geometryArgs(geometry);
+  const out = Tensor.empty([geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]);
+  const k = kernels();
+  withColumns(geometry, (col) => k.conv2dForward!(input.ptr, weight.ptr, bias ? bias.ptr : 0, out.ptr, col, ...args));
+  return record(out, {
+    op: 'conv2d',
+    inputs: [input, weight, bias],
+    saved: [input, weight],
+    backward: (g, [x, w]) => {
+      const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;
+      const gw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
+      const gb = bias?.requiresGrad ? Tensor.empty(bias.shape) : null;
+      withColumns(geometry, (col) => {
+        if (gw) k.conv2dBackwardWeight!(x!.ptr, g.ptr, gw.ptr, col, ...args);
+        if (gx) k.conv2dBackwardInput!(g.ptr, w!.ptr, gx.ptr, col, ...args);
+      });
+      if (gb) k.conv2dBackwardBias!(g.ptr, gb.ptr, geometry.batch, geometry.outChannels, geometry.outH * geometry.outW);
+      return [gx, gw, gb];
+    },
+  });
+}
+
+function geometryArgs(g: ConvGeometry): number[] {
+  return [g.batch, g.channels, g.height, g.width, g.outChannels, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.groups, g.outH, g.outW];
+}
+
+// A 1x1, stride-1, unpadded convolution reads its input as the column matrix (pointer 0 tells the
+// kernel); anything else gets a scratch buffer for one image's columns of one group.
+function withColumns(g: ConvGeometry, run: (col: number) => void): void {
+  const pointwise = g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0;
+  if (pointwise) {
+    run(0);
+    return;
+  }
+  const allocator = backend().allocator;
+  const floats = (g.channels / g.groups) * g.kernelH * g.kernelW * g.outH * g.outW;
+  const col = allocator.alloc(floats * 4, 'the conv2d column buffer');
+  try {
+    run(col);
+  } finally {
+    allocator.free(col);
+  }
+}
+
+function convGeometry(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): ConvGeometry {
+  input.assertAlive('conv2d');
+  weight.assertAlive('conv2d');
+  bias?.assertAlive('conv2d');
+  if (input.ndim !== 4) throw new Error(`simdgrad: conv2d: expected a 4-D input [N, C, H, W], got ${formatShape(input.shape)}; add a batch dimension with reshape([1, ...shape]) for a single image.`);
+  if (weight.ndim !== 4) throw new Error(`simdgrad: conv2d: expected a 4-D weight [out_channels, in_channels/groups, kh, kw], got ${formatShape(weight.shape)}.`);
+  const [batch, channels, height, width] = input.shape as [number, number, number, number];
+  const [outChannels, groupChannels, kernelH, kernelW] = weight.shape as [number, number, number, number];
+  const groups = options.groups ?? 1;
+  checkGroups(groups, channels, outChannels, input, weight);
+  if (channels !== groupChannels * groups) {
+    throw new Error(`simdgrad: conv2d: expected input with ${groupChannels * groups} channels (weight ${formatShape(weight.shape)} has ${groupChannels} in_channels per group x ${groups} groups), got ${channels} channels in input ${formatShape(input.shape)}; give the weight shape [${outChannels}, ${channels / groups}, ${kernelH}, ${kernelW}] or feed ${groupChannels * groups}-channel input.`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outChannels)) {
+    throw new Error(`simdgrad: conv2d: bias ${formatShape(bias.shape)} must be [${outChannels}] (out_channels of weight ${formatShape(weight.shape)}).`);
+  }
+  const [strideH, strideW] = spatialPair(options.stride ?? 1, 'stride', 1);
+  const [dilationH, dilationW] = spatialPair(options.dilation ?? 1, 'dilation', 1);
+  const spanH = dilationH * (kernelH - 1) + 1;
+  const spanW = dilationW * (kernelW - 1) + 1;
+  const [padTop, padBottom, padLeft, padRight] = resolvePadding(options.padding ?? 0, spanH, spanW, strideH, strideW);
+  const outH = Math.floor((height + padTop + padBottom - spanH) / strideH) + 1;
+  const outW = Math.floor((width + padLeft + padRight - spanW) / strideW) + 1;
+  if (outH < 1 || outW < 1) {
+    throw new Error(
+      `simdgrad: conv2d: the kernel ${kernelH}x${kernelW} (dilation ${dilationH}x${dilationW}, spanning ${spanH}x${spanW}) is larger than the padded input ` +
+        `${height + padTop + padBottom}x${width + padLeft + padRight} (input ${formatShape(input.shape)}, padding ${padTop}x${padLeft}); the output would be ${outH}x${outW}. ` +
+        'Use a smaller kernel or dilation, more padding, or a larger input.',
+    );
+  }
+  return { batch, channels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW };
+}
+
+function checkGroups(groups: number, channels: number, outChannels: number, input: Tensor, weight: Tensor): void {
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`simdgrad: conv2d: groups must be a positive integer, got ${groups}.`);
+  if (channels % groups !== 0) {
+    throw new Error(`simdgrad: conv2d: input channels (${channels}, input ${formatShape(input.shape)}) are not divisible by groups ${groups}; choose groups that divides ${channels}.`);
+  }
+  if (outChannels % groups !== 0) {
+    throw new Error(`simdgrad: conv2d: out_channels (${outChannels}, weight ${formatShape(weight.shape)}) are not divisible by groups ${groups}; choose groups that divides ${outChannels}.`);
+  }
+}
+
+// [top, bottom, left, right]. 'same' splits odd totals like PyTorch: the extra row/column goes
+// to the bottom/right.
+function resolvePadding(padding: NonNullable<Conv2dOptions['padding']>, spanH: number, spanW: number, strideH: number, strideW: number): [number, number, number, number] {
+  if (padding === 'valid') return [0, 0, 0, 0];
+  if (padding === 'same') {
+    if (strideH !== 1 || strideW !== 1) {
+      throw new Error(`simdgrad: conv2d: padding 'same' needs stride 1, got stride [${strideH}, ${strideW}]; give explicit padding for a strided convolution.`);
+    }
+    const totalH = spanH - 1;
+    const totalW = spanW - 1;
+    return [Math.floor(totalH / 2), Math.ceil(totalH / 2), Math.floor(totalW / 2), Math.ceil(totalW / 2)];
+  }
+  if (typeof padding === 'string') throw new Error(`simdgrad: conv2d: padding must be a number, a pair [h, w], 'valid' or 'same', got '${padding}'.`);
+  const [h, w] = spatialPair(padding, 'padding', 0);
+  return [h, h, w, w];
+}
+
+function spatialPair(value: SpatialSize, name: string, min: number): [number, number] {
+  const pair = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
+    throw new Error(`simdgrad: conv2d: ${name} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair [h, w] of them, got ${JSON.stringify(value)}.`);
+  }
+  return [pair[0]!, pair[1]!];
+}
