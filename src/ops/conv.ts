@@ -2,9 +2,10 @@ import { backend, kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
+import { spatialPair, type SpatialSize } from './window.js';
 
 /** A size for both spatial dimensions, or a pair [height, width]. */
-export type SpatialSize = number | readonly [number, number];
+export type { SpatialSize } from './window.js';
 
 export interface Conv2dOptions {
   stride?: SpatialSize;
@@ -100,8 +101,8 @@ function convGeometry(input: Tensor, weight: Tensor, bias: Tensor | null, option
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outChannels)) {
     throw new Error(`simdgrad: conv2d: bias ${formatShape(bias.shape)} must be [${outChannels}] (out_channels of weight ${formatShape(weight.shape)}).`);
   }
-  const [strideH, strideW] = spatialPair(options.stride ?? 1, 'stride', 1);
-  const [dilationH, dilationW] = spatialPair(options.dilation ?? 1, 'dilation', 1);
+  const [strideH, strideW] = spatialPair('conv2d', options.stride ?? 1, 'stride', 1);
+  const [dilationH, dilationW] = spatialPair('conv2d', options.dilation ?? 1, 'dilation', 1);
   const spanH = dilationH * (kernelH - 1) + 1;
   const spanW = dilationW * (kernelW - 1) + 1;
   const [padTop, padBottom, padLeft, padRight] = resolvePadding(options.padding ?? 0, spanH, spanW, strideH, strideW);
@@ -140,14 +141,6 @@ function resolvePadding(padding: NonNullable<Conv2dOptions['padding']>, spanH: n
     return [Math.floor(totalH / 2), Math.ceil(totalH / 2), Math.floor(totalW / 2), Math.ceil(totalW / 2)];
   }
   if (typeof padding === 'string') throw new Error(`simdgrad: conv2d: padding must be a number, a pair [h, w], 'valid' or 'same', got '${padding}'.`);
-  const [h, w] = spatialPair(padding, 'padding', 0);
+  const [h, w] = spatialPair('conv2d', padding, 'padding', 0);
   return [h, h, w, w];
-}
-
-function spatialPair(value: SpatialSize, name: string, min: number): [number, number] {
-  const pair = typeof value === 'number' ? [value, value] : value;
-  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
-    throw new Error(`simdgrad: conv2d: ${name} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair [h, w] of them, got ${JSON.stringify(value)}.`);
-  }
-  return [pair[0]!, pair[1]!];
 }

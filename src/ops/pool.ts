@@ -3,7 +3,7 @@ import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import type { SpatialSize } from './conv.js';
+import { spatialPair, type SpatialSize } from './window.js';
 
 export interface MaxPool2dOptions {
   kernelSize: SpatialSize;
@@ -160,12 +160,4 @@ function adaptiveSize(outputSize: number | readonly [number | null, number | nul
     throw new Error(`simdgrad: adaptiveAvgPool2d: outputSize must be a positive integer or a pair [h, w] of them (null keeps the input size), got ${JSON.stringify(outputSize)}.`);
   }
   return [sizes[0]!, sizes[1]!];
-}
-
-function spatialPair(op: string, value: SpatialSize, name: string, min: number): [number, number] {
-  const pair = typeof value === 'number' ? [value, value] : value;
-  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((v) => Number.isInteger(v) && v >= min)) {
-    throw new Error(`simdgrad: ${op}: ${name} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or a pair [h, w] of them, got ${JSON.stringify(value)}.`);
-  }
-  return [pair[0]!, pair[1]!];
 }

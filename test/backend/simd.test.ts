@@ -6,7 +6,9 @@ import { simdInstructionCounts } from '../../scripts/simd-report.mjs';
 // loops would pass every value test and lose most of the speed.
 const HOT_KERNELS = ['gemm', 'addForward', 'subForward', 'mulForward', 'divForward', 'axpy', 'affine', 'fill', 'sumAxisForward', 'sqrtForward',
   'batchNormForwardTraining', 'batchNormForwardEval', 'batchNormBackward', 'layerNormForward', 'layerNormBackward',
-  'mseLossForward', 'crossEntropyForward', 'lossBackward'];
+  'mseLossForward', 'crossEntropyForward', 'lossBackward', 'sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'allFinite',
+  'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardBias', 'maxPool2dForward', 'avgPool2dForward',
+  'avgPool2dBackward', 'adaptiveAvgPool2dForward', 'adaptiveAvgPool2dBackward'];
 
 describe('compiled kernels', () => {
   const counts = simdInstructionCounts(readFileSync(new URL('../../build/simdgrad.wasm', import.meta.url)));
