@@ -8,4 +8,5 @@ export {
   type FashionMnistLocation,
   type FashionMnistSource,
 } from './fashion-mnist.js';
+export { progressCallback, type ProgressCallbackOptions } from './progress-callback.js';
 export { ProgressBar, type ProgressBarOptions, type ProgressStream, type EpochSummary } from './progress.js';
