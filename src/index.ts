@@ -9,6 +9,7 @@ export { manualSeed } from './random.js';
 export { add, sub, mul, div, neg, exp, log, sqrt, pow } from './ops/arithmetic.js';
 export { matmul } from './ops/matmul.js';
 export { sum, mean } from './ops/reduce.js';
+export { max } from './ops/reduce.js';
 export { reshape, flatten, transpose, clone } from './ops/shape.js';
 export * as F from './functional.js';
 export * as nn from './nn/index.js';

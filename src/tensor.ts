@@ -175,6 +175,7 @@ export class Tensor {
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
   sum(dim?: number | number[] | null, keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
   mean(dim?: number | number[] | null, keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
+  max(dim?: number | number[] | null, keepdim = false): Tensor { return ops.max(this, dim, keepdim); }
 
   toString(): string {
     return `Tensor(shape=${formatShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''}${this.disposed ? ', disposed' : ''})`;

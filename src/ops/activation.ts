@@ -1,1 +1,91 @@
-export {};
+import { kernels } from '../backend/backend.js';
+import { record } from '../autograd/node.js';
+import { Tensor } from '../tensor.js';
+
+type Activation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'geluTanh' | 'elu' | 'softplus' | 'silu';
+
+/**
+ * Runs `${kernel}Forward` into a new tensor and records `${kernel}Backward`, which reads the
+ * input, or the output where the derivative is cheapest from it (sigmoid, tanh).
+ */
+function activation(op: string, kernel: Activation, x: Tensor, saves: 'input' | 'output', ...params: number[]): Tensor {
+  x.assertAlive(op);
+  const out = Tensor.empty(x.shape);
+  kernels()[`${kernel}Forward`]!(x.ptr, out.ptr, x.size, ...params);
+  return record(out, {
+    op,
+    inputs: [x],
+    saved: [saves === 'input' ? x : out],
+    backward: (g, [saved]) => {
+      const gradIn = Tensor.empty(x.shape);
+      kernels()[`${kernel}Backward`]!(saved!.ptr, g.ptr, gradIn.ptr, gradIn.size, ...params);
+      return [gradIn];
+    },
+  });
+}
+
+/** max(x, 0), as torch.nn.functional.relu. */
+export function relu(x: Tensor): Tensor {
+  return activation('relu', 'relu', x, 'input');
+}
+
+/** x where x > 0, else negativeSlope * x. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkFinite('leakyRelu', 'negativeSlope', negativeSlope);
+  return activation('leakyRelu', 'leakyRelu', x, 'input', negativeSlope);
+}
+
+/** 1 / (1 + e^-x), stable for any x. */
+export function sigmoid(x: Tensor): Tensor {
+  return activation('sigmoid', 'sigmoid', x, 'output');
+}
+
+export function tanh(x: Tensor): Tensor {
+  return activation('tanh', 'tanh', x, 'output');
+}
+
+export interface GeluOptions {
+  /** 'none' (default): x Φ(x) with the exact normal CDF; 'tanh': the tanh approximation. */
+  approximate?: 'none' | 'tanh';
+}
+
+/** Gaussian error linear unit, x/2 (1 + erf(x/√2)), as torch.nn.functional.gelu. */
+export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
+  const approximate = options.approximate ?? 'none';
+  if (approximate === 'none') return activation('gelu', 'gelu', x, 'input');
+  if (approximate === 'tanh') return activation('gelu', 'geluTanh', x, 'input');
+  throw new Error(`simdgrad: gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}.`);
+}
+
+/** x where x > 0, else alpha (e^x - 1). */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  checkFinite('elu', 'alpha', alpha);
+  return activation('elu', 'elu', x, 'input', alpha);
+}
+
+export interface SoftplusOptions {
+  /** Sharpness: softplus is ln(1 + e^(beta x)) / beta (default 1). */
+  beta?: number;
+  /** Where beta x exceeds it, the result is x itself, as in torch (default 20). */
+  threshold?: number;
+}
+
+/** A smooth relu, ln(1 + e^x), as torch.nn.functional.softplus. */
+export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
+  const beta = options.beta ?? 1;
+  const threshold = options.threshold ?? 20;
+  checkFinite('softplus', 'beta', beta);
+  if (beta === 0) throw new Error('simdgrad: softplus: beta must not be 0 (the result is divided by it); the default is 1.');
+  return activation('softplus', 'softplus', x, 'input', beta, threshold);
+}
+
+/** x * sigmoid(x), also called swish. */
+export function silu(x: Tensor): Tensor {
+  return activation('silu', 'silu', x, 'input');
+}
+
+function checkFinite(op: string, name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Error(`simdgrad: ${op}: ${name} must be a finite number, got ${String(value)}.`);
+  }
+}

@@ -2,5 +2,6 @@
 export { add, sub, mul, div, neg, exp, log, sqrt, pow } from './arithmetic.js';
 export { matmul } from './matmul.js';
 export { sum, mean } from './reduce.js';
+export { max } from './reduce.js';
 export { reshape, flatten, transpose, clone } from './shape.js';
 export { onesLike } from '../creation.js';

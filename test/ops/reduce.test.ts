@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mean, sum, tensor } from 'simdgrad';
+import { max, mean, sum, tensor } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
 
@@ -26,5 +26,67 @@ describe('reductions', () => {
 
   it('rejects an axis out of range', () => {
     expect(() => sum(tensor([[1, 2]]), 2)).toThrow(/sum: dim 2 is out of range for a tensor with 2 dimensions/);
+  });
+});
+
+describe('max', () => {
+  // Distinct values at least 0.1 apart, so finite differences never cross a tie.
+  const shuffled = (count: number) => Array.from({ length: count }, (_, i) => ((i * 7) % count) * 0.1 - 1);
+
+  it('reduces everything to a scalar and routes the gradient to the maximum', () => {
+    const x = tensor([[1, 5, -2], [4, 0, 3]], undefined, { requiresGrad: true });
+    const m = max(x);
+    expect(m.shape).toEqual([]);
+    expect(m.item()).toBe(5);
+    m.backward();
+    expect(x.grad!.toArray()).toEqual([[0, 1, 0], [0, 0, 0]]);
+  });
+
+  it('reduces one axis, with or without keepdim', () => {
+    const x = tensor([[1, 5, -2], [4, 0, 3]]);
+    expect(max(x, 0).toArray()).toEqual([4, 5, 3]);
+    expect(max(x, 1).toArray()).toEqual([5, 4]);
+    expect(max(x, -1, true).toArray()).toEqual([[5], [4]]);
+    expect(x.max(0, true).shape).toEqual([1, 3]);
+  });
+
+  it('reduces several axes, adjacent or not', () => {
+    const data = shuffled(60);
+    const x = tensor(data, [3, 4, 5]);
+    const at = (a: number, b: number, c: number) => data[(a * 4 + b) * 5 + c]!;
+    const overOuter = max(x, [0, 2]).toFloat32Array();
+    for (let b = 0; b < 4; b++) {
+      let want = -Infinity;
+      for (let a = 0; a < 3; a++) for (let c = 0; c < 5; c++) want = Math.max(want, at(a, b, c));
+      expect(overOuter[b]).toBe(Math.fround(want));
+    }
+    expect(max(x, [1, 2], true).shape).toEqual([3, 1, 1]);
+  });
+
+  it('gives the gradient to the first maximum on ties, as torch.max(x, dim) does', () => {
+    const x = tensor([[3, 1, 3], [2, 2, 0]], undefined, { requiresGrad: true });
+    max(x, 1).backward(tensor([10, 20]));
+    expect(x.grad!.toArray()).toEqual([[10, 0, 0], [20, 0, 0]]);
+    const y = tensor([[7, 7], [7, 7]], undefined, { requiresGrad: true });
+    max(y).backward();
+    expect(y.grad!.toArray()).toEqual([[1, 0], [0, 0]]);
+  });
+
+  it('gradients match finite differences over every kind of axis set', () => {
+    const input = [{ shape: [3, 4, 5], data: shuffled(60) }];
+    for (const dim of [0, 1, 2, [0, 2], [1, 2], null] as const) {
+      expectGradientsMatchFiniteDifferences((x) => max(x, dim as number | number[] | null), input, { step: 1e-3 });
+    }
+    expectGradientsMatchFiniteDifferences((x) => max(x, 0, true), [{ shape: [6, 7], data: shuffled(42) }], { step: 1e-3 });
+  });
+
+  it('propagates NaN, as torch does', () => {
+    expect(max(tensor([1, Number.NaN, 3])).item()).toBeNaN();
+    const columns = max(tensor([[1, 2, 3, 4, 5], [Number.NaN, 0, 9, 1, Number.NaN]]), 0).toFloat32Array();
+    expect(Array.from(columns)).toEqual([Number.NaN, 2, 9, 4, Number.NaN]);
+  });
+
+  it('refuses an empty dimension', () => {
+    expect(() => max(tensor([], [2, 0]), 1)).toThrow(/max: cannot take the maximum over an empty dimension of shape \[2, 0\]/);
   });
 });
