@@ -1,0 +1,49 @@
+import { linear } from '../ops/linear.js';
+import { Tensor } from '../tensor.js';
+import { kaimingUniform_, uniform_ } from './init.js';
+import { Module } from './module.js';
+
+export interface LinearOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+}
+
+/** y = x Wᵀ + b, as torch.nn.Linear: weight [outFeatures, inFeatures], bias [outFeatures]. */
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
+    super();
+    for (const [name, value] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(value) || value < 0) throw new Error(`simdgrad: Linear: ${name} must be a non-negative integer, got ${value}.`);
+    }
+    this.weight = this.registerParameter('weight', Tensor.empty([outFeatures, inFeatures]));
+    this.bias = (options.bias ?? true) ? this.registerParameter('bias', Tensor.empty([outFeatures])) : null;
+    this.resetParameters();
+  }
+
+  /** PyTorch's default: weight and bias from U(-1/√inFeatures, 1/√inFeatures). */
+  resetParameters(): void {
+    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
+      uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}
+
+/** Returns its input unchanged, as torch.nn.Identity: a placeholder where a layer is optional. */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { F, nn, tensor } from 'simdgrad';
+
+describe('nn.Sequential', () => {
+  it('chains its modules', () => {
+    const first = new nn.Linear(3, 4);
+    const second = new nn.Linear(4, 2);
+    const model = new nn.Sequential(first, new nn.ReLU(), second);
+    const x = tensor([[1, -1, 2], [0.5, 0.5, -3]]);
+    const expected = second.forward(F.relu(first.forward(x)));
+    expect(model.forward(x).toFloat32Array()).toEqual(expected.toFloat32Array());
+  });
+
+  it("names children '0', '1', ... so nested parameters get PyTorch's names", () => {
+    const model = new nn.Sequential(
+      new nn.Flatten(),
+      new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU()),
+      new nn.Dropout(),
+      new nn.Linear(8, 2),
+    );
+    expect(model.namedParameters().map(([name]) => name)).toEqual(['1.0.weight', '1.0.bias', '3.weight', '3.bias']);
+    expect(model.namedChildren().map(([name]) => name)).toEqual(['0', '1', '2', '3']);
+  });
+
+  it('indexes with at() (negative from the end), grows with append(), and iterates', () => {
+    const relu = new nn.ReLU();
+    const linear = new nn.Linear(2, 2);
+    const model = new nn.Sequential(relu);
+    expect(model.append(linear)).toBe(model);
+    expect(model.length).toBe(2);
+    expect(model.at(0)).toBe(relu);
+    expect(model.at(-1)).toBe(linear);
+    expect([...model]).toEqual([relu, linear]);
+    expect(model.namedParameters().map(([name]) => name)).toEqual(['1.weight', '1.bias']);
+    expect(() => model.at(2)).toThrow(/Sequential\.at\(2\): index out of range for 2 modules \(valid: -2\.\.1\)/);
+  });
+
+  it('gives every parameter of an MLP a gradient after backward', () => {
+    const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 8), new nn.Tanh(), new nn.Linear(8, 3));
+    const x = tensor([[1, 2, 3, 4], [-1, 0.5, 0, 2], [0.1, -0.2, 0.3, -0.4]]);
+    model.forward(x).sum().backward();
+    for (const [name, p] of model.namedParameters()) {
+      expect(p.grad, name).not.toBeNull();
+      expect(p.grad!.shape, name).toEqual(p.shape);
+      expect(Array.from(p.grad!.toFloat32Array()).some((g) => g !== 0), name).toBe(true);
+    }
+    // d(sum of outputs)/d(last bias) is the batch size for every output.
+    expect(model.at(-1).parameters()[1]!.grad!.toArray()).toEqual([3, 3, 3]);
+  });
+});

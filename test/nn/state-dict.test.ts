@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { manualSeed, nn, tensor } from 'simdgrad';
+
+function mlp(): nn.Sequential {
+  return new nn.Sequential(new nn.Linear(4, 5), new nn.ReLU(), new nn.Linear(5, 3));
+}
+
+const input = () => tensor([[0.5, -1, 2, 0.25], [1, 1, -1, 3]]);
+
+describe('stateDict / loadStateDict', () => {
+  it('saves copies of every parameter under PyTorch names', () => {
+    const model = mlp();
+    const state = model.stateDict();
+    expect([...state.keys()]).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+    expect(state.get('0.weight')!.shape).toEqual([5, 4]);
+    expect(state.get('0.weight')!.data).toEqual(model.at(0).parameters()[0]!.toFloat32Array());
+    state.get('2.bias')!.data.fill(42);
+    expect(Array.from(model.at(2).parameters()[1]!.toFloat32Array())).not.toContain(42);
+  });
+
+  it('round-trips: a second model loaded from the first gives identical outputs', () => {
+    manualSeed(1);
+    const source = mlp();
+    manualSeed(2);
+    const target = mlp();
+    expect(target.forward(input()).toFloat32Array()).not.toEqual(source.forward(input()).toFloat32Array());
+    const weightBefore = target.at(0).parameters()[0]!;
+    expect(target.loadStateDict(source.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(target.forward(input()).toFloat32Array()).toEqual(source.forward(input()).toFloat32Array());
+    expect(target.at(0).parameters()[0]).toBe(weightBefore);
+  });
+
+  it('accepts a plain object with number arrays, e.g. parsed JSON', () => {
+    const model = new nn.Linear(2, 1);
+    model.loadStateDict({ weight: { shape: [1, 2], data: [3, 4] }, bias: { shape: [1], data: [0.5] } });
+    expect(model.forward(tensor([[1, 1]])).item()).toBe(7.5);
+  });
+
+  it('refuses a wrong shape, naming the key and both shapes, and changes nothing', () => {
+    const model = mlp();
+    const before = model.stateDict();
+    const state = mlp().stateDict();
+    state.set('2.weight', { shape: [3, 4], data: new Float32Array(12) });
+    expect(() => model.loadStateDict(state)).toThrow(/shape mismatch for '2\.weight': the state dict has \[3, 4\], the model has \[3, 5\]/);
+    expect(model.stateDict()).toEqual(before);
+  });
+
+  it('refuses missing and unexpected keys, listing them all, and changes nothing', () => {
+    const model = mlp();
+    const before = model.stateDict();
+    const state = mlp().stateDict();
+    state.delete('0.bias');
+    state.set('3.weight', { shape: [1], data: new Float32Array(1) });
+    let message = '';
+    try {
+      model.loadStateDict(state);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("Sequential.loadStateDict: the state dict does not fit this model, so nothing was loaded");
+    expect(message).toContain("missing keys: '0.bias'");
+    expect(message).toContain("unexpected keys: '3.weight'");
+    expect(message).toContain('{ strict: false }');
+    expect(model.stateDict()).toEqual(before);
+  });
+
+  it('refuses data whose length does not match its shape', () => {
+    const model = new nn.Linear(2, 1);
+    expect(() => model.loadStateDict({ weight: { shape: [1, 2], data: [1] }, bias: { shape: [1], data: [0] } })).toThrow(/'weight': the state dict's data has 1 values, but its shape \[1, 2\] needs 2/);
+  });
+
+  it('with strict: false loads the keys that match and reports the others', () => {
+    const model = mlp();
+    const source = mlp();
+    const state = source.stateDict();
+    state.delete('2.bias');
+    state.set('extra', { shape: [1], data: new Float32Array(1) });
+    const keptBias = model.at(2).parameters()[1]!.toFloat32Array();
+    expect(model.loadStateDict(state, { strict: false })).toEqual({ missingKeys: ['2.bias'], unexpectedKeys: ['extra'] });
+    expect(model.at(0).parameters()[0]!.toFloat32Array()).toEqual(source.at(0).parameters()[0]!.toFloat32Array());
+    expect(model.at(2).parameters()[1]!.toFloat32Array()).toEqual(keptBias);
+  });
+
+  it('still refuses wrong shapes with strict: false', () => {
+    const model = new nn.Linear(2, 1);
+    const before = model.stateDict();
+    expect(() => model.loadStateDict({ weight: { shape: [2, 1], data: [1, 2] } }, { strict: false })).toThrow(/shape mismatch for 'weight'/);
+    expect(model.stateDict()).toEqual(before);
+  });
+});
