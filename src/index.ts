@@ -8,6 +8,8 @@ export type { BackwardOptions } from './autograd/backward.js';
 export { manualSeed } from './random.js';
 export { add, sub, mul, div, neg, exp, log, sqrt, pow } from './ops/arithmetic.js';
 export { matmul } from './ops/matmul.js';
+export { relu, sigmoid, tanh } from './ops/activation.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
 export { sum, mean } from './ops/reduce.js';
 export { max } from './ops/reduce.js';
 export { reshape, flatten, transpose, clone } from './ops/shape.js';

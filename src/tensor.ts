@@ -173,6 +173,11 @@ export class Tensor {
   sqrt(): Tensor { return ops.sqrt(this); }
   pow(exponent: number): Tensor { return ops.pow(this, exponent); }
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  relu(): Tensor { return ops.relu(this); }
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  softmax(dim = -1): Tensor { return ops.softmax(this, dim); }
+  logSoftmax(dim = -1): Tensor { return ops.logSoftmax(this, dim); }
   sum(dim?: number | number[] | null, keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
   mean(dim?: number | number[] | null, keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
   max(dim?: number | number[] | null, keepdim = false): Tensor { return ops.max(this, dim, keepdim); }

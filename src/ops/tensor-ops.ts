@@ -5,3 +5,5 @@ export { sum, mean } from './reduce.js';
 export { max } from './reduce.js';
 export { reshape, flatten, transpose, clone } from './shape.js';
 export { onesLike } from '../creation.js';
+export { relu, sigmoid, tanh } from './activation.js';
+export { softmax, logSoftmax } from './softmax.js';
