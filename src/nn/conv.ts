@@ -4,6 +4,7 @@ import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
+import { pythonTuple, pythonValue } from './repr.js';
 
 export interface Conv2dOptions extends FunctionalConv2dOptions {
   /** Learn an additive bias per output channel (default true). */
@@ -55,10 +56,9 @@ export class Conv2d extends Module {
   }
 
   override extraRepr(): string {
-    const parts = [`${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}`];
-    if (typeof this.padding === 'string') parts.push(`padding=${this.padding}`);
-    else if (this.padding.some((p) => p !== 0)) parts.push(`padding=${tuple(this.padding)}`);
-    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${tuple(this.dilation)}`);
+    const parts = [`${this.inChannels}, ${this.outChannels}, kernel_size=${pythonTuple(this.kernelSize)}, stride=${pythonTuple(this.stride)}`];
+    if (typeof this.padding === 'string' || this.padding.some((p) => p !== 0)) parts.push(`padding=${pythonValue(this.padding)}`);
+    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${pythonTuple(this.dilation)}`);
     if (this.groups !== 1) parts.push(`groups=${this.groups}`);
     if (!this.bias) parts.push('bias=False');
     return parts.join(', ');
@@ -93,14 +93,10 @@ function resolvePadding(padding: NonNullable<FunctionalConv2dOptions['padding']>
   if (padding === 'valid') return padding;
   if (padding === 'same') {
     if (stride[0] !== 1 || stride[1] !== 1) {
-      throw new Error(`simdgrad: Conv2d: padding 'same' needs stride 1, got stride ${tuple(stride)}; give explicit padding for a strided convolution.`);
+      throw new Error(`simdgrad: Conv2d: padding 'same' needs stride 1, got stride ${pythonTuple(stride)}; give explicit padding for a strided convolution.`);
     }
     return padding;
   }
   if (typeof padding === 'string') throw new Error(`simdgrad: Conv2d: padding must be a number, a pair [h, w], 'valid' or 'same', got '${padding}'.`);
   return spatialPair('Conv2d', padding, 'padding', 0);
-}
-
-function tuple(pair: readonly number[]): string {
-  return `(${pair.join(', ')})`;
 }

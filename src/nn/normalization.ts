@@ -5,6 +5,7 @@ import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { constant_ } from './init.js';
 import { Module } from './module.js';
+import { pythonBool, pythonFloat, pythonTuple } from './repr.js';
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -176,23 +177,10 @@ export class LayerNorm extends Module {
   }
 
   override extraRepr(): string {
-    const shape = this.normalizedShape.length === 1 ? `(${this.normalizedShape[0]},)` : `(${this.normalizedShape.join(', ')})`;
-    return `${shape}, eps=${pythonFloat(this.eps)}, elementwise_affine=${pythonBool(this.elementwiseAffine)}`;
+    return `${pythonTuple(this.normalizedShape)}, eps=${pythonFloat(this.eps)}, elementwise_affine=${pythonBool(this.elementwiseAffine)}`;
   }
 }
 
 function checkEps(layer: string, eps: number): void {
   if (!(Number.isFinite(eps) && eps >= 0)) throw new Error(`simdgrad: ${layer}: eps must be a finite number >= 0, got ${eps}.`);
-}
-
-// Python's repr of a float, so toString() reads as PyTorch's (eps=1e-05, momentum=0.1).
-function pythonFloat(x: number): string {
-  const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
-  const power = Number(exponent);
-  if (power < -4 || power >= 16) return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
-  return Number.isInteger(x) ? x.toFixed(1) : String(x);
-}
-
-function pythonBool(value: boolean): string {
-  return value ? 'True' : 'False';
 }

@@ -2,6 +2,7 @@ import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type AvgPool2dOptions as Funct
 import { spatialPair, type SpatialSize } from '../ops/window.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
+import { pythonBool, pythonValue } from './repr.js';
 
 export type MaxPool2dOptions = Omit<FunctionalMaxPool2dOptions, 'kernelSize'>;
 export type AvgPool2dOptions = Omit<FunctionalAvgPool2dOptions, 'kernelSize'>;
@@ -28,7 +29,7 @@ export class MaxPool2d extends Module {
   }
 
   override extraRepr(): string {
-    return `kernel_size=${size(this.kernelSize)}, stride=${size(this.stride)}, padding=${size(this.padding)}, dilation=${size(this.dilation)}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+    return `kernel_size=${pythonValue(this.kernelSize)}, stride=${pythonValue(this.stride)}, padding=${pythonValue(this.padding)}, dilation=${pythonValue(this.dilation)}, ceil_mode=${pythonBool(this.ceilMode)}`;
   }
 }
 
@@ -56,7 +57,7 @@ export class AvgPool2d extends Module {
   }
 
   override extraRepr(): string {
-    return `kernel_size=${size(this.kernelSize)}, stride=${size(this.stride)}, padding=${size(this.padding)}`;
+    return `kernel_size=${pythonValue(this.kernelSize)}, stride=${pythonValue(this.stride)}, padding=${pythonValue(this.padding)}`;
   }
 }
 
@@ -79,8 +80,7 @@ export class AdaptiveAvgPool2d extends Module {
   }
 
   override extraRepr(): string {
-    const { outputSize } = this;
-    return `output_size=${typeof outputSize === 'number' ? outputSize : `(${outputSize.map((v) => v ?? 'None').join(', ')})`}`;
+    return `output_size=${pythonValue(this.outputSize)}`;
   }
 }
 
@@ -90,9 +90,4 @@ function checkSizes(layer: string, sizes: { kernelSize: SpatialSize; stride: Spa
   spatialPair(layer, sizes.stride, 'stride', 1);
   spatialPair(layer, sizes.padding, 'padding', 0);
   if (sizes.dilation !== undefined) spatialPair(layer, sizes.dilation, 'dilation', 1);
-}
-
-// PyTorch prints a size as it was given: a number, or a tuple.
-function size(value: SpatialSize): string {
-  return typeof value === 'number' ? String(value) : `(${value.join(', ')})`;
 }

@@ -96,6 +96,7 @@ describe('nn.Conv2d', () => {
       'Conv2d(4, 8, kernel_size=(3, 1), stride=(2, 2), dilation=(2, 1), groups=2, bias=False)',
     );
     expect(new nn.Conv2d(3, 3, 3, { padding: 'same' }).toString()).toBe('Conv2d(3, 3, kernel_size=(3, 3), stride=(1, 1), padding=same)');
+    expect(new nn.Conv2d(3, 3, 3, { padding: 'valid' }).toString()).toBe('Conv2d(3, 3, kernel_size=(3, 3), stride=(1, 1), padding=valid)');
   });
 
   it('names itself and both channel counts when the input has the wrong number of channels', () => {

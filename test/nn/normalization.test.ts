@@ -172,6 +172,8 @@ describe('nn.BatchNorm2d', () => {
       'BatchNorm2d(8, eps=0.001, momentum=None, affine=False, track_running_stats=False)',
     );
     expect(new nn.BatchNorm2d(4, { eps: 0, momentum: 1 }).toString()).toBe('BatchNorm2d(4, eps=0.0, momentum=1.0, affine=True, track_running_stats=True)');
+    expect(new nn.BatchNorm1d(4, { eps: 1e-4, momentum: 0.01 }).toString()).toBe('BatchNorm1d(4, eps=0.0001, momentum=0.01, affine=True, track_running_stats=True)');
+    expect(new nn.BatchNorm1d(4, { eps: 2.5e-7 }).toString()).toBe('BatchNorm1d(4, eps=2.5e-07, momentum=0.1, affine=True, track_running_stats=True)');
   });
 
   it('refuses input that is not 4-D or has another channel count', () => {
