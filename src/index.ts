@@ -17,4 +17,5 @@ export * as F from './functional.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
+export * as io from './io/index.js';
 export * from './train/index.js';

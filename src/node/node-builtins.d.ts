@@ -3,6 +3,14 @@
 declare module 'node:fs/promises' {
   export function readFile(path: string): Promise<Uint8Array>;
   export function access(path: string): Promise<void>;
+  export function open(path: string, flags: 'w'): Promise<FileHandle>;
+  export function rename(from: string, to: string): Promise<void>;
+  export function rm(path: string, options: { force: boolean }): Promise<void>;
+  export interface FileHandle {
+    writeFile(data: Uint8Array): Promise<void>;
+    sync(): Promise<void>;
+    close(): Promise<void>;
+  }
 }
 
 declare module 'node:path' {

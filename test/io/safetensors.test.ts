@@ -1,0 +1,196 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { io, manualSeed, nn, noGrad, randn, tensor } from 'simdgrad';
+
+function model(): nn.Sequential {
+  return new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4), new nn.ReLU(), new nn.Linear(4, 2));
+}
+
+const input = () => tensor([[0.5, -1, 2], [1, 1, -1], [0, 2, 0.25]]);
+
+/** A model whose BatchNorm running statistics have moved away from their initial values. */
+function trainedModel(seed: number): nn.Sequential {
+  manualSeed(seed);
+  const net = model();
+  noGrad(() => net.forward(randn([8, 3])));
+  return net.eval();
+}
+
+function bytesOf(text: string): number[] {
+  return Array.from(new TextEncoder().encode(text));
+}
+
+function u64(n: number): number[] {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(n), true);
+  return Array.from(bytes);
+}
+
+/** A file made by hand: the 8-byte length, the header text as given, then `data`. */
+function rawFile(header: string, data: ArrayLike<number> = []): Uint8Array {
+  const json = bytesOf(header);
+  return Uint8Array.from([...u64(json.length), ...json, ...Array.from(data)]);
+}
+
+type Header = Record<string, any>;
+
+function headerOf(file: Uint8Array): Header {
+  const length = new DataView(file.buffer, file.byteOffset).getUint32(0, true);
+  return JSON.parse(new TextDecoder().decode(file.subarray(8, 8 + length)));
+}
+
+function dataOf(file: Uint8Array): Uint8Array {
+  const length = new DataView(file.buffer, file.byteOffset).getUint32(0, true);
+  return file.subarray(8 + length);
+}
+
+/** `file` with its header edited by `edit` (and optionally other data bytes). */
+function withHeader(file: Uint8Array, edit: (header: Header) => void, data: ArrayLike<number> = dataOf(file)): Uint8Array {
+  const header = headerOf(file);
+  edit(header);
+  return rawFile(JSON.stringify(header), data);
+}
+
+function withFloat(file: Uint8Array, index: number, value: number): Uint8Array {
+  const copy = file.slice();
+  const dataStart = 8 + new DataView(copy.buffer).getUint32(0, true);
+  new DataView(copy.buffer).setFloat32(dataStart + 4 * index, value, true);
+  return copy;
+}
+
+describe('encodeSafetensors', () => {
+  it('lays out the bytes exactly as the safetensors format specifies', () => {
+    const state = new Map([
+      ['w', { shape: [2], data: Float32Array.of(1, -2) }],
+      ['b', { shape: [], data: Float32Array.of(0.5) }],
+    ]);
+    const file = io.encodeSafetensors(state, { format: 'pt' });
+
+    const json = '{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[],"data_offsets":[8,12]}}';
+    expect(json.length).toBe(138);
+    const padding = [0x20, 0x20, 0x20, 0x20, 0x20, 0x20]; // 138 + 6 = 144, a multiple of 8
+    const data = [0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00, 0x3f]; // 1, -2, 0.5 as little-endian f32
+    expect(Array.from(file)).toEqual([...u64(144), ...bytesOf(json), ...padding, ...data]);
+    expect(file.length).toBe(8 + 144 + 12);
+  });
+
+  it('writes no __metadata__ without metadata, and an empty state dict as "{}" padded to 8 bytes', () => {
+    expect(Array.from(io.encodeSafetensors(new Map()))).toEqual([...u64(8), ...bytesOf('{}      ')]);
+    const file = io.encodeSafetensors({ x: { shape: [1, 1], data: Float32Array.of(3) } });
+    expect(headerOf(file)).toEqual({ x: { dtype: 'F32', shape: [1, 1], data_offsets: [0, 4] } });
+  });
+
+  it('keeps the state dict order, also for names JSON objects would reorder', () => {
+    const state = new Map([
+      ['z', { shape: [1], data: Float32Array.of(1) }],
+      ['10', { shape: [1], data: Float32Array.of(2) }],
+      ['2', { shape: [1], data: Float32Array.of(3) }],
+    ]);
+    const { tensors } = io.decodeSafetensors(io.encodeSafetensors(state));
+    expect([...tensors.keys()]).toEqual(['z', '10', '2']);
+    expect([...tensors.values()].map((t) => t.data[0])).toEqual([1, 2, 3]);
+  });
+
+  it('refuses weights holding NaN or Infinity, naming the tensor', () => {
+    const state = trainedModel(1).stateDict();
+    state.get('3.bias')!.data[1] = NaN;
+    expect(() => io.encodeSafetensors(state)).toThrow("simdgrad: encodeSafetensors: tensor '3.bias' holds NaN at index 1");
+    state.get('3.bias')!.data[1] = -Infinity;
+    expect(() => io.encodeSafetensors(state)).toThrow(/tensor '3\.bias' holds -Infinity at index 1.*lower the learning rate/);
+  });
+
+  it('refuses bad entries and metadata with the fix in the message', () => {
+    const one = { shape: [1], data: Float32Array.of(1) };
+    expect(() => io.encodeSafetensors({ __metadata__: one })).toThrow(/'__metadata__' is reserved.*rename that tensor/);
+    expect(() => io.encodeSafetensors({ w: { shape: [2, 2], data: Float32Array.of(1, 2) } })).toThrow("tensor 'w' has shape [2,2] but 2 values");
+    expect(() => io.encodeSafetensors({ w: { shape: [2], data: [1, 2] as unknown as Float32Array } })).toThrow(/tensor 'w' must be \{ shape: number\[\], data: Float32Array \}/);
+    expect(() => io.encodeSafetensors({ w: one }, { epoch: 3 as unknown as string })).toThrow(/metadata must be an object of string values.*String\(\)/);
+  });
+});
+
+describe('decodeSafetensors', () => {
+  it('reads a file written by Python (safetensors 0.8.0 save_file): F64 and F32, a scalar, metadata', () => {
+    // save_file({"fc.weight": float32 [[0.5, -1.25, 2], [3, -0.0, 0.001]], "fc.bias": float64 [0.1, -7.0],
+    //            "scale": float32 2.5}, path, metadata={"format": "pt"}) wrote exactly these 268 bytes.
+    const header =
+      '{"__metadata__":{"format":"pt"},"fc.bias":{"dtype":"F64","shape":[2],"data_offsets":[0,16]},' +
+      '"fc.weight":{"dtype":"F32","shape":[2,3],"data_offsets":[16,40]},"scale":{"dtype":"F32","shape":[],"data_offsets":[40,44]}} ';
+    const data = '9a9999999999b93f0000000000001cc00000003f0000a0bf0000004000004040000000806f12833a00002040';
+    const file = rawFile(header, data.match(/../g)!.map((byte) => parseInt(byte, 16)));
+    expect(file.length).toBe(268);
+
+    const { tensors, metadata } = io.decodeSafetensors(file.buffer);
+    expect(metadata).toEqual({ format: 'pt' });
+    expect([...tensors.keys()]).toEqual(['fc.bias', 'fc.weight', 'scale']);
+    expect(tensors.get('fc.bias')).toEqual({ shape: [2], data: Float32Array.of(0.1, -7) });
+    expect(tensors.get('fc.weight')).toEqual({ shape: [2, 3], data: Float32Array.of(0.5, -1.25, 2, 3, -0, 0.001) });
+    expect(tensors.get('scale')).toEqual({ shape: [], data: Float32Array.of(2.5) });
+  });
+
+  it('reads from a view into a larger buffer at an unaligned offset', () => {
+    const file = io.encodeSafetensors({ w: { shape: [3], data: Float32Array.of(1.5, -2.25, 1e-7) } });
+    const larger = new Uint8Array(file.length + 3);
+    larger.set(file, 3);
+    expect(io.decodeSafetensors(larger.subarray(3)).tensors.get('w')!.data).toEqual(Float32Array.of(1.5, -2.25, 1e-7));
+  });
+
+  it("round-trips a model's state dict: a fresh model loaded from the bytes gives identical outputs", () => {
+    const source = trainedModel(1);
+    const target = trainedModel(2);
+    expect(target.forward(input()).toFloat32Array()).not.toEqual(source.forward(input()).toFloat32Array());
+
+    const file = io.encodeSafetensors(source.stateDict(), { note: 'épreuve ✓' });
+    const { tensors, metadata } = io.decodeSafetensors(file);
+    expect([...tensors.keys()]).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '3.weight', '3.bias']);
+    expect(tensors).toEqual(source.stateDict());
+    expect(metadata).toEqual({ note: 'épreuve ✓' });
+
+    target.loadStateDict(tensors);
+    expect(target.forward(input()).toFloat32Array()).toEqual(source.forward(input()).toFloat32Array());
+  });
+});
+
+describe('decodeSafetensors refuses corrupt files, and the model is left unchanged', () => {
+  let good: Uint8Array;
+  beforeAll(() => {
+    good = io.encodeSafetensors(trainedModel(2).stateDict());
+  });
+  const truncatedBy = (bytes: number) => good.subarray(0, good.length - bytes);
+  const cases: [string, () => Uint8Array | ArrayBuffer, RegExp][] = [
+    ['a file shorter than 8 bytes', () => Uint8Array.of(1, 2, 3), /the data is 3 bytes, but a safetensors file starts with an 8-byte header length; the file is truncated/],
+    ['a header length beyond the file', () => Uint8Array.from([...u64(200), ...bytesOf('{}')]), /the header length says 200 bytes, but only 2 follow it; the file is truncated/],
+    ['a header length beyond 2^32', () => Uint8Array.from([0, 0, 0, 0, 1, 0, 0, 0, ...bytesOf('{}')]), /the header length says 4294967296 bytes/],
+    ['a header that is not JSON', () => rawFile('{"0.weight": {"dtype": "F32",'), /the header is not valid UTF-8 JSON \(.*\); the file is corrupt or is not a safetensors file/],
+    ['a header that is not UTF-8', () => Uint8Array.from([...u64(2), 0xff, 0xfe]), /the header is not valid UTF-8 JSON/],
+    ['a header that is an array', () => rawFile('[1, 2]'), /the header must be a JSON object mapping tensor names to entries, got an array/],
+    ['a header that is a number', () => rawFile('42'), /the header must be a JSON object .* got number 42/],
+    ['an entry without dtype', () => withHeader(good, (h) => delete h['0.bias'].dtype), /tensor '0\.bias' has no 'dtype'; every header entry needs \{ dtype, shape, data_offsets \}/],
+    ['an entry without shape and data_offsets', () => withHeader(good, (h) => (h['3.weight'] = { dtype: 'F32' })), /tensor '3\.weight' has no 'shape', 'data_offsets'/],
+    ['an unsupported dtype', () => withHeader(good, (h) => (h['1.num_batches_tracked'].dtype = 'I64')), /tensor '1\.num_batches_tracked' has dtype "I64", but only F32 and F64 can be loaded; convert it .*v\.float\(\)/],
+    ['a shape that is not a list of counts', () => withHeader(good, (h) => (h['0.bias'].shape = [2, -2])), /tensor '0\.bias' has shape \[2,-2\]; a shape must be a list of non-negative integers/],
+    ['offsets that are not [begin, end]', () => withHeader(good, (h) => (h['0.bias'].data_offsets = [64, 48])), /tensor '0\.bias' has data_offsets \[64,48\]; they must be \[begin, end\] with 0 <= begin <= end/],
+    ['offsets that do not match the shape', () => withHeader(good, (h) => (h['0.bias'].shape = [5])), /tensor '0\.bias' has data_offsets \[48, 64\] \(16 bytes\), but shape \[5\] of F32 needs 20 bytes/],
+    ['offsets beyond the data (a truncated file)', () => truncatedBy(4), /tensor '3\.bias' has data_offsets \[\d+, \d+\], beyond the data section's \d+ bytes; the file is truncated/],
+    ['overlapping tensors', () => withHeader(good, (h) => (h['0.bias'].data_offsets = [40, 56])), /tensors '0\.weight' \[0, 48\] and '0\.bias' \[40, 56\] overlap/],
+    ['a gap between tensors', () => withHeader(good, (h) => (h['3.bias'].data_offsets = [168, 176]), [...dataOf(good), 0, 0, 0, 0]), /bytes \[164, 168\) of the data section, before tensor '3\.bias', belong to no tensor/],
+    ['trailing garbage after the data', () => Uint8Array.from([...good, 1, 2, 3, 4]), /the data section has \d+ bytes, but the tensors use only \d+; 4 trailing bytes mean the file is corrupt/],
+    ['metadata that is not all strings', () => withHeader(good, (h) => (h.__metadata__ = { epoch: 3 })), /metadata must be an object of string values .*\{"epoch":3\}; the file is corrupt/],
+    ['a NaN weight', () => withFloat(good, 5, NaN), /tensor '0\.weight' holds NaN at index 5; refusing to load weights that are corrupt or come from a diverged model/],
+    ['an infinite running variance', () => withFloat(good, 12 + 4 + 4 + 4 + 4 + 2, Infinity), /tensor '1\.running_var' holds Infinity at index 2/],
+    ['an F64 value too large for float32', () => rawFile(JSON.stringify({ '0.bias': { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }), new Uint8Array(Float64Array.of(1e300).buffer)), /tensor '0\.bias' holds 1e\+300, too large for float32, at index 0/],
+  ];
+
+  it.each(cases)('%s', (_, corrupt, message) => {
+    const net = trainedModel(1);
+    const before = net.stateDict();
+    expect(() => net.loadStateDict(io.decodeSafetensors(corrupt()).tensors)).toThrow(message);
+    expect(net.stateDict()).toEqual(before);
+  });
+
+  it('names every error after decodeSafetensors', () => {
+    for (const [, corrupt] of cases) expect(() => io.decodeSafetensors(corrupt())).toThrow(/^simdgrad: decodeSafetensors: /);
+  });
+
+  it('refuses something that is not bytes', () => {
+    expect(() => io.decodeSafetensors('weights.safetensors' as unknown as Uint8Array)).toThrow(/expected a Uint8Array or ArrayBuffer with the file's bytes, got string weights\.safetensors/);
+  });
+});
