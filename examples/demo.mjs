@@ -84,10 +84,10 @@ function epochRow(l) {
 
 function printConfusion(matrix, names) {
   console.log('\nconfusion matrix (rows: true class, columns: predicted) and per-class accuracy');
-  console.log(`${''.padEnd(12)}${matrix.map((_, c) => String(c).padStart(5)).join('')}   accuracy`);
+  console.log(`${''.padEnd(16)}${matrix.map((_, c) => String(c).padStart(5)).join('')}   accuracy`);
   matrix.forEach((row, r) => {
     const total = row.reduce((a, b) => a + b, 0);
-    console.log(`${`${r} ${names[r]}`.slice(0, 11).padEnd(12)}${row.map((v) => String(v).padStart(5)).join('')}   ${pct(row[r] / total).padStart(8)}`);
+    console.log(`${`${r} ${names[r]}`.padEnd(16)}${row.map((v) => String(v).padStart(5)).join('')}   ${pct(row[r] / total).padStart(8)}`);
   });
 }
 
