@@ -2,6 +2,7 @@ import { gelu, leakyRelu, relu, sigmoid, tanh } from '../ops/activation.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
+import { pythonFloat, pythonString } from './repr.js';
 
 /** max(0, x), as torch.nn.ReLU. */
 export class ReLU extends Module {
@@ -21,7 +22,7 @@ export class LeakyReLU extends Module {
   }
 
   override extraRepr(): string {
-    return `negativeSlope=${this.negativeSlope}`;
+    return `negative_slope=${pythonFloat(this.negativeSlope)}`;
   }
 }
 
@@ -57,7 +58,7 @@ export class GELU extends Module {
   }
 
   override extraRepr(): string {
-    return this.approximate === 'none' ? '' : `approximate='${this.approximate}'`;
+    return `approximate=${pythonString(this.approximate)}`;
   }
 }
 

@@ -1,6 +1,7 @@
 import { dropout } from '../ops/dropout.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
+import { pythonFloat } from './repr.js';
 
 /**
  * In training mode, zeroes each element with probability p and scales the rest by 1 / (1 - p),
@@ -16,7 +17,8 @@ export class Dropout extends Module {
     return dropout(x, { p: this.p, training: this.training });
   }
 
+  // inplace is always False: simdgrad's dropout never overwrites its input.
   override extraRepr(): string {
-    return `p=${this.p}`;
+    return `p=${pythonFloat(this.p)}, inplace=False`;
   }
 }

@@ -16,6 +16,6 @@ export class Flatten extends Module {
   }
 
   override extraRepr(): string {
-    return `startDim=${this.startDim}, endDim=${this.endDim}`;
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
 }

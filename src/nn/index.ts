@@ -5,5 +5,8 @@ export { Linear, Identity, type LinearOptions } from './linear.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, type GeluOptions } from './activation.js';
 export { Dropout } from './dropout.js';
 export { Flatten } from './flatten.js';
+export { Conv2d, type Conv2dOptions } from './conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from './pooling.js';
+export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
 export { Sequential } from './sequential.js';
 export * as init from './init.js';

@@ -2,6 +2,7 @@ import { linear } from '../ops/linear.js';
 import { Tensor } from '../tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
+import { pythonBool } from './repr.js';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -37,7 +38,7 @@ export class Linear extends Module {
   }
 
   override extraRepr(): string {
-    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pythonBool(this.bias !== null)}`;
   }
 }
 

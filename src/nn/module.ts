@@ -184,13 +184,18 @@ export abstract class Module<Inputs extends unknown[] = [Tensor], Output = Tenso
     return '';
   }
 
-  /** A summary of the module tree in PyTorch's format. */
+  /**
+   * A summary of the module tree exactly as PyTorch's Module.__repr__: settings alone on one
+   * line, `Linear(in_features=4, out_features=3, bias=True)`; otherwise one line per setting
+   * and per child, `(0): Conv2d(...)`, each indented by two spaces.
+   */
   toString(): string {
     const name = this.constructor.name;
-    const children = [...this.ownModules].map(([childName, child]) => `  (${childName}): ${child.toString().replaceAll('\n', '\n  ')}`);
-    if (children.length === 0) return `${name}(${this.extraRepr()})`;
     const extra = this.extraRepr();
-    return `${name}(\n${[...(extra ? [`  ${extra}`] : []), ...children].join('\n')}\n)`;
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines = [...this.ownModules].map(([childName, child]) => `(${childName}): ${child.toString().replaceAll('\n', '\n  ')}`);
+    if (childLines.length === 0 && extraLines.length <= 1) return `${name}(${extra})`;
+    return `${name}(\n  ${[...extraLines, ...childLines].join('\n  ')}\n)`;
   }
 
   // State dicts do not drop repeated tensors: a shared weight is saved under each of its names, as in PyTorch.

@@ -16,7 +16,8 @@ describe('activation modules', () => {
   it('LeakyReLU scales negatives by negativeSlope (default 0.01)', () => {
     expect(values(new nn.LeakyReLU().forward(x()))).toEqual(values(tensor([-0.02, -0.005, 0, 0.5, 3])));
     expect(values(new nn.LeakyReLU(0.2).forward(x()))).toEqual(values(tensor([-0.4, -0.1, 0, 0.5, 3])));
-    expect(new nn.LeakyReLU(0.2).toString()).toBe('LeakyReLU(negativeSlope=0.2)');
+    expect(new nn.LeakyReLU().toString()).toBe('LeakyReLU(negative_slope=0.01)');
+    expect(new nn.LeakyReLU(1).toString()).toBe('LeakyReLU(negative_slope=1.0)');
   });
 
   it('Sigmoid and Tanh match their definitions', () => {
@@ -34,7 +35,7 @@ describe('activation modules', () => {
     expect(exact.forward(tensor([1])).item()).toBeCloseTo(0.8413447, 5);
     expect(approx.forward(tensor([1])).item()).toBeCloseTo(0.8411920, 5);
     expect(values(approx.forward(x()))).toEqual(values(F.gelu(x(), { approximate: 'tanh' })));
-    expect(exact.toString()).toBe('GELU()');
+    expect(exact.toString()).toBe("GELU(approximate='none')");
     expect(approx.toString()).toBe("GELU(approximate='tanh')");
   });
 
@@ -50,6 +51,7 @@ describe('activation modules', () => {
     expect(columns[0]![2]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + 1), 6);
     const logRows = new nn.LogSoftmax().forward(logits).toArray() as number[][];
     logRows[0]!.forEach((lp, i) => expect(lp).toBeCloseTo(Math.log(e[i]! / total), 5));
+    expect(new nn.Softmax().toString()).toBe('Softmax(dim=-1)');
     expect(new nn.LogSoftmax(1).toString()).toBe('LogSoftmax(dim=1)');
   });
 

@@ -27,6 +27,11 @@ describe('nn.Dropout', () => {
     expect(Array.from(model.forward(ones([50])).toFloat32Array())).toContain(0);
   });
 
+  it('prints p as a Python float, as PyTorch does', () => {
+    expect(new nn.Dropout().toString()).toBe('Dropout(p=0.5, inplace=False)');
+    expect(new nn.Dropout(0).toString()).toBe('Dropout(p=0.0, inplace=False)');
+  });
+
   it('refuses a probability outside [0, 1]', () => {
     expect(() => new nn.Dropout(1.5)).toThrow(/Dropout: the probability p must be between 0 and 1, got 1\.5/);
     expect(() => new nn.Dropout(-0.1)).toThrow(/between 0 and 1/);

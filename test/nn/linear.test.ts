@@ -64,6 +64,11 @@ describe('nn.Linear', () => {
     expect(layer.weight.grad!.toArray()).toEqual([[5, 7, 9], [5, 7, 9]]);
   });
 
+  it('prints its settings as PyTorch does', () => {
+    expect(new nn.Linear(4, 3).toString()).toBe('Linear(in_features=4, out_features=3, bias=True)');
+    expect(new nn.Linear(4, 3, { bias: false }).toString()).toBe('Linear(in_features=4, out_features=3, bias=False)');
+  });
+
   it('refuses feature counts that are not non-negative integers', () => {
     expect(() => new nn.Linear(2.5, 3)).toThrow(/Linear: inFeatures must be a non-negative integer, got 2\.5/);
     expect(() => new nn.Linear(2, -1)).toThrow(/Linear: outFeatures must be a non-negative integer, got -1/);
@@ -76,5 +81,6 @@ describe('nn.Identity', () => {
     const identity = new nn.Identity();
     expect(identity.forward(x)).toBe(x);
     expect(identity.numParameters()).toBe(0);
+    expect(identity.toString()).toBe('Identity()');
   });
 });

@@ -129,14 +129,41 @@ describe('Module', () => {
     expect(net.toString()).toBe(
       [
         'Sequential(',
-        '  (0): Linear(inFeatures=4, outFeatures=3, bias=true)',
+        '  (0): Linear(in_features=4, out_features=3, bias=True)',
         '  (1): ReLU()',
         '  (2): Sequential(',
-        '    (0): Dropout(p=0.25)',
-        '    (1): Linear(inFeatures=3, outFeatures=2, bias=false)',
+        '    (0): Dropout(p=0.25, inplace=False)',
+        '    (1): Linear(in_features=3, out_features=2, bias=False)',
         '  )',
         ')',
       ].join('\n'),
     );
+  });
+
+  it('prints its own settings above its children, one line each, as PyTorch does', () => {
+    class Block extends nn.Module {
+      readonly fc = this.registerModule('fc', new nn.Linear(2, 2));
+      constructor(private readonly settings: string) {
+        super();
+      }
+      override extraRepr(): string {
+        return this.settings;
+      }
+      forward(x: Tensor): Tensor {
+        return this.fc.forward(x);
+      }
+    }
+    class Scaled extends nn.Module {
+      override extraRepr(): string {
+        return 'scale=2.0\nshift=None';
+      }
+      forward(x: Tensor): Tensor {
+        return x.mul(2);
+      }
+    }
+    expect(new Block('width=2').toString()).toBe(['Block(', '  width=2', '  (fc): Linear(in_features=2, out_features=2, bias=True)', ')'].join('\n'));
+    expect(new Block('').toString()).toBe(['Block(', '  (fc): Linear(in_features=2, out_features=2, bias=True)', ')'].join('\n'));
+    expect(new Scaled().toString()).toBe(['Scaled(', '  scale=2.0', '  shift=None', ')'].join('\n'));
+    expect(new nn.Sequential(new Scaled()).toString()).toBe(['Sequential(', '  (0): Scaled(', '    scale=2.0', '    shift=None', '  )', ')'].join('\n'));
   });
 });

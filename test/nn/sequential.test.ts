@@ -35,6 +35,48 @@ describe('nn.Sequential', () => {
     expect(() => model.at(2)).toThrow(/Sequential\.at\(2\): index out of range for 2 modules \(valid: -2\.\.1\)/);
   });
 
+  it('prints a LeNet exactly as PyTorch prints the same nn.Sequential', () => {
+    const lenet = new nn.Sequential(
+      new nn.Sequential(new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.BatchNorm2d(6), new nn.ReLU(), new nn.MaxPool2d(2)),
+      new nn.Sequential(new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.AvgPool2d(2)),
+      new nn.Flatten(),
+      new nn.Linear(400, 120),
+      new nn.LeakyReLU(),
+      new nn.Dropout(0.25),
+      new nn.Linear(120, 84),
+      new nn.GELU(),
+      new nn.LayerNorm(84),
+      new nn.Linear(84, 10, { bias: false }),
+      new nn.LogSoftmax(1),
+    );
+    expect(lenet.toString()).toBe(
+      [
+        'Sequential(',
+        '  (0): Sequential(',
+        '    (0): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))',
+        '    (1): BatchNorm2d(6, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
+        '    (2): ReLU()',
+        '    (3): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)',
+        '  )',
+        '  (1): Sequential(',
+        '    (0): Conv2d(6, 16, kernel_size=(5, 5), stride=(1, 1))',
+        '    (1): ReLU()',
+        '    (2): AvgPool2d(kernel_size=2, stride=2, padding=0)',
+        '  )',
+        '  (2): Flatten(start_dim=1, end_dim=-1)',
+        '  (3): Linear(in_features=400, out_features=120, bias=True)',
+        '  (4): LeakyReLU(negative_slope=0.01)',
+        '  (5): Dropout(p=0.25, inplace=False)',
+        '  (6): Linear(in_features=120, out_features=84, bias=True)',
+        "  (7): GELU(approximate='none')",
+        '  (8): LayerNorm((84,), eps=1e-05, elementwise_affine=True)',
+        '  (9): Linear(in_features=84, out_features=10, bias=False)',
+        '  (10): LogSoftmax(dim=1)',
+        ')',
+      ].join('\n'),
+    );
+  });
+
   it('gives every parameter of an MLP a gradient after backward', () => {
     const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 8), new nn.Tanh(), new nn.Linear(8, 3));
     const x = tensor([[1, 2, 3, 4], [-1, 0.5, 0, 2], [0.1, -0.2, 0.3, -0.4]]);
