@@ -1,5 +1,5 @@
 // simdgrad through its public API, from the built bundle (npm run build first).
-import { init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy, zeros } from '../../dist/simdgrad.js';
+import { init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } from '../../dist/simdgrad.js';
 import { layersWithShapes, labels, networkFor, normalValues } from '../workloads.mjs';
 
 export const label = 'simdgrad';
@@ -50,7 +50,7 @@ function training(model, x, y) {
         optimizer.step();
         return loss.item();
       }),
-    dispose: () => (model.dispose(), x.dispose()),
+    dispose: () => (optimizer.dispose(), model.dispose(), x.dispose()),
   };
 }
 
@@ -62,42 +62,15 @@ function inference(model, x) {
   };
 }
 
-// The convolution modules are written in parallel with this benchmark; until nn.Conv2d and
-// nn.MaxPool2d land, these stand-ins build the same layers on the functional ops.
-const Conv2d = nn.Conv2d ?? class LocalConv2d extends nn.Module {
-  constructor(inChannels, outChannels, kernelSize, { padding = 0 } = {}) {
-    super();
-    const bound = 1 / Math.sqrt(inChannels * kernelSize * kernelSize);
-    this.padding = padding;
-    this.weight = this.registerParameter('weight', nn.init.uniform_(zeros([outChannels, inChannels, kernelSize, kernelSize]), -bound, bound));
-    this.bias = this.registerParameter('bias', nn.init.uniform_(zeros([outChannels]), -bound, bound));
-  }
-
-  forward(x) {
-    return F.conv2d(x, this.weight, this.bias, { padding: this.padding });
-  }
-};
-
-const MaxPool2d = nn.MaxPool2d ?? class LocalMaxPool2d extends nn.Module {
-  constructor(kernelSize) {
-    super();
-    this.kernelSize = kernelSize;
-  }
-
-  forward(x) {
-    return F.maxPool2d(x, { kernelSize: this.kernelSize });
-  }
-};
-
 function sequential(net) {
   const layers = layersWithShapes(net).map((layer) => {
     switch (layer.type) {
       case 'conv':
-        return new Conv2d(layer.inShape[0], layer.out, layer.kernel, { padding: layer.padding });
+        return new nn.Conv2d(layer.inShape[0], layer.out, layer.kernel, { padding: layer.padding });
       case 'relu':
         return new nn.ReLU();
       case 'maxpool':
-        return new MaxPool2d(layer.kernel);
+        return new nn.MaxPool2d(layer.kernel);
       case 'flatten':
         return new nn.Flatten();
       case 'linear':
