@@ -1,0 +1,186 @@
+// simdgrad side by side with TensorFlow.js (wasm and cpu backends), ConvNetJS and PyTorch on the
+// standard workloads (../shared/WORKLOADS.md), single-threaded, in one run:
+//
+//   npm run bench:compare            (builds dist/ first)
+//   node bench/compare.mjs --only=W2,W4 --systems=simdgrad,tfjs-wasm
+//
+// Each system runs in its own process; the run goes workload by workload and, within one, system
+// by system, so the load other processes put on the machine falls on all of them alike. Compare
+// ratios within one run, not figures across runs. Writes bench/results/compare-<date>.json.
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { nodeChannel } from './channel.mjs';
+import { loadPeakProbe } from './peak.mjs';
+import { pytorchChannel } from './systems/pytorch.mjs';
+import { RULE, measure } from './timing.mjs';
+import { TASKS, figure } from './workloads.mjs';
+
+const NODE_SYSTEMS = ['simdgrad', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs'];
+const REFERENCE = 'simdgrad';
+const MEMORY_TASK = { ...TASKS.find((t) => t.id === 'W4'), steps: 3 };
+// A system whose single step outlasts this is stopped and shown as "below" that rate.
+const STEP_DEADLINE_SECONDS = 60;
+// Longer reasons for a missing figure go below the table as numbered notes.
+const MAX_CELL_WIDTH = 40;
+
+const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
+const tasks = options.only ? TASKS.filter((t) => options.only.split(',').some((id) => t.id.startsWith(id))) : TASKS;
+const systemNames = options.systems ? options.systems.split(',') : [...NODE_SYSTEMS, 'pytorch'];
+const unknown = systemNames.filter((name) => name !== 'pytorch' && !NODE_SYSTEMS.includes(name));
+if (unknown.length > 0) throw new Error(`bench: unknown system ${unknown.join(', ')}; choose from ${[...NODE_SYSTEMS, 'pytorch'].join(', ')}`);
+
+const systems = await Promise.all(systemNames.map(startSystem));
+const probe = await loadPeakProbe();
+const peakRuns = [peakGflops()];
+const results = {};
+for (const task of tasks) {
+  results[task.id] = {};
+  for (const system of systems) {
+    const cell = await runCell(system, task);
+    results[task.id][system.name] = cell;
+    console.log(`  ${task.label.padEnd(24)} ${system.name.padEnd(10)} ${formatCell(cell)}`);
+  }
+}
+peakRuns.push(peakGflops());
+const wasmMemory = systemNames.includes(REFERENCE) ? await simdgradMemory() : null;
+for (const system of systems) system.channel?.close();
+
+const report = buildReport();
+console.log(`\n${renderReport(report)}`);
+const file = new URL(`results/compare-${report.date.slice(0, 10)}.json`, import.meta.url);
+await mkdir(new URL('results/', import.meta.url), { recursive: true });
+await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nwrote bench/results/compare-${report.date.slice(0, 10)}.json`);
+
+async function startSystem(name) {
+  const system = { name };
+  await connect(system);
+  if (system.notes) console.log(`${name}: ${system.notes}`);
+  return system;
+}
+
+// (Re)starts the system's process; a process that was stopped mid-cell is replaced for the next.
+async function connect(system) {
+  const channel = system.name === 'pytorch' ? pytorchChannel() : nodeChannel(system.name);
+  if (channel.unavailable) {
+    system.unavailable = channel.unavailable;
+    return;
+  }
+  const answer = await channel.request({ kind: 'setup' }).catch((error) => ({ error: error.message }));
+  if (answer.error) {
+    channel.close();
+    system.unavailable = `setup failed: ${answer.error}`;
+    return;
+  }
+  system.channel = channel;
+  system.notes = answer.result.notes;
+}
+
+async function runCell(system, task) {
+  if (!system.channel && !system.unavailable) await connect(system);
+  if (system.unavailable) return { why: system.unavailable };
+  try {
+    const first = await system.channel.request({ kind: 'firstStep', task }, STEP_DEADLINE_SECONDS);
+    if (first.error) return { why: first.error };
+    const answer = await system.channel.request({ kind: 'measure', rule: RULE });
+    if (answer.error) return { why: answer.error };
+    return { value: figure(task, answer.result.seconds), ...answer.result };
+  } catch (error) {
+    system.channel.close();
+    system.channel = null;
+    if (!error.timedOut) return { why: error.message };
+    return { why: `one step takes over ${STEP_DEADLINE_SECONDS} s (stopped)`, below: figure(task, STEP_DEADLINE_SECONDS) };
+  }
+}
+
+function peakGflops() {
+  return probe.flops / measure(probe.step).seconds / 1e9;
+}
+
+// Memory only grows, so its size after a few steps in a fresh process is the peak of training.
+async function simdgradMemory() {
+  const channel = nodeChannel(REFERENCE);
+  try {
+    const answer = await channel.request({ kind: 'setup' }).then(() => channel.request({ kind: 'wasmMemoryDuringTraining', task: MEMORY_TASK }));
+    return answer.error ? { why: answer.error } : answer.result;
+  } catch (error) {
+    return { why: error.message };
+  } finally {
+    channel.close();
+  }
+}
+
+function buildReport() {
+  const peak = Math.max(...peakRuns);
+  const rows = tasks.map((task) => {
+    const cells = results[task.id];
+    const reference = cells[REFERENCE]?.value;
+    const ratios = Object.fromEntries(
+      systems.filter((s) => s.name !== REFERENCE).map((s) => [s.name, reference && cells[s.name].value ? reference / cells[s.name].value : null]),
+    );
+    const ofPeak = task.workload === 'W1' && reference ? reference / peak : undefined;
+    return { id: task.id, label: task.label, unit: task.unit, systems: cells, ratios, fractionOfPeak: ofPeak };
+  });
+  return {
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version },
+    rule: RULE,
+    systems: Object.fromEntries(systems.map((s) => [s.name, s.unavailable ? { unavailable: s.unavailable } : { notes: s.notes }])),
+    peak: { source: probe.source, gflopsPerRun: peakRuns, gflops: peak },
+    rows,
+    simdgradWasmMemoryTrainingW4: wasmMemory,
+  };
+}
+
+function renderReport(report) {
+  const others = systems.filter((s) => s.name !== REFERENCE).map((s) => s.name);
+  const hasReference = systems.some((s) => s.name === REFERENCE);
+  const header = ['workload (unit)', ...systems.map((s) => s.name), ...(hasReference ? others.map((o) => `÷${o}`) : []), ...(hasReference ? ['% of peak'] : [])];
+  const table = [header];
+  const footnotes = [];
+  const cellText = (cell) => {
+    const text = formatCell(cell);
+    if (text.length <= MAX_CELL_WIDTH) return text;
+    if (!footnotes.includes(text)) footnotes.push(text);
+    return `n/a [${footnotes.indexOf(text) + 1}]`;
+  };
+  for (const row of report.rows) {
+    table.push([
+      `${row.label} (${row.unit})`,
+      ...systems.map((s) => cellText(row.systems[s.name])),
+      ...(hasReference ? others.map((o) => (row.ratios[o] == null ? '-' : `${row.ratios[o].toFixed(2)}x`)) : []),
+      ...(hasReference ? [row.fractionOfPeak === undefined ? '' : `${(100 * row.fractionOfPeak).toFixed(0)}%`] : []),
+    ]);
+  }
+  const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  const lines = table.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  footnotes.forEach((text, i) => lines.push(`[${i + 1}] ${text}`));
+  lines.push('');
+  if (hasReference) lines.push(`'÷system' columns: ${REFERENCE}'s figure divided by that system's (above 1: ${REFERENCE} is faster).`);
+  lines.push(`Timing: ${RULE.warmupSteps} warm-up steps, then the median of >= ${RULE.timedSteps} steps and >= ${RULE.minTimedSeconds} s of work, one thread;`);
+  lines.push(`bounded to ${RULE.warmupBudgetSeconds} s of warm-up and ${RULE.timedBudgetSeconds} s of timed steps per cell: [n=K] marks a median of only K steps.`);
+  const runs = report.peak.gflopsPerRun.map((g) => g.toFixed(1)).join(' and ');
+  lines.push(`f32x4 mul+add peak: ${report.peak.gflops.toFixed(1)} GFLOP/s (best of ${runs}, at the start and end; ${report.peak.source}); '% of peak' is simdgrad's GEMM against it.`);
+  const mem = report.simdgradWasmMemoryTrainingW4;
+  if (mem) {
+    lines.push(mem.why
+      ? `simdgrad wasm memory training W4: ${mem.why}`
+      : `simdgrad peak wasm memory training W4 at batch 32: ${mib(mem.wasmBytes)} (${mib(mem.wasmBytesAfterInit)} after init; ${mib(mem.liveBytesBetweenSteps)} live between steps; fresh process, ${mem.steps} steps)`);
+  }
+  for (const s of systems) lines.push(`${s.name}: ${s.unavailable ?? s.notes}`);
+  lines.push(`'< X [step > ${STEP_DEADLINE_SECONDS} s]': no single step finished within ${STEP_DEADLINE_SECONDS} s, so the rate is below X; the process was stopped.`);
+  return lines.join('\n');
+}
+
+function formatCell(cell) {
+  if (cell?.below !== undefined) return `< ${cell.below.toPrecision(2)} [step > ${STEP_DEADLINE_SECONDS} s]`;
+  if (!cell || cell.value === undefined) return cell?.why ?? '-';
+  const digits = cell.value >= 100 ? 0 : 1;
+  const steps = cell.timedSteps < RULE.timedSteps ? ` [n=${cell.timedSteps}]` : '';
+  return `${cell.value.toFixed(digits)}${steps}`;
+}
+
+function mib(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}

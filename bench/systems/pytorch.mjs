@@ -1,0 +1,35 @@
+// Runs bench/systems/pytorch.py under the first Python that can import torch: the one on PATH,
+// then the system interpreter that Debian's python3-torch installs for.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { lineChannel } from '../channel.mjs';
+import { layersWithShapes, networkFor } from '../workloads.mjs';
+
+const INTERPRETERS = ['python3', '/usr/bin/python3'];
+// torch.set_num_threads does not reach the BLAS library's own thread pool.
+const ONE_THREAD = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+export const NOT_INSTALLED = 'python3-torch not installed (apt-get install python3-torch libopenblas0, or bench/install-pytorch.sh)';
+
+/** A channel to PyTorch, or { unavailable: reason } when no interpreter has it. */
+export function pytorchChannel() {
+  const python = INTERPRETERS.find(importsTorch);
+  if (!python) return { unavailable: NOT_INSTALLED };
+  const channel = lineChannel(python, [fileURLToPath(new URL('./pytorch.py', import.meta.url))], ONE_THREAD);
+  // The Python side has no copy of workloads.mjs: each task carries its network.
+  return { ...channel, request: (request, timeoutSeconds) => channel.request(request.task ? { ...request, task: withNetwork(request.task) } : request, timeoutSeconds) };
+}
+
+function importsTorch(python) {
+  try {
+    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function withNetwork(task) {
+  if (task.workload === 'W1') return task;
+  const net = networkFor(task);
+  return { ...task, inputShape: net.input, layers: layersWithShapes(net) };
+}

@@ -1,0 +1,3 @@
+import { tfjsSystem } from './tfjs.mjs';
+
+export const { label, setup, prepare, explainError } = tfjsSystem('wasm');
