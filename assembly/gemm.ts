@@ -19,18 +19,20 @@ const NC: i32 = 1024;
 
 const PACKED_A_BYTES: usize = <usize>(MC * KC) << 2;
 const PACKED_B_BYTES: usize = <usize>(KC * NC) << 2;
-const EDGE_TILE_BYTES: usize = <usize>(MR * NR) << 2;
+const TILE_BYTES: usize = <usize>(MR * NR) << 2;
+const ROW_BYTES: usize = <usize>NR << 2;
 
 let scratch: usize = 0;
 
 /** Bytes of packing scratch that `gemm` needs; the host reserves them once per instance. */
 export function gemmScratchBytes(): i32 {
-  return <i32>(PACKED_A_BYTES + PACKED_B_BYTES + EDGE_TILE_BYTES);
+  return <i32>(PACKED_A_BYTES + PACKED_B_BYTES + TILE_BYTES + ROW_BYTES);
 }
 
 /** Tells this instance where its packing scratch lives (64-byte aligned, gemmScratchBytes long). */
 export function setGemmScratch(ptr: usize): void {
   scratch = ptr;
+  memory.fill(ptr + PACKED_A_BYTES + PACKED_B_BYTES + TILE_BYTES, 0, ROW_BYTES);
 }
 
 export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32): void {
@@ -52,9 +54,10 @@ export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize,
     return;
   }
   if (scratch == 0) abort('gemm: setGemmScratch was not called');
-  // The micro-kernel always adds into C (its accumulators start from the C tile: finishing with
-  // plain stores keeps V8 from spilling them), so a fresh product starts from zeros.
-  if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n << 2);
+  if (k <= 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n << 2);
+    return;
+  }
   const packedA = scratch;
   const packedB = scratch + PACKED_A_BYTES;
   for (let jc = 0; jc < n; jc += NC) {
@@ -65,17 +68,19 @@ export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize,
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(mc, kc, a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, packedA);
-        multiplyBlock(mc, nc, kc, packedA, packedB, c + (<usize>(ic * n + jc) << 2), n);
+        multiplyBlock(mc, nc, kc, packedA, packedB, c + (<usize>(ic * n + jc) << 2), n, pc == 0 && !accumulate);
       }
     }
   }
 }
 
 // Every MR×NR tile of one packed block: B panels outside so each stays in L1 across the A panels.
-// Partial tiles at the right and bottom edges go through a full-size tile in scratch.
-function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize, c: usize, n: i32): void {
+// Partial tiles at the right and bottom edges go through a full-size tile in scratch. The first
+// block of a fresh product starts from a zero row instead of reading C.
+function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize, c: usize, n: i32, fresh: bool): void {
   const ldc = <usize>n << 2;
   const edge = scratch + PACKED_A_BYTES + PACKED_B_BYTES;
+  const zeroRow = edge + TILE_BYTES;
   for (let jr = 0; jr < nc; jr += NR) {
     const nr = min(NR, nc - jr);
     const bPanel = packedB + (<usize>(jr * kc) << 2);
@@ -84,11 +89,15 @@ function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize
       const aPanel = packedA + (<usize>(ir * kc) << 2);
       const cTile = c + <usize>ir * ldc + (<usize>jr << 2);
       if (mr == MR && nr == NR) {
-        microKernel(kc, aPanel, bPanel, cTile, ldc);
+        if (fresh) microKernel(kc, aPanel, bPanel, zeroRow, 0, cTile, ldc);
+        else microKernel(kc, aPanel, bPanel, cTile, ldc, cTile, ldc);
       } else {
-        copyTile(cTile, ldc, edge, <usize>NR << 2, mr, nr, true);
-        microKernel(kc, aPanel, bPanel, edge, <usize>NR << 2);
-        copyTile(edge, <usize>NR << 2, cTile, ldc, mr, nr, false);
+        if (fresh) microKernel(kc, aPanel, bPanel, zeroRow, 0, edge, ROW_BYTES);
+        else {
+          copyTile(cTile, ldc, edge, ROW_BYTES, mr, nr);
+          microKernel(kc, aPanel, bPanel, edge, ROW_BYTES, edge, ROW_BYTES);
+        }
+        copyTile(edge, ROW_BYTES, cTile, ldc, mr, nr);
       }
     }
   }
@@ -99,22 +108,24 @@ function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize
   return f32x4.add(acc, f32x4.mul(x, y));
 }
 
-// C tile (MR×8) += A panel (kc×MR, p-major) · B panel (kc×8). Kept out of line on purpose:
-// inlined into the block loop, V8 runs out of registers and spills the accumulators. Loading C
-// first and only storing at the end also matters: reading C after the loop made V8 spill.
-function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize): void {
-  let c00 = v128.load(c), c01 = v128.load(c, 16);
-  let c10 = v128.load(c + ldc), c11 = v128.load(c + ldc, 16);
-  let c20 = v128.load(c + 2 * ldc), c21 = v128.load(c + 2 * ldc, 16);
-  let c30 = v128.load(c + 3 * ldc), c31 = v128.load(c + 3 * ldc, 16);
+// C tile (MR×8) = initial tile + A panel (kc×MR, p-major) · B panel (kc×8), where the initial
+// tile is read from `init` (rows `ldi` bytes apart: 0 repeats one row of zeros). Kept out of line
+// on purpose: inlined into the block loop, V8 runs out of registers and spills the accumulators.
+// Reading the initial tile first and only storing at the end also matters: reading C after the
+// loop made V8 spill.
+function microKernel(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: usize, ldc: usize): void {
+  let c00 = v128.load(init), c01 = v128.load(init, 16);
+  let c10 = v128.load(init + ldi), c11 = v128.load(init + ldi, 16);
+  let c20 = v128.load(init + 2 * ldi), c21 = v128.load(init + 2 * ldi, 16);
+  let c30 = v128.load(init + 3 * ldi), c31 = v128.load(init + 3 * ldi, 16);
   let c40 = c30, c41 = c31, c50 = c30, c51 = c31;
   if (MR >= 5) {
-    c40 = v128.load(c + 4 * ldc);
-    c41 = v128.load(c + 4 * ldc, 16);
+    c40 = v128.load(init + 4 * ldi);
+    c41 = v128.load(init + 4 * ldi, 16);
   }
   if (MR >= 6) {
-    c50 = v128.load(c + 5 * ldc);
-    c51 = v128.load(c + 5 * ldc, 16);
+    c50 = v128.load(init + 5 * ldi);
+    c51 = v128.load(init + 5 * ldi, 16);
   }
   const end = b + (<usize>(kc * NR) << 2);
   while (b < end) {
@@ -158,15 +169,13 @@ function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize): void {
   v128.store(c, hi, 16);
 }
 
-// Copies the mr×nr corner of a tile; with `pad`, zeroes the rest of the MR×NR destination.
-// Plain loops: for a few floats per row they beat memory.copy, which V8 runs as a call.
-function copyTile(src: usize, srcStride: usize, dst: usize, dstStride: usize, mr: i32, nr: i32, pad: bool): void {
-  for (let i = 0; i < MR; i++) {
+// Copies the mr×nr corner of a tile. Plain loops: for a few floats per row they beat
+// memory.copy, which V8 runs as a call.
+function copyTile(src: usize, srcStride: usize, dst: usize, dstStride: usize, mr: i32, nr: i32): void {
+  for (let i = 0; i < mr; i++) {
     const s = src + <usize>i * srcStride;
     const d = dst + <usize>i * dstStride;
-    const width = i < mr ? nr : 0;
-    for (let j = 0; j < width; j++) store<u32>(d + (<usize>j << 2), load<u32>(s + (<usize>j << 2)));
-    if (pad) for (let j = width; j < NR; j++) store<u32>(d + (<usize>j << 2), 0);
+    for (let j = 0; j < nr; j++) store<u32>(d + (<usize>j << 2), load<u32>(s + (<usize>j << 2)));
   }
 }
 
