@@ -8,7 +8,7 @@
 // through a full-size scratch tile, so the micro-kernel only ever sees full MR×NR tiles.
 
 // With fused multiply-add no temporary is needed per product, so a sixth row of accumulators
-// fits in the 16 xmm registers; with separate mul+add a 6×8 tile spills.
+// fits in the 15 xmm registers V8 allocates; with separate mul+add a 6×8 tile spills (measured).
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const NR: i32 = 8;
 // Sized for 32 KiB L1d / 512 KiB L2 (Zen 3), measured: a kc×NR panel of B (16 KiB) stays in L1
