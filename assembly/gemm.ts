@@ -109,10 +109,13 @@ function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize
 }
 
 // C tile (MR×8) = initial tile + A panel (kc×MR, p-major) · B panel (kc×8), where the initial
-// tile is read from `init` (rows `ldi` bytes apart: 0 repeats one row of zeros). Kept out of line
-// on purpose: inlined into the block loop, V8 runs out of registers and spills the accumulators.
-// Reading the initial tile first and only storing at the end also matters: reading C after the
-// loop made V8 spill.
+// tile is read from `init` (rows `ldi` bytes apart: 0 repeats one row of zeros). kc >= 1.
+// Shaped for V8's code generator, each point measured:
+// - out of line: inlined into the block loop, V8 runs out of registers and spills accumulators;
+// - the initial tile is read before the loop and C only stored after it (reading C after the
+//   loop made V8 spill);
+// - the first step is peeled: V8 then computes the broadcasts' address offsets once, before the
+//   loop, instead of one `lea` per broadcast per step (plain SIMD: 38 -> 33 instructions a step).
 function microKernel(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: usize, ldc: usize): void {
   let c00 = v128.load(init), c01 = v128.load(init, 16);
   let c10 = v128.load(init + ldi), c11 = v128.load(init + ldi, 16);
@@ -128,6 +131,34 @@ function microKernel(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: us
     c51 = v128.load(init + 5 * ldi, 16);
   }
   const end = b + (<usize>(kc * NR) << 2);
+  {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(a);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(a, 4);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(a, 8);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(a, 12);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    if (MR >= 5) {
+      const a4 = v128.load32_splat(a, 16);
+      c40 = madd(a4, b0, c40);
+      c41 = madd(a4, b1, c41);
+    }
+    if (MR >= 6) {
+      const a5 = v128.load32_splat(a, 20);
+      c50 = madd(a5, b0, c50);
+      c51 = madd(a5, b1, c51);
+    }
+    a += <usize>MR << 2;
+    b += <usize>NR << 2;
+  }
   while (b < end) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);

@@ -43,14 +43,15 @@ for (const build of BUILDS) {
 
 // Every measurement takes one sample per round, round after round, so the load other processes
 // put on the machine spreads evenly over all of them and the ratios stay meaningful.
+const matmulCalls = await publicMatmulCalls(SIZES);
 const measurements = [];
 for (const build of builds) measurements.push({ key: ['peak', build.name], ...peakProbe(build.kernels) });
 for (const n of SIZES) {
   for (const build of builds) {
     for (const layout of LAYOUTS) measurements.push({ key: ['gemm', `${build.name} ${layout.name} ${n}`], ...gemmCall(build.kernels, layout, n) });
   }
+  if (matmulCalls[n]) measurements.push({ key: ['matmul', n], ...matmulCalls[n] });
 }
-measurements.push(...(await publicMatmulCalls(SIZES)));
 for (const m of measurements) m.calls = callsPerSample(m.run);
 const rates = measurements.map(() => []);
 for (let round = 0; round < RUNS; round++) {
@@ -106,13 +107,15 @@ function gemmCall(kernels, layout, n) {
 // C = A·B through the library users call (plain build, inlined in the bundle).
 async function publicMatmulCalls(sizes) {
   const lib = await import(new URL('dist/simdgrad.js', root).href).catch(() => null);
-  if (!lib) return [];
+  if (!lib) return {};
   await lib.init();
-  return sizes.map((n) => {
+  const calls = {};
+  for (const n of sizes) {
     const a = lib.randn([n, n]);
     const b = lib.randn([n, n]);
-    return { key: ['matmul', n], run: () => lib.matmul(a, b).dispose(), flops: 2 * n ** 3 };
-  });
+    calls[n] = { run: () => lib.matmul(a, b).dispose(), flops: 2 * n ** 3 };
+  }
+  return calls;
 }
 
 // Enough calls for one sample to last about SAMPLE_SECONDS, after warming the function up.
