@@ -24,8 +24,10 @@ const SIZES: [number, number, number][] = [
   [1, 37, 19],
   [23, 1, 45],
   [17, 19, 1],
-  // Wider than one 2048-column block of packed B, deeper than one 256-deep block.
+  // More columns than one block of packed B (NC = 1024 in assembly/gemm.ts); more steps than two
+  // blocks of k (KC = 512), the last one a single step.
   [9, 2053, 260],
+  [37, 21, 1025],
 ];
 const LAYOUTS = [
   { transA: false, transB: false },
