@@ -1,5 +1,6 @@
 import { LinearAllocator } from './allocator.js';
 import { loadModule, type WasmSource } from './load-module.js';
+import { reserveKernelScratch } from './scratch.js';
 
 export type Kernel = (...args: number[]) => number;
 
@@ -60,6 +61,7 @@ async function instantiate(options: InitOptions): Promise<Backend> {
   });
   const kernels = instance.exports as unknown as Record<string, Kernel>;
   const allocator = new LinearAllocator(memory, kernels.heapBase!(), maxPages * PAGE);
+  reserveKernelScratch(kernels, allocator);
   return { kernels, allocator };
 }
 
