@@ -19,21 +19,29 @@ export default (imports) => (imports ? WebAssembly.instantiate(bytes, imports) :
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
-// The same tests run twice: against the TypeScript sources and against the built bundle in
-// dist/, so a packaging mistake fails as surely as a wrong kernel.
-function project(name, core, node) {
+// The same tests run three times: against the TypeScript sources, against the built bundle in
+// dist/ (so a packaging mistake fails as surely as a wrong kernel), and against the bundle's
+// relaxed-SIMD build (fused multiply-add), which runtimes that have it pick by default.
+function project(name, core, node, extra = {}) {
   return {
     plugins: [inlineWasm()],
     resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/node$/, replacement: node }] },
-    test: { name, include: ['test/**/*.test.ts'], setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000 },
+    test: { name, include: ['test/**/*.test.ts'], setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
   };
 }
+
+// Node 20 runs relaxed SIMD only behind a flag; later Node versions run it by default.
+const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
 
 export default defineConfig({
   test: {
     projects: [
       project('src', here('./src/index.ts'), here('./src/node/index.ts')),
       project('dist', here('./dist/simdgrad.js'), here('./dist/node.js')),
+      project('relaxed', here('./dist/simdgrad.js'), here('./dist/node.js'), {
+        env: { SIMDGRAD_BUILD: 'relaxed-simd' },
+        execArgv: relaxedSimdFlags,
+      }),
     ],
   },
 });

@@ -1,5 +1,5 @@
-export { init, isInitialized, type InitOptions } from './backend/backend.js';
-export type { WasmSource } from './backend/load-module.js';
+export { init, isInitialized, kernelBuild, type InitOptions } from './backend/backend.js';
+export { hasRelaxedSimd, type WasmSource, type KernelBuild } from './backend/load-module.js';
 export { Tensor, memory, type NestedArray } from './tensor.js';
 export { tensor, zeros, ones, full, zerosLike, onesLike, rand, randn, arange, type TensorOptions } from './creation.js';
 export { tidy, keep } from './scope.js';

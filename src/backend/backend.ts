@@ -1,5 +1,5 @@
 import { LinearAllocator } from './allocator.js';
-import { loadModule, type WasmSource } from './load-module.js';
+import { loadModule, type KernelBuild, type WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
 
 export type Kernel = (...args: number[]) => number;
@@ -7,6 +7,8 @@ export type Kernel = (...args: number[]) => number;
 export interface InitOptions {
   /** The kernels: inlined in the bundle by default. Edge workers need a precompiled Module. */
   wasm?: WasmSource;
+  /** Which inlined build: 'auto' (default) runs relaxed SIMD (fused multiply-add) where the runtime has it. */
+  build?: KernelBuild;
   /** Ceiling for the wasm linear memory, in MiB (default 2048). */
   maxMemoryMiB?: number;
 }
@@ -14,6 +16,8 @@ export interface InitOptions {
 export interface Backend {
   readonly kernels: Record<string, Kernel>;
   readonly allocator: LinearAllocator;
+  /** The kernels running: the plain SIMD build, the relaxed-SIMD build, or one passed to init(). */
+  readonly build: 'simd' | 'relaxed-simd' | 'custom';
 }
 
 const PAGE = 65536;
@@ -53,7 +57,7 @@ async function instantiate(options: InitOptions): Promise<Backend> {
   if (!(maxMiB >= 1 && maxMiB <= 4096)) {
     throw new Error(`simdgrad: init({ maxMemoryMiB: ${maxMiB} }): must be between 1 and 4096.`);
   }
-  const module = await loadModule(options.wasm);
+  const { module, build } = await loadModule(options.wasm, options.build);
   const maxPages = Math.floor((maxMiB * 1048576) / PAGE);
   const memory = new WebAssembly.Memory({ initial: 32, maximum: maxPages });
   const instance = await WebAssembly.instantiate(module, {
@@ -62,7 +66,12 @@ async function instantiate(options: InitOptions): Promise<Backend> {
   const kernels = instance.exports as unknown as Record<string, Kernel>;
   const allocator = new LinearAllocator(memory, kernels.heapBase!(), maxPages * PAGE);
   reserveKernelScratch(kernels, allocator);
-  return { kernels, allocator };
+  return { kernels, allocator, build };
+}
+
+/** Which kernels init() loaded: 'simd', 'relaxed-simd' (fused multiply-add), or 'custom'. */
+export function kernelBuild(): Backend['build'] {
+  return backend().build;
 }
 
 function abortFromWasm(): never {

@@ -1,10 +1,39 @@
-import loadInlinedModule from '../../build/simdgrad.wasm';
+import loadInlinedSimd from '../../build/simdgrad.wasm';
+import loadInlinedRelaxed from '../../build/simdgrad-relaxed.wasm';
 
 /** Where the kernels come from: the inlined build by default, or one the caller provides. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
 
-export async function loadModule(source: WasmSource | undefined): Promise<WebAssembly.Module> {
-  if (source === undefined) return loadInlinedModule();
+/** Which inlined build to run: 'auto' picks relaxed SIMD (fused multiply-add) where the runtime has it. */
+export type KernelBuild = 'auto' | 'simd' | 'relaxed-simd';
+
+// (func (param v128 v128 v128) (result v128) f32x4.relaxed_madd): valid only where relaxed SIMD is.
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b,
+]);
+
+export function hasRelaxedSimd(): boolean {
+  return WebAssembly.validate(RELAXED_SIMD_PROBE);
+}
+
+export async function loadModule(source: WasmSource | undefined, build: KernelBuild = 'auto'): Promise<{ module: WebAssembly.Module; build: 'simd' | 'relaxed-simd' | 'custom' }> {
+  if (source === undefined) return loadInlined(build);
+  return { module: await compileSource(source), build: 'custom' };
+}
+
+async function loadInlined(build: KernelBuild): Promise<{ module: WebAssembly.Module; build: 'simd' | 'relaxed-simd' }> {
+  if (build !== 'auto' && build !== 'simd' && build !== 'relaxed-simd') {
+    throw new Error(`simdgrad: init({ build: '${String(build)}' }): build must be 'auto', 'simd' or 'relaxed-simd'.`);
+  }
+  const relaxed = build === 'relaxed-simd' || (build === 'auto' && hasRelaxedSimd());
+  if (relaxed && !hasRelaxedSimd()) {
+    throw new Error("simdgrad: init({ build: 'relaxed-simd' }): this runtime has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use build 'auto' or 'simd'.");
+  }
+  return relaxed ? { module: await loadInlinedRelaxed(), build: 'relaxed-simd' } : { module: await loadInlinedSimd(), build: 'simd' };
+}
+
+async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer) return WebAssembly.compile(source);
   if (ArrayBuffer.isView(source)) return WebAssembly.compile(viewBytes(source));

@@ -2,5 +2,6 @@ import { beforeAll } from 'vitest';
 import { init } from 'simdgrad';
 
 beforeAll(async () => {
-  await init();
+  // The 'relaxed' test project runs every test on the relaxed-SIMD build.
+  await init({ build: (process.env.SIMDGRAD_BUILD as 'simd' | 'relaxed-simd' | undefined) ?? 'simd' });
 });
