@@ -108,7 +108,7 @@ function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize
   return f32x4.add(acc, f32x4.mul(x, y));
 }
 
-// C tile (MR×8) = initial tile + A panel (kc×MR, p-major) · B panel (kc×8), where the initial
+// C tile (MR×8, MR = 5 or 6) = initial tile + A panel (kc×MR, p-major) · B panel (kc×8), where the initial
 // tile is read from `init` (rows `ldi` bytes apart: 0 repeats one row of zeros). kc >= 1.
 // Shaped for V8's code generator, each point measured:
 // - out of line: inlined into the block loop, V8 runs out of registers and spills accumulators;
@@ -121,12 +121,9 @@ function microKernel(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: us
   let c10 = v128.load(init + ldi), c11 = v128.load(init + ldi, 16);
   let c20 = v128.load(init + 2 * ldi), c21 = v128.load(init + 2 * ldi, 16);
   let c30 = v128.load(init + 3 * ldi), c31 = v128.load(init + 3 * ldi, 16);
-  let c40 = c30, c41 = c31, c50 = c30, c51 = c31;
-  if (MR >= 5) {
-    c40 = v128.load(init + 4 * ldi);
-    c41 = v128.load(init + 4 * ldi, 16);
-  }
-  if (MR >= 6) {
+  let c40 = v128.load(init + 4 * ldi), c41 = v128.load(init + 4 * ldi, 16);
+  let c50 = c40, c51 = c41;
+  if (MR == 6) {
     c50 = v128.load(init + 5 * ldi);
     c51 = v128.load(init + 5 * ldi, 16);
   }
@@ -146,12 +143,10 @@ function microKernel(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: us
     const a3 = v128.load32_splat(a, 12);
     c30 = madd(a3, b0, c30);
     c31 = madd(a3, b1, c31);
-    if (MR >= 5) {
-      const a4 = v128.load32_splat(a, 16);
-      c40 = madd(a4, b0, c40);
-      c41 = madd(a4, b1, c41);
-    }
-    if (MR >= 6) {
+    const a4 = v128.load32_splat(a, 16);
+    c40 = madd(a4, b0, c40);
+    c41 = madd(a4, b1, c41);
+    if (MR == 6) {
       const a5 = v128.load32_splat(a, 20);
       c50 = madd(a5, b0, c50);
       c51 = madd(a5, b1, c51);
@@ -174,12 +169,10 @@ function microKernel(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: us
     const a3 = v128.load32_splat(a, 12);
     c30 = madd(a3, b0, c30);
     c31 = madd(a3, b1, c31);
-    if (MR >= 5) {
-      const a4 = v128.load32_splat(a, 16);
-      c40 = madd(a4, b0, c40);
-      c41 = madd(a4, b1, c41);
-    }
-    if (MR >= 6) {
+    const a4 = v128.load32_splat(a, 16);
+    c40 = madd(a4, b0, c40);
+    c41 = madd(a4, b1, c41);
+    if (MR == 6) {
       const a5 = v128.load32_splat(a, 20);
       c50 = madd(a5, b0, c50);
       c51 = madd(a5, b1, c51);
@@ -191,8 +184,8 @@ function microKernel(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: us
   storeRow(c + ldc, c10, c11);
   storeRow(c + 2 * ldc, c20, c21);
   storeRow(c + 3 * ldc, c30, c31);
-  if (MR >= 5) storeRow(c + 4 * ldc, c40, c41);
-  if (MR >= 6) storeRow(c + 5 * ldc, c50, c51);
+  storeRow(c + 4 * ldc, c40, c41);
+  if (MR == 6) storeRow(c + 5 * ldc, c50, c51);
 }
 
 @inline function storeRow(c: usize, lo: v128, hi: v128): void {
