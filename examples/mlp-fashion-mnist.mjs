@@ -9,7 +9,7 @@ import { F, evaluate, fit, init, manualSeed, memory, nn, optim, tensor } from 's
 import { loadFashionMnist, progressCallback } from 'simdgrad/node';
 
 const METHODS = {
-  fullbatch: { describe: 'full-batch gradient descent', batchSize: Infinity, lr: 0.5, optimizer: (params, lr) => new optim.SGD(params, { lr }) },
+  fullbatch: { describe: 'full-batch gradient descent', batchSize: Infinity, lr: 0.2, optimizer: (params, lr) => new optim.SGD(params, { lr }) },
   sgd: { describe: 'stochastic gradient descent (batch size 1)', batchSize: 1, lr: 0.01, optimizer: (params, lr) => new optim.SGD(params, { lr }) },
   momentum: { describe: 'mini-batch SGD with momentum 0.9', batchSize: 64, lr: 0.01, optimizer: (params, lr) => new optim.SGD(params, { lr, momentum: 0.9 }) },
   adam: { describe: 'Adam', batchSize: 64, lr: 1e-3, optimizer: (params, lr) => new optim.Adam(params, { lr }) },
