@@ -38,6 +38,19 @@ import { gemm } from './gemm';
   }
 }
 
+// Rows here are short (an output width), where memory.copy/fill cost more to call than to run.
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + bytes(i), v128.load(src + bytes(i)));
+  for (; i < n; i++) store<f32>(dst + bytes(i), load<f32>(src + bytes(i)));
+}
+
+@inline function zeroRun(dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + bytes(i), i32x4.splat(0));
+  for (; i < n; i++) store<f32>(dst + bytes(i), 0);
+}
+
 // col[(c*kh + i)*kw + j, oy*outW + ox] = src[c, oy*sh - ph + i*dh, ox*sw - pw + j*dw] (0 outside).
 function im2col(
   src: usize, col: usize, channels: i32, height: i32, width: i32, kh: i32, kw: i32,
@@ -55,17 +68,17 @@ function im2col(
           const dst = row + bytes(oy * outW);
           const iy = oy * sh - ph + i * dh;
           if (iy < 0 || iy >= height) {
-            memory.fill(dst, 0, bytes(outW));
+            zeroRun(dst, outW);
             continue;
           }
           const line = plane + bytes(iy * width + xOffset);
-          memory.fill(dst, 0, bytes(lo));
+          zeroRun(dst, lo);
           if (sw == 1) {
-            memory.copy(dst + bytes(lo), line + bytes(lo), bytes(hi - lo));
+            copyRun(dst + bytes(lo), line + bytes(lo), hi - lo);
           } else {
             for (let ox = lo; ox < hi; ox++) store<f32>(dst + bytes(ox), load<f32>(line + bytes(ox * sw)));
           }
-          memory.fill(dst + bytes(hi), 0, bytes(outW - hi));
+          zeroRun(dst + bytes(hi), outW - hi);
         }
         row += bytes(outH * outW);
       }
