@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type Chromium } from './harness/chromium.js';
+import { nodeReference } from './harness/cli-hosts.js';
+import { isDistProject } from './harness/dist-project.js';
+import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
+import { repoRoot, requireBuiltBundle } from './harness/paths.js';
+import { serveStatic, type StaticServer } from './harness/static-server.js';
+
+interface PageRun {
+  result: XorResult;
+  /** Paths the page fetched from the server, in order. */
+  requested: string[];
+}
+
+// The repository served as static files; hosts/page.html imports train-xor.mjs, which imports
+// /dist/simdgrad.js as an ES module, exactly as a site would from its own copy of the package.
+describe.runIf(isDistProject())('Chromium (headless, driven by playwright-core) runs dist/simdgrad.js (checked in the dist project only)', () => {
+  let server: StaticServer;
+  let browser: Chromium;
+  let reference: XorResult;
+  beforeAll(async () => {
+    requireBuiltBundle();
+    [server, browser, reference] = await Promise.all([serveStatic(repoRoot), launchChromium(), nodeReference()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function trainXorInPage(build: 'auto' | 'simd'): Promise<PageRun> {
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    const requested: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
+    page.on('pageerror', (error) => problems.push(`page error: ${error.stack ?? error.message}`));
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()} for ${response.url()}`));
+    try {
+      await page.goto(`${server.origin}test/portability/hosts/page.html?build=${build}`);
+      const settled = await page
+        .waitForFunction(() => (window as { simdgradResult?: unknown }).simdgradResult !== undefined, null, { timeout: 30_000 })
+        .then(() => page.evaluate(() => (window as unknown as { simdgradResult: Promise<unknown> }).simdgradResult))
+        .catch((error: Error) => ({ error: error.message }));
+      if ('error' in (settled as object)) throw new Error(`the page failed: ${(settled as { error: string }).error}\n${problems.join('\n')}`);
+      expect(problems).toEqual([]);
+      return { result: settled as XorResult, requested };
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('init() picks the relaxed-SIMD build, which Chromium has, and learns XOR', async () => {
+    const { result } = await trainXorInPage('auto');
+    expect(result.relaxedSimd).toBe(true);
+    expect(result.build).toBe('relaxed-simd');
+    expectLearnedXor(result);
+  });
+
+  it('learns XOR with the plain SIMD build, as Node does, and frees every tensor (memory().tensors back to the start)', async () => {
+    const { result } = await trainXorInPage('simd');
+    expect(result.build).toBe('simd');
+    expectLearnedXor(result);
+    expectSameTrainingAs(result, reference);
+  });
+
+  it('loads the page, the script and the bundle, and no .wasm file: the kernels are inlined', async () => {
+    const { requested } = await trainXorInPage('simd');
+    expect(requested.slice(0, 3)).toEqual(['/test/portability/hosts/page.html', '/test/portability/train-xor.mjs', '/dist/simdgrad.js']);
+    expect(requested.length).toBeGreaterThan(3);
+    for (const path of requested.slice(3)) expect(path).toMatch(/^\/dist\/chunks\/[\w-]+\.js$/);
+  });
+});

@@ -1,0 +1,28 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeReference, trainXorIn } from './harness/cli-hosts.js';
+import { isDistProject } from './harness/dist-project.js';
+import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
+import { requireBuiltBundle } from './harness/paths.js';
+
+// Deno runs it with no permissions at all: the bundle reads no file and fetches nothing.
+describe.runIf(isDistProject())('Deno runs dist/simdgrad.js (checked in the dist project only)', () => {
+  let reference: XorResult;
+  beforeAll(async () => {
+    requireBuiltBundle();
+    reference = await nodeReference();
+  });
+
+  it('init() picks the relaxed-SIMD build, which Deno has, and learns XOR', async () => {
+    const result = await trainXorIn('deno', 'auto');
+    expect(result.relaxedSimd).toBe(true);
+    expect(result.build).toBe('relaxed-simd');
+    expectLearnedXor(result);
+  });
+
+  it('learns XOR with the plain SIMD build, as Node does, and frees every tensor', async () => {
+    const result = await trainXorIn('deno', 'simd');
+    expect(result.build).toBe('simd');
+    expectLearnedXor(result);
+    expectSameTrainingAs(result, reference);
+  });
+});

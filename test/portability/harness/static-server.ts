@@ -1,0 +1,43 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+
+const MIME_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
+
+export interface StaticServer {
+  /** http://127.0.0.1:port/ */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves the files under `root` read-only on a free loopback port, as any static host would. */
+export async function serveStatic(root: string): Promise<StaticServer> {
+  const server = createServer((request, response) => {
+    const path = normalize(join(root, decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)));
+    const file = path.startsWith(root.endsWith(sep) ? root : root + sep) && isFile(path) ? path : null;
+    if (request.method !== 'GET' || !file) {
+      response.writeHead(request.method === 'GET' ? 404 : 405).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => closeServer(server) };
+}
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

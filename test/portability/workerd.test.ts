@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeReference } from './harness/cli-hosts.js';
+import { isDistProject } from './harness/dist-project.js';
+import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
+import { kernelsInlinedInBundle } from './harness/inlined-kernels.js';
+import { repoRoot, requireBuiltBundle } from './harness/paths.js';
+import { startWorkerd, type Workerd } from './harness/workerd.js';
+
+// workerd compiles no WebAssembly from bytes at run time, so a worker gets the kernels as a wasm
+// module in its bundle and passes the Module to init({ wasm }). These are the very builds the
+// bundle inlines (the first test checks it byte for byte).
+const KERNELS = { simd: 'build/simdgrad.wasm', relaxed: 'build/simdgrad-relaxed.wasm' };
+// One isolate each, since init() runs once per isolate; 'inlined' is asked to do without the Module.
+const WORKERS = [
+  { name: 'simd', kernels: KERNELS.simd },
+  { name: 'relaxed', kernels: KERNELS.relaxed },
+  { name: 'inlined', kernels: KERNELS.simd },
+] as const;
+type WorkerName = (typeof WORKERS)[number]['name'];
+
+describe.runIf(isDistProject())('workerd (Cloudflare Workers) runs dist/simdgrad.js with init({ wasm: Module }) (checked in the dist project only)', () => {
+  let workerd: Workerd;
+  let reference: XorResult;
+  beforeAll(async () => {
+    requireBuiltBundle();
+    [workerd, reference] = await Promise.all([startWorkerd(WORKERS), nodeReference()]);
+  });
+  afterAll(() => workerd?.stop());
+
+  async function request(worker: WorkerName, query = ''): Promise<Response> {
+    return fetch(`${workerd.urls[worker]}${query}`, { signal: AbortSignal.timeout(30_000) });
+  }
+
+  async function trainXorInWorker(worker: WorkerName): Promise<XorResult> {
+    const response = await request(worker);
+    const body = await response.text();
+    if (!response.ok) throw new Error(`worker '${worker}' answered ${response.status}:\n${body}\n--- workerd\n${workerd.log()}`);
+    return JSON.parse(body) as XorResult;
+  }
+
+  it('is given the same kernels the bundle inlines, byte for byte', () => {
+    const inlined = kernelsInlinedInBundle();
+    expect(inlined).toHaveLength(2);
+    for (const file of Object.values(KERNELS)) expect(inlined.some((bytes) => bytes.equals(readFileSync(join(repoRoot, file))))).toBe(true);
+  });
+
+  it('learns XOR with the plain SIMD build passed as a Module, as Node does, and frees every tensor', async () => {
+    const result = await trainXorInWorker('simd');
+    expect(result.build).toBe('custom');
+    expectLearnedXor(result);
+    expectSameTrainingAs(result, reference);
+  });
+
+  it('learns XOR with the relaxed-SIMD build passed as a Module (workerd has relaxed SIMD)', async () => {
+    const result = await trainXorInWorker('relaxed');
+    expect(result.relaxedSimd).toBe(true);
+    expectLearnedXor(result);
+  });
+
+  it('cannot compile the inlined kernels: init() without { wasm } fails there', async () => {
+    const response = await request('inlined', '?kernels=inlined');
+    expect(response.status).toBe(500);
+    expect(await response.text()).toMatch(/WebAssembly\.compile\(\): Wasm code generation disallowed by embedder/);
+  });
+});
