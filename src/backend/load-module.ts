@@ -30,7 +30,15 @@ async function loadInlined(build: KernelBuild): Promise<{ module: WebAssembly.Mo
   if (relaxed && !hasRelaxedSimd()) {
     throw new Error("simdgrad: init({ build: 'relaxed-simd' }): this runtime has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use build 'auto' or 'simd'.");
   }
-  return relaxed ? { module: await loadInlinedRelaxed(), build: 'relaxed-simd' } : { module: await loadInlinedSimd(), build: 'simd' };
+  try {
+    return relaxed ? { module: await loadInlinedRelaxed(), build: 'relaxed-simd' } : { module: await loadInlinedSimd(), build: 'simd' };
+  } catch (error) {
+    throw new Error(
+      'simdgrad: init(): this runtime refuses to compile WebAssembly from bytes (Cloudflare Workers/workerd do); ' +
+        "import the kernels as a wasm module (the package ships 'simdgrad/simdgrad.wasm') and pass init({ wasm: module }). " +
+        `The runtime said: ${(error as Error).message}`,
+    );
+  }
 }
 
 async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {

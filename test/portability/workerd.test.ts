@@ -59,9 +59,11 @@ describe.runIf(isDistProject())('workerd (Cloudflare Workers) runs dist/simdgrad
     expectLearnedXor(result);
   });
 
-  it('cannot compile the inlined kernels: init() without { wasm } fails there', async () => {
+  it('cannot compile the inlined kernels: init() without { wasm } fails there, saying to pass the Module', async () => {
     const response = await request('inlined', '?kernels=inlined');
     expect(response.status).toBe(500);
-    expect(await response.text()).toMatch(/WebAssembly\.compile\(\): Wasm code generation disallowed by embedder/);
+    const text = await response.text();
+    expect(text).toMatch(/init\(\): this runtime refuses to compile WebAssembly from bytes .* pass init\(\{ wasm: module \}\)/);
+    expect(text).toMatch(/WebAssembly\.compile\(\): Wasm code generation disallowed by embedder/);
   });
 });
