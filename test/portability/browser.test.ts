@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Chromium } from './harness/chromium.js';
 import { nodeReference } from './harness/cli-hosts.js';
-import { isDistProject } from './harness/dist-project.js';
 import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
 import { repoRoot, requireBuiltBundle } from './harness/paths.js';
 import { serveStatic, type StaticServer } from './harness/static-server.js';
@@ -14,7 +13,7 @@ interface PageRun {
 
 // The repository served as static files; hosts/page.html imports train-xor.mjs, which imports
 // /dist/simdgrad.js as an ES module, exactly as a site would from its own copy of the package.
-describe.runIf(isDistProject())('Chromium (headless, driven by playwright-core) runs dist/simdgrad.js (checked in the dist project only)', () => {
+describe('Chromium (headless, driven by playwright-core) runs dist/simdgrad.js', () => {
   let server: StaticServer;
   let browser: Chromium;
   let reference: XorResult;

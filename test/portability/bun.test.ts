@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeReference, trainXorIn } from './harness/cli-hosts.js';
-import { isDistProject } from './harness/dist-project.js';
 import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
 import { requireBuiltBundle } from './harness/paths.js';
 
 // Bun runs JavaScriptCore, not V8: the one engine here that is not Chromium's.
-describe.runIf(isDistProject())('Bun runs dist/simdgrad.js (checked in the dist project only)', () => {
+describe('Bun runs dist/simdgrad.js', () => {
   let reference: XorResult;
   beforeAll(async () => {
     requireBuiltBundle();

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeReference, trainXorIn } from './harness/cli-hosts.js';
-import { isDistProject } from './harness/dist-project.js';
 import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
 import { requireBuiltBundle } from './harness/paths.js';
 
 // Deno runs it with no permissions at all: the bundle reads no file and fetches nothing.
-describe.runIf(isDistProject())('Deno runs dist/simdgrad.js (checked in the dist project only)', () => {
+describe('Deno runs dist/simdgrad.js', () => {
   let reference: XorResult;
   beforeAll(async () => {
     requireBuiltBundle();

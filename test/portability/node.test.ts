@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeRelaxedSimdFlags, trainXorIn } from './harness/cli-hosts.js';
-import { isDistProject } from './harness/dist-project.js';
 import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
 import { requireBuiltBundle } from './harness/paths.js';
 
 // Plain `node`, no vitest and no vite in between: Node's own ES module loader takes
 // dist/simdgrad.js and its chunk as a package consumer gets them.
-describe.runIf(isDistProject())('Node runs dist/simdgrad.js in a plain process (checked in the dist project only)', () => {
+describe('Node runs dist/simdgrad.js in a plain process', () => {
   let reference: XorResult;
   beforeAll(async () => {
     requireBuiltBundle();

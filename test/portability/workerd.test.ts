@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeReference } from './harness/cli-hosts.js';
-import { isDistProject } from './harness/dist-project.js';
 import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
 import { kernelsInlinedInBundle } from './harness/inlined-kernels.js';
 import { repoRoot, requireBuiltBundle } from './harness/paths.js';
@@ -20,7 +19,7 @@ const WORKERS = [
 ] as const;
 type WorkerName = (typeof WORKERS)[number]['name'];
 
-describe.runIf(isDistProject())('workerd (Cloudflare Workers) runs dist/simdgrad.js with init({ wasm: Module }) (checked in the dist project only)', () => {
+describe('workerd (Cloudflare Workers) runs dist/simdgrad.js with init({ wasm: Module })', () => {
   let workerd: Workerd;
   let reference: XorResult;
   beforeAll(async () => {
