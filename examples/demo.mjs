@@ -7,6 +7,7 @@
 //   npm run demo -- --data /path/to/fashion-mnist --save weights.safetensors
 import { parseArgs } from 'node:util';
 import { F, confusionMatrix, evaluate, fit, init, manualSeed, memory, nn, optim, predict } from 'simdgrad';
+import { EPOCH_HEADER, epochRow, percent } from './lib/format.mjs';
 import { loadFashionMnist, progressCallback, saveWeights } from 'simdgrad/node';
 
 const { values: args } = parseArgs({
@@ -55,7 +56,7 @@ const model = makeModel();
 console.log(`simdgrad demo: Fashion-MNIST (${data.source}: ${data.dir}), ${train.y.length} training / ${test.y.length} test images`);
 console.log(`${args.model} with ${model.numParameters().toLocaleString('en')} parameters, ${args.optimizer} lr ${lr}, batch ${batchSize}, ${epochs} epochs\n`);
 console.log(String(model), '\n');
-console.log('epoch  train loss  train acc  test loss  test acc  samples/s');
+console.log(EPOCH_HEADER);
 
 await fit(model, {
   train,
@@ -73,26 +74,18 @@ scores.dispose();
 printConfusion(matrix, data.classNames);
 
 const final = evaluate(model, test, { metrics: ['accuracy'] });
-console.log(`\ntest accuracy ${(100 * final.accuracy).toFixed(2)} %, test loss ${final.loss.toFixed(4)}`);
+console.log(`\ntest accuracy ${percent(final.accuracy, 2)}, test loss ${final.loss.toFixed(4)}`);
 await saveWeights(model, args.save, { metadata: { model: args.model, epochs: String(epochs), testAccuracy: final.accuracy.toFixed(4) } });
 const mem = memory();
 console.log(`weights saved to ${args.save}; wasm memory ${(mem.wasmBytes / 1048576).toFixed(0)} MiB, ${mem.tensors} live tensors`);
-
-function epochRow(l) {
-  return `${String(l.epoch).padStart(5)}  ${l.loss.toFixed(4).padStart(10)}  ${pct(l.accuracy).padStart(9)}  ${l.valLoss.toFixed(4).padStart(9)}  ${pct(l.valAccuracy).padStart(8)}  ${Math.round(l.samplesPerSecond).toString().padStart(9)}`;
-}
 
 function printConfusion(matrix, names) {
   console.log('\nconfusion matrix (rows: true class, columns: predicted) and per-class accuracy');
   console.log(`${''.padEnd(16)}${matrix.map((_, c) => String(c).padStart(5)).join('')}   accuracy`);
   matrix.forEach((row, r) => {
     const total = row.reduce((a, b) => a + b, 0);
-    console.log(`${`${r} ${names[r]}`.padEnd(16)}${row.map((v) => String(v).padStart(5)).join('')}   ${pct(row[r] / total).padStart(8)}`);
+    console.log(`${`${r} ${names[r]}`.padEnd(16)}${row.map((v) => String(v).padStart(5)).join('')}   ${percent(row[r] / total, 2).padStart(8)}`);
   });
-}
-
-function pct(v) {
-  return `${(100 * v).toFixed(2)} %`;
 }
 
 function fail(message) {

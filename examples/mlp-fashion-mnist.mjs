@@ -5,8 +5,10 @@
 //   node examples/mlp-fashion-mnist.mjs --method adam --epochs 5          (full set when installed)
 //   node examples/mlp-fashion-mnist.mjs --method sgd --subset --epochs 1
 import { parseArgs } from 'node:util';
-import { F, evaluate, fit, init, manualSeed, memory, nn, optim, tensor } from 'simdgrad';
+import { F, evaluate, fit, init, manualSeed, memory, nn, optim } from 'simdgrad';
+import { EPOCH_HEADER, epochRow, percent } from './lib/format.mjs';
 import { loadFashionMnist, progressCallback } from 'simdgrad/node';
+import { firstRows } from './lib/fashion-mnist.mjs';
 
 const METHODS = {
   fullbatch: { describe: 'full-batch gradient descent', batchSize: Infinity, lr: 0.2, optimizer: (params, lr) => new optim.SGD(params, { lr }) },
@@ -35,8 +37,8 @@ await init();
 manualSeed(Number(args.seed));
 const dataset = await loadFashionMnist({ dir: args.data, source: args.subset ? 'subset' : 'auto' });
 const limit = args['train-limit'] ? Number(args['train-limit']) : dataset.train.labels.length;
-const trainX = dataset.train.images.reshape(-1, 784);
-const train = { x: limit < trainX.shape[0] ? firstRows(trainX, limit) : trainX, y: dataset.train.labels.subarray(0, limit) };
+const fullTrain = { x: dataset.train.images.reshape(-1, 784), y: dataset.train.labels };
+const train = limit < fullTrain.y.length ? firstRows(fullTrain, limit) : fullTrain;
 const test = { x: dataset.test.images.reshape(-1, 784), y: dataset.test.labels, batchSize: 1000 };
 const batchSize = Number(args['batch-size'] ?? Math.min(method.batchSize, train.y.length));
 const lr = Number(args.lr ?? method.lr);
@@ -47,7 +49,7 @@ const optimizer = method.optimizer(model.parameters(), lr);
 
 console.log(`Fashion-MNIST (${dataset.source}): ${train.y.length} training and ${test.y.length} test images`);
 console.log(`MLP 784-256-128-10, ${method.describe}, lr ${lr}, batch ${batchSize}, ${epochs} epoch(s)\n`);
-console.log('epoch  train loss  train acc  test loss  test acc  samples/s');
+console.log(EPOCH_HEADER);
 const history = await fit(model, {
   train: { ...train, batchSize, shuffle: true },
   validation: test,
@@ -57,21 +59,10 @@ const history = await fit(model, {
   metrics: ['accuracy'],
   callbacks: [
     ...(args.quiet || batchSize >= train.y.length ? [] : [progressCallback({ epochs })]),
-    { onEpochEnd: (logs) => console.log(row(logs)) },
+    { onEpochEnd: (logs) => console.log(epochRow(logs)) },
   ],
 });
 const final = evaluate(model, test, { metrics: ['accuracy'] });
-console.log(`\nfinal test accuracy ${(100 * final.accuracy).toFixed(2)} %  (live tensors ${memory().tensors}, ${(memory().bytes / 1048576).toFixed(1)} MiB in use)`);
+console.log(`\nfinal test accuracy ${percent(final.accuracy, 2)}  (live tensors ${memory().tensors}, ${(memory().bytes / 1048576).toFixed(1)} MiB in use)`);
 if (history.length === 0) process.exitCode = 1;
 
-function row(l) {
-  return `${String(l.epoch).padStart(5)}  ${l.loss.toFixed(4).padStart(10)}  ${pct(l.accuracy).padStart(9)}  ${l.valLoss.toFixed(4).padStart(9)}  ${pct(l.valAccuracy).padStart(8)}  ${Math.round(l.samplesPerSecond).toString().padStart(9)}`;
-}
-
-function pct(v) {
-  return `${(100 * v).toFixed(2)} %`;
-}
-
-function firstRows(x, n) {
-  return tensor(x.toFloat32Array().subarray(0, n * 784), [n, 784]);
-}

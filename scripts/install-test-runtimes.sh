@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what the portability tests (test/portability) need that npm cannot: Debian's Chromium,
 # which playwright-core drives headless. Bun, Deno and workerd come from the npm registry as
-# devDependencies. Quick when Chromium is already there. Debian and Ubuntu only.
+# devDependencies. Quick when Chromium is already there.
 set -eu
 
 if [ -x /usr/bin/chromium ]; then
@@ -9,14 +9,5 @@ if [ -x /usr/bin/chromium ]; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "apt-get not found: this script needs Debian or Ubuntu. Otherwise install Chromium so that" >&2
-  echo "/usr/bin/chromium exists, or the browser test of test/portability fails." >&2
-  exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
-$SUDO apt-get update
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
-dpkg-query -W chromium
+sh "$(dirname "$0")/apt-install.sh" chromium \
+  "Otherwise install Chromium so that /usr/bin/chromium exists, or the browser test of test/portability fails."

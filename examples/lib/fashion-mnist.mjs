@@ -1,4 +1,4 @@
-// Fashion-MNIST as flat 784-pixel rows, for the MLP examples and their tests.
+// Fashion-MNIST for the examples and the learning tests.
 import { tensor } from 'simdgrad';
 import { loadFashionMnist } from 'simdgrad/node';
 
@@ -17,7 +17,8 @@ export async function loadFlatFashionMnist(dir) {
 
 /** The first n rows of { x, y }, as new tensors (the originals are untouched). */
 export function firstRows({ x, y }, n) {
-  const width = x.shape[1];
+  const sampleShape = x.shape.slice(1);
+  const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
   const count = Math.min(n, x.shape[0]);
-  return { x: tensor(x.toFloat32Array().subarray(0, count * width), [count, width]), y: y.subarray(0, count) };
+  return { x: tensor(x.toFloat32Array().subarray(0, count * sampleSize), [count, ...sampleShape]), y: y.subarray(0, count) };
 }

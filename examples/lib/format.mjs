@@ -47,3 +47,17 @@ function wrapParagraph(words, width) {
 function alignRow(cells, widths) {
   return cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
 }
+
+export const EPOCH_HEADER = 'epoch  train loss  train acc  test loss  test acc  samples/s';
+
+/** One fit() epoch log as a row under EPOCH_HEADER. */
+export function epochRow(logs) {
+  return [
+    String(logs.epoch).padStart(5),
+    logs.loss.toFixed(4).padStart(10),
+    percent(logs.accuracy, 2).padStart(9),
+    logs.valLoss.toFixed(4).padStart(9),
+    percent(logs.valAccuracy, 2).padStart(8),
+    Math.round(logs.samplesPerSecond).toString().padStart(9),
+  ].join('  ');
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { F, evaluate, fit, manualSeed, nn, optim, tensor } from 'simdgrad';
+import { F, evaluate, fit, manualSeed, nn, optim } from 'simdgrad';
+import { firstRows } from '../../examples/lib/fashion-mnist.mjs';
 import { loadFashionMnist } from 'simdgrad/node';
 
 // The LeNet of WORKLOADS.md W3 on the committed Fashion-MNIST subset.
@@ -15,13 +16,12 @@ describe('a LeNet CNN learns Fashion-MNIST', () => {
   it('reaches clearly-better-than-chance test accuracy after one epoch on 3,000 images', async () => {
     manualSeed(3);
     const data = await loadFashionMnist({ source: 'subset' });
-    const samples = 3000;
-    const x = tensor(data.train.images.toFloat32Array().subarray(0, samples * 784), [samples, 1, 28, 28]);
+    const train = firstRows({ x: data.train.images, y: data.train.labels }, 3000);
     const test = { x: data.test.images, y: data.test.labels, batchSize: 500 };
     const model = lenet();
     const before = evaluate(model, test, { metrics: ['accuracy'] });
     const history = await fit(model, {
-      train: { x, y: data.train.labels.subarray(0, samples), batchSize: 64, shuffle: true },
+      train: { ...train, batchSize: 64, shuffle: true },
       epochs: 1,
       optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }),
       loss: F.crossEntropy,

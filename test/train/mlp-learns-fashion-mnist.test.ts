@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { F, evaluate, fit, manualSeed, nn, optim, tensor, type Tensor } from 'simdgrad';
+import { F, evaluate, fit, manualSeed, nn, optim, type Tensor } from 'simdgrad';
+import { firstRows } from '../../examples/lib/fashion-mnist.mjs';
 import { loadFashionMnist } from 'simdgrad/node';
 
 // The committed subset: 6,000 training and 1,000 test images of real Fashion-MNIST.
@@ -21,16 +22,12 @@ function mlp(): nn.Sequential {
   return new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
 }
 
-function firstRows(n: number): { x: Tensor; y: Int32Array } {
-  return { x: tensor(trainX.toFloat32Array().subarray(0, n * 784), [n, 784]), y: trainY.subarray(0, n) };
-}
-
 async function train(optimizer: (params: Tensor[]) => optim.Optimizer, options: { samples: number; batchSize: number; epochs: number }) {
   const model = mlp();
   const test = { x: testX, y: testY, batchSize: 500 };
   const before = evaluate(model, test, { metrics: ['accuracy'] });
   const history = await fit(model, {
-    train: { ...firstRows(options.samples), batchSize: options.batchSize, shuffle: true },
+    train: { ...firstRows({ x: trainX, y: trainY }, options.samples), batchSize: options.batchSize, shuffle: true },
     epochs: options.epochs,
     optimizer: optimizer(model.parameters()),
     loss: F.crossEntropy,
