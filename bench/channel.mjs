@@ -5,9 +5,9 @@ import { createInterface } from 'node:readline';
 
 const DEFAULT_TIMEOUT_SECONDS = 180;
 
-/** `node bench/worker.mjs <system>` with its output kept aside (TF.js prints banners). */
-export function nodeChannel(system) {
-  const child = fork(new URL('./worker.mjs', import.meta.url), [system], { silent: true });
+/** `node [execArgv] bench/worker.mjs <system>` with its output kept aside (TF.js prints banners). */
+export function nodeChannel(system, execArgv = []) {
+  const child = fork(new URL('./worker.mjs', import.meta.url), [system], { silent: true, execArgv });
   let markReady;
   const ready = new Promise((resolve) => (markReady = resolve));
   const channel = openChannel(child, (request) => child.send(request));

@@ -15,8 +15,12 @@ import { pytorchChannel } from './systems/pytorch.mjs';
 import { RULE, measure } from './timing.mjs';
 import { TASKS, figure } from './workloads.mjs';
 
-const NODE_SYSTEMS = ['simdgrad', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs'];
+const NODE_SYSTEMS = ['simdgrad', 'simdgrad-relaxed', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs'];
 const REFERENCE = 'simdgrad';
+// simdgrad's other build: compared with the plain build (relaxed÷plain), not with the others.
+const RELAXED = 'simdgrad-relaxed';
+// Node 20 validates relaxed-SIMD opcodes only behind this flag; later versions run them by default.
+const RELAXED_FLAGS = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
 const MEMORY_TASK = { ...TASKS.find((t) => t.id === 'W4'), steps: 3 };
 // A system whose single step outlasts this is stopped and shown as "below" that rate.
 const STEP_DEADLINE_SECONDS = 60;
@@ -61,7 +65,7 @@ async function startSystem(name) {
 
 // (Re)starts the system's process; a process that was stopped mid-cell is replaced for the next.
 async function connect(system) {
-  const channel = system.name === 'pytorch' ? pytorchChannel() : nodeChannel(system.name);
+  const channel = system.name === 'pytorch' ? pytorchChannel() : nodeChannel(system.name, system.name === RELAXED ? RELAXED_FLAGS : []);
   if (channel.unavailable) {
     system.unavailable = channel.unavailable;
     return;
@@ -115,11 +119,12 @@ function buildReport() {
   const rows = tasks.map((task) => {
     const cells = results[task.id];
     const reference = cells[REFERENCE]?.value;
-    const ratios = Object.fromEntries(
-      systems.filter((s) => s.name !== REFERENCE).map((s) => [s.name, reference && cells[s.name].value ? reference / cells[s.name].value : null]),
-    );
+    const ratios = Object.fromEntries(competitors().map((name) => [name, reference && cells[name].value ? reference / cells[name].value : null]));
+    const relaxed = cells[RELAXED]?.value;
+    const relaxedOverPlain = relaxed && reference ? relaxed / reference : undefined;
     const ofPeak = task.workload === 'W1' && reference ? reference / peak : undefined;
-    return { id: task.id, label: task.label, unit: task.unit, systems: cells, ratios, fractionOfPeak: ofPeak };
+    const relaxedOfPeak = task.workload === 'W1' && relaxed ? relaxed / peak : undefined;
+    return { id: task.id, label: task.label, unit: task.unit, systems: cells, ratios, relaxedOverPlain, fractionOfPeak: ofPeak, relaxedFractionOfPeak: relaxedOfPeak };
   });
   return {
     date: new Date().toISOString(),
@@ -132,10 +137,18 @@ function buildReport() {
   };
 }
 
+function competitors() {
+  return systems.map((s) => s.name).filter((name) => name !== REFERENCE && name !== RELAXED);
+}
+
 function renderReport(report) {
-  const others = systems.filter((s) => s.name !== REFERENCE).map((s) => s.name);
+  const others = competitors();
   const hasReference = systems.some((s) => s.name === REFERENCE);
-  const header = ['workload (unit)', ...systems.map((s) => s.name), ...(hasReference ? others.map((o) => `÷${o}`) : []), ...(hasReference ? ['% of peak'] : [])];
+  const hasRelaxed = hasReference && systems.some((s) => s.name === RELAXED);
+  const header = [
+    'workload (unit)', ...systems.map((s) => s.name), ...(hasReference ? others.map((o) => `÷${o}`) : []),
+    ...(hasRelaxed ? ['relaxed÷plain'] : []), ...(hasReference ? ['% of peak'] : []),
+  ];
   const table = [header];
   const footnotes = [];
   const cellText = (cell) => {
@@ -149,7 +162,8 @@ function renderReport(report) {
       `${row.label} (${row.unit})`,
       ...systems.map((s) => cellText(row.systems[s.name])),
       ...(hasReference ? others.map((o) => (row.ratios[o] == null ? '-' : `${row.ratios[o].toFixed(2)}x`)) : []),
-      ...(hasReference ? [row.fractionOfPeak === undefined ? '' : `${(100 * row.fractionOfPeak).toFixed(0)}%`] : []),
+      ...(hasRelaxed ? [row.relaxedOverPlain === undefined ? '-' : `${row.relaxedOverPlain.toFixed(2)}x`] : []),
+      ...(hasReference ? [peakText(row)] : []),
     ]);
   }
   const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
@@ -161,7 +175,7 @@ function renderReport(report) {
   lines.push(`Timing: ${RULE.warmupSteps} warm-up steps, then the median of >= ${RULE.timedSteps} steps and >= ${RULE.minTimedSeconds} s of work, one thread;`);
   lines.push(`bounded to ${RULE.warmupBudgetSeconds} s of warm-up and ${RULE.timedBudgetSeconds} s of timed steps per cell: [n=K] marks a median of only K steps.`);
   const runs = report.peak.gflopsPerRun.map((g) => g.toFixed(1)).join(' and ');
-  lines.push(`f32x4 mul+add peak: ${report.peak.gflops.toFixed(1)} GFLOP/s (best of ${runs}, at the start and end; ${report.peak.source}); '% of peak' is simdgrad's GEMM against it.`);
+  lines.push(`f32x4 mul+add peak: ${report.peak.gflops.toFixed(1)} GFLOP/s (best of ${runs}, at the start and end; ${report.peak.source}); '% of peak' is simdgrad's GEMM against it (plain / relaxed build).`);
   const mem = report.simdgradWasmMemoryTrainingW4;
   if (mem) {
     lines.push(mem.why
@@ -171,6 +185,12 @@ function renderReport(report) {
   for (const s of systems) lines.push(`${s.name}: ${s.unavailable ?? s.notes}`);
   lines.push(`'< X [step > ${STEP_DEADLINE_SECONDS} s]': no single step finished within ${STEP_DEADLINE_SECONDS} s, so the rate is below X; the process was stopped.`);
   return lines.join('\n');
+}
+
+function peakText(row) {
+  if (row.fractionOfPeak === undefined) return '';
+  const percent = (fraction) => `${(100 * fraction).toFixed(0)}%`;
+  return row.relaxedFractionOfPeak === undefined ? percent(row.fractionOfPeak) : `${percent(row.fractionOfPeak)} / ${percent(row.relaxedFractionOfPeak)}`;
 }
 
 function formatCell(cell) {

@@ -4,10 +4,15 @@ import { layersWithShapes, labels, networkFor, normalValues } from '../workloads
 
 export const label = 'simdgrad';
 
-export async function setup() {
-  await init();
+export function setup() {
+  return setupBuild('simd');
+}
+
+/** Initialises the given kernel build ('simd' or 'relaxed-simd'). */
+export async function setupBuild(build) {
+  await init({ build });
   manualSeed(0);
-  return { notes: 'wasm SIMD build, NCHW, float32' };
+  return { notes: `wasm ${build === 'simd' ? 'SIMD' : 'relaxed-SIMD (fused multiply-add)'} build, NCHW, float32` };
 }
 
 export function prepare(task) {
