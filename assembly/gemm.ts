@@ -1,41 +1,45 @@
-// Single-precision matrix product, row-major: C[m,n] (+)= op(A)[m,k] · op(B)[k,n].
-// A is stored [m,k] (or [k,m] when transA), B is [k,n] (or [n,k] when transB).
-//
-// Goto/BLIS structure: B is packed into kc×NR column panels (kept in L2/L3), A into MR×kc row
-// panels (one block of MC rows in L2), and a register-blocked micro-kernel multiplies one A panel
-// by one B panel. Every transposition is absorbed by the packing, which reads operands through
-// (row stride, column stride) pairs. Panels are zero-padded to full width and edge tiles of C go
-// through a full-size scratch tile, so the micro-kernel only ever sees full MR×NR tiles.
+// Single-precision matrix product, row-major: C[m,n] (+)= op(A)[m,k] · op(B)[k,n], optionally
+// followed by a bias and ReLU. A is stored [m,k] (or [k,m] when transA), B is [k,n] (or [n,k]
+// when transB). The blocked engine is in gemm-blocking.ts; this file drives it and handles the
+// shapes it would waste lanes on.
 
-// With fused multiply-add no temporary is needed per product, so a sixth row of accumulators
-// fits in the 15 xmm registers V8 allocates; with separate mul+add a 6×8 tile spills (measured).
-const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
-const NR: i32 = 8;
-// Sized for 32 KiB L1d / 512 KiB L2 (Zen 3), measured: a kc×NR panel of B (16 KiB) stays in L1
-// while the A panels stream from the MC×kc block (240 KiB) in L2; packed B (2 MiB) sits in L3.
-const KC: i32 = 512;
-const MC: i32 = 120;
-const NC: i32 = 1024;
-
-const PACKED_A_BYTES: usize = <usize>(MC * KC) << 2;
-const PACKED_B_BYTES: usize = <usize>(KC * NC) << 2;
-const TILE_BYTES: usize = <usize>(MR * NR) << 2;
-const ROW_BYTES: usize = <usize>NR << 2;
-
-let scratch: usize = 0;
+import {
+  FROM_C, FROM_COLUMN_BIAS, FROM_ROW_BIAS, FROM_ZERO, KC, MC, NC, SCRATCH_BYTES,
+  madd, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, prepareColumnBias, prepareRowBias, useScratch,
+} from './gemm-blocking';
 
 /** Bytes of packing scratch that `gemm` needs; the host reserves them once per instance. */
 export function gemmScratchBytes(): i32 {
-  return <i32>(PACKED_A_BYTES + PACKED_B_BYTES + TILE_BYTES + ROW_BYTES);
+  return <i32>SCRATCH_BYTES;
 }
 
 /** Tells this instance where its packing scratch lives (64-byte aligned, gemmScratchBytes long). */
 export function setGemmScratch(ptr: usize): void {
-  scratch = ptr;
-  memory.fill(ptr + PACKED_A_BYTES + PACKED_B_BYTES + TILE_BYTES, 0, ROW_BYTES);
+  useScratch(ptr);
 }
 
 export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32): void {
+  multiply(transA, transB, m, n, k, a, b, c, accumulate != 0, 0, false, false);
+}
+
+/**
+ * C = op(A)·op(B) (never accumulating), plus bias unless `bias` is 0 — bias[i] added to row i if
+ * biasPerRow (a convolution's output channels), else bias[j] to column j (a linear layer) — then
+ * max(0, ·) if relu (NaN stays NaN). Bias and ReLU are applied to each tile while it is in
+ * registers: the bias is the tile's starting value, the ReLU comes before its store.
+ */
+export function gemmBiasRelu(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
+  bias: usize, biasPerRow: i32, relu: i32,
+): void {
+  multiply(transA, transB, m, n, k, a, b, c, false, bias, biasPerRow != 0, relu != 0);
+}
+
+// Either accumulate or a bias, never both.
+function multiply(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
+  accumulate: bool, bias: usize, biasPerRow: bool, relu: bool,
+): void {
   if (m <= 0 || n <= 0) return;
   // Element (i, p) of op(A) is at a[i*aRow + p*aCol]; element (p, j) of op(B) at b[p*bRow + j*bCol].
   const aRow = transA ? 1 : k;
@@ -46,255 +50,56 @@ export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize,
   if (n == 1) {
     if (transA) sumScaledRows(k, m, a, b, c, accumulate);
     else dotRows(m, k, a, b, c, accumulate);
+    finishRun(c, m, bias, biasPerRow, relu);
     return;
   }
   if (m == 1) {
     if (transB) dotRows(n, k, b, a, c, accumulate);
     else sumScaledRows(k, n, b, a, c, accumulate);
+    finishRun(c, n, bias, !biasPerRow, relu);
     return;
   }
-  if (scratch == 0) abort('gemm: setGemmScratch was not called');
   if (k <= 0) {
     if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n << 2);
+    for (let i = 0; i < m; i++) finishRun(c + (<usize>i * <usize>n << 2), n, biasPerRow ? bias + (<usize>i << 2) : bias, !biasPerRow, relu);
     return;
   }
-  const packedA = scratch;
-  const packedB = scratch + PACKED_A_BYTES;
+  const fresh = accumulate ? FROM_C : bias == 0 ? FROM_ZERO : biasPerRow ? FROM_ROW_BIAS : FROM_COLUMN_BIAS;
+  const packedA = packedABuffer();
+  const packedB = packedBBuffer();
+  const ldc = <usize>n << 2;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
+    if (fresh == FROM_COLUMN_BIAS) prepareColumnBias(bias + (<usize>jc << 2), nc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
+      const last = pc + kc == k;
       packB(kc, nc, b + (<usize>(pc * bRow + jc * bCol) << 2), bRow, bCol, packedB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(mc, kc, a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, packedA);
-        multiplyBlock(mc, nc, kc, packedA, packedB, c + (<usize>(ic * n + jc) << 2), n, pc == 0 && !accumulate);
+        if (pc == 0 && fresh == FROM_ROW_BIAS) prepareRowBias(bias + (<usize>ic << 2), mc);
+        multiplyBlock(mc, nc, kc, packedA, packedB, c + <usize>ic * ldc + (<usize>jc << 2), ldc, pc == 0 ? fresh : FROM_C, relu && last);
       }
     }
   }
 }
 
-// Every MR×NR tile of one packed block: B panels outside so each stays in L1 across the A panels.
-// Partial tiles at the right and bottom edges go through a full-size tile in scratch. The first
-// block of a fresh product starts from a zero row instead of reading C.
-function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize, c: usize, n: i32, fresh: bool): void {
-  const ldc = <usize>n << 2;
-  const edge = scratch + PACKED_A_BYTES + PACKED_B_BYTES;
-  const zeroRow = edge + TILE_BYTES;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const nr = min(NR, nc - jr);
-    const bPanel = packedB + (<usize>(jr * kc) << 2);
-    for (let ir = 0; ir < mc; ir += MR) {
-      const mr = min(MR, mc - ir);
-      const aPanel = packedA + (<usize>(ir * kc) << 2);
-      const cTile = c + <usize>ir * ldc + (<usize>jr << 2);
-      if (mr == MR && nr == NR) {
-        if (fresh) microKernel(kc, aPanel, bPanel, zeroRow, 0, cTile, ldc);
-        else microKernel(kc, aPanel, bPanel, cTile, ldc, cTile, ldc);
-      } else {
-        if (fresh) microKernel(kc, aPanel, bPanel, zeroRow, 0, edge, ROW_BYTES);
-        else {
-          copyTile(cTile, ldc, edge, ROW_BYTES, mr, nr);
-          microKernel(kc, aPanel, bPanel, edge, ROW_BYTES, edge, ROW_BYTES);
-        }
-        copyTile(edge, ROW_BYTES, cTile, ldc, mr, nr);
-      }
-    }
-  }
-}
-
-@inline function madd(x: v128, y: v128, acc: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
-  return f32x4.add(acc, f32x4.mul(x, y));
-}
-
-// C tile (MR×8, MR = 5 or 6) = initial tile + A panel (kc×MR, p-major) · B panel (kc×8), where the initial
-// tile is read from `init` (rows `ldi` bytes apart: 0 repeats one row of zeros). kc >= 1.
-// Shaped for V8's code generator, each point measured:
-// - out of line: inlined into the block loop, V8 runs out of registers and spills accumulators;
-// - the initial tile is read before the loop and C only stored after it (reading C after the
-//   loop made V8 spill);
-// - the first step is peeled: V8 then computes the broadcasts' address offsets once, before the
-//   loop, instead of one `lea` per broadcast per step (plain SIMD: 38 -> 33 instructions a step).
-function microKernel(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: usize, ldc: usize): void {
-  let c00 = v128.load(init), c01 = v128.load(init, 16);
-  let c10 = v128.load(init + ldi), c11 = v128.load(init + ldi, 16);
-  let c20 = v128.load(init + 2 * ldi), c21 = v128.load(init + 2 * ldi, 16);
-  let c30 = v128.load(init + 3 * ldi), c31 = v128.load(init + 3 * ldi, 16);
-  let c40 = v128.load(init + 4 * ldi), c41 = v128.load(init + 4 * ldi, 16);
-  let c50 = c40, c51 = c41;
-  if (MR == 6) {
-    c50 = v128.load(init + 5 * ldi);
-    c51 = v128.load(init + 5 * ldi, 16);
-  }
-  const end = b + (<usize>(kc * NR) << 2);
-  {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    const a0 = v128.load32_splat(a);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(a, 4);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(a, 8);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    const a3 = v128.load32_splat(a, 12);
-    c30 = madd(a3, b0, c30);
-    c31 = madd(a3, b1, c31);
-    const a4 = v128.load32_splat(a, 16);
-    c40 = madd(a4, b0, c40);
-    c41 = madd(a4, b1, c41);
-    if (MR == 6) {
-      const a5 = v128.load32_splat(a, 20);
-      c50 = madd(a5, b0, c50);
-      c51 = madd(a5, b1, c51);
-    }
-    a += <usize>MR << 2;
-    b += <usize>NR << 2;
-  }
-  while (b < end) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    const a0 = v128.load32_splat(a);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(a, 4);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(a, 8);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    const a3 = v128.load32_splat(a, 12);
-    c30 = madd(a3, b0, c30);
-    c31 = madd(a3, b1, c31);
-    const a4 = v128.load32_splat(a, 16);
-    c40 = madd(a4, b0, c40);
-    c41 = madd(a4, b1, c41);
-    if (MR == 6) {
-      const a5 = v128.load32_splat(a, 20);
-      c50 = madd(a5, b0, c50);
-      c51 = madd(a5, b1, c51);
-    }
-    a += <usize>MR << 2;
-    b += <usize>NR << 2;
-  }
-  storeRow(c, c00, c01);
-  storeRow(c + ldc, c10, c11);
-  storeRow(c + 2 * ldc, c20, c21);
-  storeRow(c + 3 * ldc, c30, c31);
-  storeRow(c + 4 * ldc, c40, c41);
-  if (MR == 6) storeRow(c + 5 * ldc, c50, c51);
-}
-
-@inline function storeRow(c: usize, lo: v128, hi: v128): void {
-  v128.store(c, lo);
-  v128.store(c, hi, 16);
-}
-
-// Copies the mr×nr corner of a tile. Plain loops: for a few floats per row they beat
-// memory.copy, which V8 runs as a call.
-function copyTile(src: usize, srcStride: usize, dst: usize, dstStride: usize, mr: i32, nr: i32): void {
-  for (let i = 0; i < mr; i++) {
-    const s = src + <usize>i * srcStride;
-    const d = dst + <usize>i * dstStride;
-    for (let j = 0; j < nr; j++) store<u32>(d + (<usize>j << 2), load<u32>(s + (<usize>j << 2)));
-  }
-}
-
-// kc×nc of op(B) into NR-wide panels: for each p, the NR values op(B)[p, j0 .. j0+NR).
-function packB(kc: i32, nc: i32, b: usize, rowStride: i32, colStride: i32, dst: usize): void {
-  for (let j0 = 0; j0 < nc; j0 += NR) {
-    packPanel(kc, min(NR, nc - j0), NR, b + (<usize>(j0 * colStride) << 2), rowStride, colStride, dst);
-    dst += <usize>(kc * NR) << 2;
-  }
-}
-
-// mc×kc of op(A) into MR-tall panels: for each p, the MR values op(A)[i0 .. i0+MR, p].
-function packA(mc: i32, kc: i32, a: usize, rowStride: i32, colStride: i32, dst: usize): void {
-  for (let i0 = 0; i0 < mc; i0 += MR) {
-    packPanel(kc, min(MR, mc - i0), MR, a + (<usize>(i0 * rowStride) << 2), colStride, rowStride, dst);
-    dst += <usize>(kc * MR) << 2;
-  }
-}
-
-// dst[p*lanes + q] = src[p*pStride + q*qStride] for p < kc, q < width; zeros for width <= q < lanes
-// (those lanes only reach discarded outputs, zeros keep denormals out). One of the strides is 1.
-function packPanel(kc: i32, width: i32, lanes: i32, src: usize, pStride: i32, qStride: i32, dst: usize): void {
-  if (width < lanes) packEdgePanel(kc, width, lanes, src, pStride, qStride, dst);
-  else if (qStride == 1) packAlongPanel(kc, lanes, src, pStride, dst);
-  else packAcrossPanel(kc, lanes, src, qStride, dst);
-}
-
-// The `lanes` values of each step are adjacent in the source: straight copies.
-function packAlongPanel(kc: i32, lanes: i32, src: usize, pStride: i32, dst: usize): void {
-  const step = <usize>pStride << 2;
-  for (let p = 0; p < kc; p++) {
-    let q = 0;
-    for (; q + 4 <= lanes; q += 4) v128.store(dst + (<usize>q << 2), v128.load(src + (<usize>q << 2)));
-    for (; q < lanes; q++) store<u32>(dst + (<usize>q << 2), load<u32>(src + (<usize>q << 2)));
-    src += step;
-    dst += <usize>lanes << 2;
-  }
-}
-
-// Each of the `lanes` source rows runs along p: transposed four rows by four steps at a time.
-function packAcrossPanel(kc: i32, lanes: i32, src: usize, qStride: i32, dst: usize): void {
-  const row = <usize>qStride << 2;
-  const out = <usize>lanes << 2;
-  let p = 0;
-  for (; p + 4 <= kc; p += 4) {
-    let q = 0;
-    for (; q + 4 <= lanes; q += 4) {
-      const s = src + <usize>q * row;
-      const r0 = v128.load(s);
-      const r1 = v128.load(s + row);
-      const r2 = v128.load(s + 2 * row);
-      const r3 = v128.load(s + 3 * row);
-      const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-      const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-      const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-      const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-      const d = dst + (<usize>q << 2);
-      v128.store(d, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
-      v128.store(d + out, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
-      v128.store(d + 2 * out, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
-      v128.store(d + 3 * out, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
-    }
-    for (; q < lanes; q++) {
-      const s = src + <usize>q * row;
-      const d = dst + (<usize>q << 2);
-      store<u32>(d, load<u32>(s));
-      store<u32>(d + out, load<u32>(s, 4));
-      store<u32>(d + 2 * out, load<u32>(s, 8));
-      store<u32>(d + 3 * out, load<u32>(s, 12));
-    }
-    src += 16;
-    dst += 4 * out;
-  }
-  for (; p < kc; p++) {
-    for (let q = 0; q < lanes; q++) store<u32>(dst + (<usize>q << 2), load<u32>(src + <usize>q * row));
-    src += 4;
-    dst += out;
-  }
-}
-
-function packEdgePanel(kc: i32, width: i32, lanes: i32, src: usize, pStride: i32, qStride: i32, dst: usize): void {
-  memory.fill(dst, 0, <usize>(kc * lanes) << 2);
-  for (let q = 0; q < width; q++) {
-    let s = src + (<usize>(q * qStride) << 2);
-    let d = dst + (<usize>q << 2);
-    for (let p = 0; p < kc; p++) {
-      store<u32>(d, load<u32>(s));
-      s += <usize>pStride << 2;
-      d += <usize>lanes << 2;
-    }
+// out[r] = out[r] + bias[varying ? r : 0] (no bias if bias is 0), then max(0, ·) if relu, for r < len.
+// The comparison keeps NaN, as the tiles' pmax does.
+function finishRun(out: usize, len: i32, bias: usize, varying: bool, relu: bool): void {
+  if (bias == 0 && !relu) return;
+  for (let r = 0; r < len; r++) {
+    const o = out + (<usize>r << 2);
+    let value = load<f32>(o);
+    if (bias) value += load<f32>(varying ? bias + (<usize>r << 2) : bias);
+    if (relu && value < 0) value = 0;
+    store<f32>(o, value);
   }
 }
 
 // out[r] (+)= sum over p < len of mat[r*len + p] * vec[p].
-function dotRows(rows: i32, len: i32, mat: usize, vec: usize, out: usize, accumulate: i32): void {
+function dotRows(rows: i32, len: i32, mat: usize, vec: usize, out: usize, accumulate: bool): void {
   for (let r = 0; r < rows; r++) {
     const row = mat + (<usize>r * <usize>len << 2);
     let even = f32x4.splat(0);
@@ -314,7 +119,7 @@ function dotRows(rows: i32, len: i32, mat: usize, vec: usize, out: usize, accumu
 }
 
 // out[j] (+)= sum over r < rows of vec[r] * mat[r*len + j], for j < len.
-function sumScaledRows(rows: i32, len: i32, mat: usize, vec: usize, out: usize, accumulate: i32): void {
+function sumScaledRows(rows: i32, len: i32, mat: usize, vec: usize, out: usize, accumulate: bool): void {
   if (!accumulate) memory.fill(out, 0, <usize>len << 2);
   for (let r = 0; r < rows; r++) {
     const row = mat + (<usize>r * <usize>len << 2);

@@ -4,6 +4,8 @@ import { backend, init, kernels } from '../../src/backend/backend.js';
 
 // gemm(transA, transB, m, n, k, a, b, c, accumulate): C[m,n] (+)= op(A)·op(B), row-major, with
 // A stored [m,k] ([k,m] when transA) and B stored [k,n] ([n,k] when transB).
+// gemmBiasRelu(transA, transB, m, n, k, a, b, c, bias, biasPerRow, relu): C = op(A)·op(B), plus
+// bias[i] per row or bias[j] per column (none when the pointer is 0), then max(0, ·) if relu.
 
 interface Problem {
   m: number;
@@ -80,17 +82,38 @@ function reference(p: Problem, a: Float64Array, b: Float64Array, c0: Float64Arra
 
 /** Runs the kernel on copies of a, b and c0 in wasm memory; returns C and the guard cells after it. */
 function runGemm(p: Problem, a: Float64Array, b: Float64Array, c0: Float64Array): { c: Float32Array; guard: Float32Array } {
+  return inWasm(a, b, null, c0, (pa, pb, _, pc) => kernels().gemm!(+p.transA, +p.transB, p.m, p.n, p.k, pa, pb, pc, +p.accumulate));
+}
+
+interface Epilogue {
+  bias: Float64Array | null;
+  biasPerRow: boolean;
+  relu: boolean;
+}
+
+/** gemmBiasRelu on copies of a, b and bias, C starting as NaN (it must not leak in). */
+function runGemmBiasRelu(p: Problem, a: Float64Array, b: Float64Array, e: Epilogue): { c: Float32Array; guard: Float32Array } {
+  const c0 = new Float64Array(p.m * p.n).fill(NaN);
+  return inWasm(a, b, e.bias, c0, (pa, pb, pbias, pc) => kernels().gemmBiasRelu!(+p.transA, +p.transB, p.m, p.n, p.k, pa, pb, pc, pbias, +e.biasPerRow, +e.relu));
+}
+
+function inWasm(
+  a: Float64Array, b: Float64Array, bias: Float64Array | null, c0: Float64Array,
+  run: (pa: number, pb: number, pbias: number, pc: number) => void,
+): { c: Float32Array; guard: Float32Array } {
   const { allocator } = backend();
   const pa = allocator.alloc(4 * a.length);
   const pb = allocator.alloc(4 * b.length);
+  const pbias = bias ? allocator.alloc(4 * bias.length) : 0;
   const pc = allocator.alloc(4 * (c0.length + GUARD));
   try {
     const memory = allocator.f32();
     memory.set(a, pa >>> 2);
     memory.set(b, pb >>> 2);
+    if (bias) memory.set(bias, pbias >>> 2);
     memory.set(c0, pc >>> 2);
     memory.fill(-7777, (pc >>> 2) + c0.length, (pc >>> 2) + c0.length + GUARD);
-    kernels().gemm!(+p.transA, +p.transB, p.m, p.n, p.k, pa, pb, pc, +p.accumulate);
+    run(pa, pb, pbias, pc);
     const after = allocator.f32();
     return {
       c: after.slice(pc >>> 2, (pc >>> 2) + c0.length),
@@ -99,8 +122,22 @@ function runGemm(p: Problem, a: Float64Array, b: Float64Array, c0: Float64Array)
   } finally {
     allocator.free(pa);
     allocator.free(pb);
+    if (pbias) allocator.free(pbias);
     allocator.free(pc);
   }
+}
+
+// The product first, then the bias, then the ReLU; Math.max(0, NaN) would give NaN too, but say it.
+function epilogueReference(p: Problem, a: Float64Array, b: Float64Array, e: Epilogue): Float64Array {
+  const out = reference(p, a, b, new Float64Array(p.m * p.n));
+  for (let i = 0; i < p.m; i++) {
+    for (let j = 0; j < p.n; j++) {
+      let value = out[i * p.n + j]! + (e.bias ? e.bias[e.biasPerRow ? i : j]! : 0);
+      if (e.relu && value < 0) value = 0;
+      out[i * p.n + j] = value;
+    }
+  }
+  return out;
 }
 
 function layoutName(p: { transA: boolean; transB: boolean }): string {
@@ -147,6 +184,79 @@ describe('gemm kernel', () => {
     expect(Array.from(runGemm(p, new Float64Array(0), new Float64Array(0), new Float64Array(6).fill(5)).c)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(Array.from(runGemm({ ...p, accumulate: true }, new Float64Array(0), new Float64Array(0), new Float64Array(6).fill(5)).c)).toEqual([5, 5, 5, 5, 5, 5]);
   });
+});
+
+describe('gemmBiasRelu kernel', () => {
+  // Edge tiles in both directions, a single row or column, one step of k, and several blocks of
+  // k (the bias must go in once and the ReLU only after the last block) and of n.
+  const EPILOGUE_SIZES: [number, number, number][] = [
+    [7, 13, 5],
+    [33, 65, 17],
+    [16, 8, 25],
+    [1, 37, 19],
+    [23, 1, 45],
+    [1, 1, 9],
+    [17, 19, 1],
+    [37, 21, 1025],
+    [9, 2053, 30],
+    [130, 67, 257],
+  ];
+  const EPILOGUES = [
+    { name: 'no bias, no ReLU', bias: false, biasPerRow: false, relu: false },
+    { name: 'ReLU only', bias: false, biasPerRow: false, relu: true },
+    { name: 'bias per row', bias: true, biasPerRow: true, relu: false },
+    { name: 'bias per column', bias: true, biasPerRow: false, relu: false },
+    { name: 'bias per row and ReLU', bias: true, biasPerRow: true, relu: true },
+    { name: 'bias per column and ReLU', bias: true, biasPerRow: false, relu: true },
+  ];
+
+  for (const [m, n, k] of EPILOGUE_SIZES) {
+    for (const layout of LAYOUTS) {
+      for (const kind of EPILOGUES) {
+        const p: Problem = { m, n, k, ...layout, accumulate: false };
+        it(`${layoutName(p)} ${m}x${n}x${k}, ${kind.name}, is exact on integers`, () => {
+          const a = integers(m * k, 21 + m);
+          const b = integers(k * n, 22 + n);
+          const e = { bias: kind.bias ? integers(kind.biasPerRow ? m : n, 23 + k) : null, biasPerRow: kind.biasPerRow, relu: kind.relu };
+          const { c, guard } = runGemmBiasRelu(p, a, b, e);
+          const want = epilogueReference(p, a, b, e);
+          expect(Array.from(c)).toEqual(Array.from(want));
+          if (kind.relu && m * n > 1) expect(epilogueReference(p, a, b, { ...e, relu: false }).some((v) => v < 0), 'the ReLU has something to clamp').toBe(true);
+          expect(Array.from(guard), 'wrote past the end of C').toEqual(new Array(GUARD).fill(-7777));
+        });
+      }
+    }
+  }
+
+  for (const [m, n] of [[2, 3], [1, 4], [4, 1]] as [number, number][]) {
+    it(`k = 0 gives the bias, ReLU'd (${m}x${n})`, () => {
+      const p: Problem = { m, n, k: 0, transA: false, transB: false, accumulate: false };
+      const rows = Float64Array.from({ length: m }, (_, i) => i - 1);
+      const columns = Float64Array.from({ length: n }, (_, j) => 1 - j);
+      const none = new Float64Array(0);
+      expect(Array.from(runGemmBiasRelu(p, none, none, { bias: rows, biasPerRow: true, relu: true }).c)).toEqual(Array.from(epilogueReference(p, none, none, { bias: rows, biasPerRow: true, relu: true })));
+      expect(Array.from(runGemmBiasRelu(p, none, none, { bias: columns, biasPerRow: false, relu: false }).c)).toEqual(Array.from(epilogueReference(p, none, none, { bias: columns, biasPerRow: false, relu: false })));
+      expect(Array.from(runGemmBiasRelu(p, none, none, { bias: null, biasPerRow: false, relu: true }).c)).toEqual(new Array(m * n).fill(0));
+    });
+  }
+
+  // PyTorch: relu(nan) = nan. One NaN in A poisons one row of C; in B, one column.
+  for (const [m, n, k] of [[13, 21, 9], [1, 21, 9], [13, 1, 9]] as [number, number, number][]) {
+    for (const layout of LAYOUTS) {
+      it(`${layoutName(layout)} ${m}x${n}x${k}: NaN stays NaN through bias and ReLU`, () => {
+        const p: Problem = { m, n, k, ...layout, accumulate: false };
+        const a = integers(m * k, 31);
+        const b = integers(k * n, 32);
+        a[layout.transA ? 2 * m + (m - 1) : (m - 1) * k + 2] = NaN;
+        b[layout.transB ? 0 * k + 4 : 4 * n + 0] = NaN;
+        const e = { bias: integers(n, 33), biasPerRow: false, relu: true };
+        const { c } = runGemmBiasRelu(p, a, b, e);
+        const want = epilogueReference(p, a, b, e);
+        expect(want.some(Number.isNaN)).toBe(true);
+        expect(Array.from(c)).toEqual(Array.from(want));
+      });
+    }
+  }
 });
 
 describe('gemm through the public ops', () => {

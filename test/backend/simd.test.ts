@@ -4,7 +4,7 @@ import { simdInstructionCounts } from '../../scripts/simd-report.mjs';
 
 // The hot loops must really be f32x4 code: a refactor that silently falls back to scalar
 // loops would pass every value test and lose most of the speed.
-const HOT_KERNELS = ['gemm', 'addForward', 'subForward', 'mulForward', 'divForward', 'axpy', 'affine', 'fill', 'sumAxisForward', 'sqrtForward',
+const HOT_KERNELS = ['gemm', 'gemmBiasRelu', 'addForward', 'subForward', 'mulForward', 'divForward', 'axpy', 'affine', 'fill', 'sumAxisForward', 'sqrtForward',
   'batchNormForwardTraining', 'batchNormForwardEval', 'batchNormBackward', 'layerNormForward', 'layerNormBackward',
   'mseLossForward', 'crossEntropyForward', 'lossBackward', 'sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'allFinite',
   'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardBias', 'maxPool2dForward', 'avgPool2dForward',
