@@ -1,5 +1,6 @@
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
+import { reluFusedForward } from './relu-fusion.js';
 
 /**
  * Runs its modules one after another, as torch.nn.Sequential. They are its children '0', '1',
@@ -32,9 +33,15 @@ export class Sequential extends Module {
     return this;
   }
 
+  /** Runs the layers in order; a Linear or Conv2d followed by a ReLU runs as one fused op. */
   forward(x: Tensor): Tensor {
     let out = x;
-    for (const layer of this.layers) out = layer.forward(out);
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i]!;
+      const fused = reluFusedForward(layer, this.layers[i + 1]);
+      if (fused) i++;
+      out = fused ? fused(out) : layer.forward(out);
+    }
     return out;
   }
 

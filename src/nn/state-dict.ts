@@ -1,6 +1,6 @@
 import { backend } from '../backend/backend.js';
 import { formatShape, shapeSize } from '../shape-util.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 
 /** One saved tensor: its shape and a copy of its values, row-major. */
 export interface StateDictEntry {
@@ -14,8 +14,13 @@ export interface StateDictEntry {
  */
 export type StateDict = Map<string, StateDictEntry>;
 
-/** What loadStateDict accepts: a StateDict, or a plain object of the same entries (e.g. parsed JSON). */
-export type StateDictInput = StateDict | Record<string, { shape: readonly number[]; data: ArrayLike<number> }>;
+type EntryInput = { shape: readonly number[]; data: ArrayLike<number> } | Tensor;
+
+/**
+ * What loadStateDict accepts: a StateDict, or a plain object of the same entries (e.g. parsed
+ * JSON), where an entry may also be a Tensor, as in PyTorch's load_state_dict.
+ */
+export type StateDictInput = StateDict | Record<string, EntryInput>;
 
 export interface LoadStateDictOptions {
   /** Require the keys to match the model's exactly (default true). Shapes must always match. */
@@ -36,7 +41,7 @@ export function snapshotTensors(named: [string, Tensor][]): StateDict {
 /** Validates everything first, then copies: a failed load never leaves the model half-overwritten. */
 export function loadIntoTensors(named: [string, Tensor][], state: StateDictInput, options: LoadStateDictOptions, owner: string): LoadStateDictResult {
   const strict = options.strict ?? true;
-  const entries = state instanceof Map ? state : new Map(Object.entries(state));
+  const entries = state instanceof Map ? state : new Map(Object.entries(state).map(([name, entry]) => [name, fromInput(name, entry, owner)]));
   const targets = new Map(named);
   const missingKeys = [...targets.keys()].filter((name) => !entries.has(name));
   const unexpectedKeys = [...entries.keys()].filter((name) => !targets.has(name));
@@ -58,6 +63,12 @@ export function loadIntoTensors(named: [string, Tensor][], state: StateDictInput
     if (entry) memory.set(entry.data, t.ptr >>> 2);
   }
   return { missingKeys: strict ? [] : missingKeys, unexpectedKeys: strict ? [] : unexpectedKeys };
+}
+
+function fromInput(name: string, entry: EntryInput, owner: string): { shape: readonly number[]; data: ArrayLike<number> } {
+  if (!(entry instanceof Tensor)) return entry;
+  if (entry.isDisposed) throw new Error(`simdgrad: ${owner}.loadStateDict: the tensor given for '${name}' has been disposed, so nothing was loaded; pass a live tensor or a { shape, data } entry.`);
+  return { shape: entry.shape, data: entry.toFloat32Array() };
 }
 
 function entryProblems(name: string, target: Tensor, entry: { shape: readonly number[]; data: ArrayLike<number> } | undefined): string[] {

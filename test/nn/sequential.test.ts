@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { F, nn, tensor } from 'simdgrad';
+import { F, manualSeed, mul, nn, tensor, type Tensor } from 'simdgrad';
+import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
 
 describe('nn.Sequential', () => {
   it('chains its modules', () => {
@@ -88,5 +89,58 @@ describe('nn.Sequential', () => {
     }
     // d(sum of outputs)/d(last bias) is the batch size for every output.
     expect(model.at(-1).parameters()[1]!.grad!.toArray()).toEqual([3, 3, 3]);
+  });
+
+  describe('runs a Linear followed by a ReLU as one fused op', () => {
+    const x = () => tensor([[1, -2, 3, 0.5], [-1, 0.5, 0, 2], [0.1, -0.2, 0.3, -0.4]], [3, 4], { requiresGrad: true });
+
+    function gradients(forward: (input: Tensor) => Tensor, linear: nn.Linear) {
+      const input = x();
+      const out = forward(input);
+      out.backward(tensor([[1, -1, 2, 0.5, 3], [0.25, 1, -2, 1, -1], [2, 2, -1, 0.5, 1]]));
+      const result = {
+        out: Array.from(out.toFloat32Array()),
+        input: Array.from(input.grad!.toFloat32Array()),
+        weight: Array.from(linear.weight.grad!.toFloat32Array()),
+        bias: Array.from(linear.bias!.grad!.toFloat32Array()),
+      };
+      linear.zeroGrad();
+      return result;
+    }
+
+    it('with the same output and gradients as the two ops one after the other', () => {
+      manualSeed(3);
+      const linear = new nn.Linear(4, 5);
+      const model = new nn.Sequential(linear, new nn.ReLU());
+      const fused = gradients((input) => model.forward(input), linear);
+      const separate = gradients((input) => F.relu(F.linear(input, linear.weight, linear.bias)), linear);
+      expect(model.forward(x()).gradFn!.op).toBe('linearRelu');
+      expect(fused.out.some((v) => v === 0) && fused.out.some((v) => v > 0)).toBe(true);
+      expect(fused).toEqual(separate);
+    });
+
+    it('whose input gradient matches finite differences, with and without a bias', () => {
+      // Pre-activations stay at least 0.1 from the ReLU's kink: ten times what a difference step moves them.
+      const weight = tensor([[1, -0.5, 0.25], [-1, 1, 0.5], [0.5, 0.5, -1], [-0.25, -1, 1]]);
+      const input = { shape: [2, 3], data: [0.9, -0.7, 0.4, -0.3, 0.8, 0.6] };
+      for (const bias of [true, false]) {
+        const model = new nn.Sequential(new nn.Linear(3, 4, { bias }), new nn.ReLU());
+        model.loadStateDict(bias ? { '0.weight': weight, '0.bias': tensor([0.1, -0.1, 0.2, -0.2]) } : { '0.weight': weight });
+        expectGradientsMatchFiniteDifferences((x) => model.forward(x), [input]);
+      }
+    });
+
+    it('but not a subclass of Linear, whose own forward runs', () => {
+      class Doubled extends nn.Linear {
+        override forward(input: Tensor): Tensor {
+          return mul(super.forward(input), tensor(2));
+        }
+      }
+      const layer = new Doubled(4, 5);
+      const model = new nn.Sequential(layer, new nn.ReLU());
+      const expected = F.relu(mul(F.linear(x(), layer.weight, layer.bias), tensor(2)));
+      expect(model.forward(x()).gradFn!.op).toBe('relu');
+      expect(model.forward(x()).toFloat32Array()).toEqual(expected.toFloat32Array());
+    });
   });
 });

@@ -36,6 +36,18 @@ describe('stateDict / loadStateDict', () => {
     expect(model.forward(tensor([[1, 1]])).item()).toBe(7.5);
   });
 
+  it('accepts tensors as entries, as PyTorch does, and refuses a disposed one', () => {
+    const model = new nn.Linear(2, 1);
+    model.loadStateDict({ weight: tensor([[3, 4]]), bias: tensor([0.5]) });
+    expect(model.forward(tensor([[1, 1]])).item()).toBe(7.5);
+    const disposed = tensor([1]);
+    disposed.dispose();
+    expect(() => model.loadStateDict({ weight: tensor([[1, 1]]), bias: disposed })).toThrow(
+      /Linear\.loadStateDict: the tensor given for 'bias' has been disposed, so nothing was loaded/,
+    );
+    expect(model.forward(tensor([[1, 1]])).item()).toBe(7.5);
+  });
+
   it('refuses a wrong shape, naming the key and both shapes, and changes nothing', () => {
     const model = mlp();
     const before = model.stateDict();
