@@ -1,5 +1,6 @@
 import { kernels } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
+import { TensorTable } from './tensor-table.js';
 
 /**
  * Scales the gradients of `params` in place so their joint L2 norm is at most maxNorm, as
@@ -12,15 +13,22 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number)
     throw new Error(`simdgrad: clipGradNorm: maxNorm must be a number >= 0, got ${String(maxNorm)}; typical values are 0.5 to 5.`);
   }
   const grads = gradsOf(params);
-  let sumOfSquares = 0;
-  for (const grad of grads) sumOfSquares += kernels().sumOfSquares!(grad.ptr, grad.size);
-  const totalNorm = Math.sqrt(sumOfSquares);
+  const totalNorm = Math.sqrt(sumOfSquares(grads));
   if (!Number.isFinite(totalNorm)) return totalNorm;
   const coefficient = maxNorm / (totalNorm + 1e-6);
   if (coefficient < 1) {
     for (const grad of grads) kernels().affine!(grad.ptr, grad.ptr, grad.size, coefficient, 0);
   }
   return totalNorm;
+}
+
+function sumOfSquares(grads: readonly Tensor[]): number {
+  const table = new TensorTable('the clipGradNorm gradient list');
+  try {
+    return kernels().sumOfSquaresTensors!(table.list(grads), grads.length);
+  } finally {
+    table.dispose();
+  }
 }
 
 function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {
