@@ -36,15 +36,14 @@ export function adamSpec(name: string, weightDecay: number): OptimizerSpec<AdamH
 
 /** @internal One parameter's entry of adamStepTensors' table: its buffers and step-dependent coefficients. */
 export function writeAdamEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {
-  const [beta1, beta2] = h.betas;
   table.pointer(param);
   table.pointer(grad);
   table.pointer(state.buffer('expAvg', param));
   table.pointer(state.buffer('expAvgSq', param));
   table.pointer(h.amsgrad ? state.buffer('maxExpAvgSq', param) : null);
   table.integer(param.size);
-  table.float(h.lr / (1 - beta1 ** state.step));
-  table.float(Math.sqrt(1 - beta2 ** state.step));
+  table.float(h.lr / (1 - h.betas[0] ** state.step));
+  table.float(Math.sqrt(1 - h.betas[1] ** state.step));
 }
 
 /**

@@ -22,13 +22,12 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number)
   return totalNorm;
 }
 
+// Kept from call to call, as the GEMM packing scratch is: allocating and freeing the list on
+// every call cost more than the per-tensor kernel calls it replaces.
+const gradientList = new TensorTable('the clipGradNorm gradient list');
+
 function sumOfSquares(grads: readonly Tensor[]): number {
-  const table = new TensorTable('the clipGradNorm gradient list');
-  try {
-    return kernels().sumOfSquaresTensors!(table.list(grads), grads.length);
-  } finally {
-    table.dispose();
-  }
+  return kernels().sumOfSquaresTensors!(gradientList.list(grads), grads.length);
 }
 
 function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {

@@ -104,11 +104,10 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
   /** One update of every parameter whose `.grad` is set; parameters without a gradient are skipped. */
   step(): void {
     this.assertUsable('step');
-    const groups = this.pendingUpdates();
-    const pending = groups.flat();
-    for (const item of pending) this.checkGradientShape(item);
-    this.checkGradientsFinite(pending);
-    groups.forEach((updates, g) => {
+    const { all, byGroup } = this.pendingUpdates();
+    for (const item of all) this.checkGradientShape(item);
+    this.checkGradientsFinite(all);
+    byGroup.forEach((updates, g) => {
       if (updates.length > 0) this.updateGroup(updates, this.groupValues[g]!);
     });
   }
@@ -163,17 +162,20 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     this.dispose();
   }
 
-  // Per param group, its parameters that have a gradient.
-  private pendingUpdates(): PendingUpdate[][] {
+  // The parameters that have a gradient, in order and per param group.
+  private pendingUpdates(): { all: PendingUpdate[]; byGroup: PendingUpdate[][] } {
+    const all: PendingUpdate[] = [];
     let index = 0;
-    return this.paramGroups.map((group, groupIndex) => {
+    const byGroup = this.paramGroups.map((group, groupIndex) => {
       const updates: PendingUpdate[] = [];
       for (const param of group.params) {
         if (param.grad) updates.push({ param, grad: param.grad, index, groupIndex });
         index++;
       }
+      all.push(...updates);
       return updates;
     });
+    return { all, byGroup };
   }
 
   private checkGradientShape(item: PendingUpdate): void {
@@ -354,7 +356,9 @@ function plainValues(values: object): Record<string, HyperValue> {
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isTensor(value: unknown): value is Tensor {

@@ -13,6 +13,8 @@ export class TensorTable {
   private address = 0;
   private capacityWords = 0;
   private cursor = 0;
+  private ints: Int32Array = new Int32Array(0);
+  private floats: Float32Array = new Float32Array(0);
 
   constructor(private readonly what: string) {}
 
@@ -29,13 +31,14 @@ export class TensorTable {
   }
 
   integer(value: number): void {
-    // The view is fetched per write: creating a state buffer between entries may grow the memory.
-    backend().allocator.i32()[this.cursor++] = value;
+    if (this.cursor >= this.ints.length) this.refreshViews();
+    this.ints[this.cursor++] = value;
   }
 
   /** Rounded to float32, as a kernel's f32 argument would be. */
   float(value: number): void {
-    backend().allocator.f32()[this.cursor++] = value;
+    if (this.cursor >= this.floats.length) this.refreshViews();
+    this.floats[this.cursor++] = value;
   }
 
   /** Writes the address and size of each tensor: the entries firstNonFiniteTensor and sumOfSquaresTensors read. */
@@ -52,6 +55,15 @@ export class TensorTable {
     if (this.capacityWords > 0) backend().allocator.free(this.address);
     this.address = 0;
     this.capacityWords = 0;
+  }
+
+  // Creating a state buffer between two writes may grow the memory, which detaches the views'
+  // buffer and leaves them with length 0; reading memory.buffer on every write would cost more
+  // than the kernel call saves.
+  private refreshViews(): void {
+    const allocator = backend().allocator;
+    this.ints = allocator.i32();
+    this.floats = allocator.f32();
   }
 
   private grow(words: number): void {
