@@ -125,7 +125,7 @@ describe('a non-finite gradient among many', () => {
     const saved = optimizer.stateDict();
     const before = all.map(read);
     const cases: [number, number, number, RegExp][] = [
-      // [parameter, element, value, message]: step 2 gives parameters 0, 1, 4 and 6 a gradient.
+      // [parameter, element, value, message]: step 2 gives parameters 0, 1 and 4 a gradient, and each case one more or a changed one.
       [6, 29, Number.NaN, /Adam.step\(\): parameter 6 \(shape \[3, 5, 2\], param group 1\): its gradient contains NaN or Infinity, so no parameter was changed.*\(lr is 0.05\)/],
       [1, 0, Infinity, /Adam.step\(\): parameter 1 \(shape \[1\], param group 0\): its gradient contains NaN or Infinity.*\(lr is 0.01\)/],
       [4, 12, -Infinity, /Adam.step\(\): parameter 4 \(shape \[13\], param group 1\)/],
