@@ -113,8 +113,8 @@ function crossEntropyCases(lib) {
 
 // One step over the parameters of W2's MLP (784-256-128-10), their gradients already in place.
 // Adam reads parameter, gradient and both moments and writes parameter and moments; SGD with
-// momentum has one buffer. The LeNet case (W3's eight small parameter tensors) is dominated by
-// the per-step overhead rather than by memory traffic.
+// momentum has one buffer. W3's LeNet has eight tensors for a quarter of the parameters, so the
+// per-tensor host overhead weighs most there (still a few percent of the step).
 function optimizerCases(lib) {
   const { nn, optim, randn, tidy } = lib;
   const mlpModel = () => new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
