@@ -1,6 +1,8 @@
 // Elementwise arithmetic over f32 in linear memory: broadcasting binary ops, unary math,
 // and the axpy/scale/fill helpers that gradient accumulation and the optimizers build on.
 
+import { allValuesFinite } from './finite';
+
 const OP_ADD: i32 = 0;
 const OP_SUB: i32 = 1;
 const OP_MUL: i32 = 2;
@@ -167,20 +169,9 @@ export function powScalarBackward(x: usize, upstream: usize, gradIn: usize, n: i
   }
 }
 
-// 1 when every value is finite, else 0: used to reject NaN/Infinity before a loss or an update.
-// v - v is 0 exactly for finite v (NaN for NaN and ±Infinity).
+// 1 when every value is finite, else 0: used to reject NaN/Infinity before a loss.
 export function allFinite(x: usize, n: i32): i32 {
-  const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(x + (<usize>i << 2));
-    if (!i32x4.all_true(f32x4.eq(f32x4.sub(v, v), zero))) return 0;
-  }
-  for (; i < n; i++) {
-    const v = load<f32>(x + (<usize>i << 2));
-    if (!isFinite<f32>(v)) return 0;
-  }
-  return 1;
+  return allValuesFinite(x, n) ? 1 : 0;
 }
 
 // out[c, r] = x[r, c]: blocked so both sides stay in cache.

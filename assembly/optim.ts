@@ -1,10 +1,33 @@
-// Fused optimizer updates: one call per parameter tensor reads the parameter, its gradient and
-// the state buffers once and writes them back in place, with PyTorch's update rules.
+// Fused optimizer updates over many parameter tensors in one call, as PyTorch's foreach path:
+// each reads a parameter, its gradient and its state buffers once and writes them back in place,
+// with PyTorch's update rules.
+//
+// The host writes a table into linear memory, one fixed-size entry of 32-bit words per tensor:
+// addresses and element counts (i32), then the coefficients that differ between tensors of one
+// param group (f32), e.g. Adam's bias corrections, which follow each parameter's own step count.
+// Coefficients the whole group shares are call arguments. Like the kernels' other inputs, the
+// coefficients (such as 1 - beta) are computed by the host in float64, as PyTorch computes them
+// in Python floats.
 //
 // Every update is written once, over four lanes. The main loop runs it on full vectors; the tail
 // runs the same code with one live lane (load32_zero / store32_lane), so the vector and scalar
-// paths cannot drift apart. Coefficients such as 1 - beta are computed by the host in float64
-// and passed in, as PyTorch computes them in Python floats.
+// paths cannot drift apart.
+
+import { allValuesFinite } from './finite';
+
+const WORD: usize = 4;
+
+@inline function addressAt(entry: usize, word: usize): usize {
+  return <usize>load<u32>(entry + word * WORD);
+}
+
+@inline function sizeAt(entry: usize, word: usize): i32 {
+  return load<i32>(entry + word * WORD);
+}
+
+@inline function coefficientAt(entry: usize, word: usize): f32 {
+  return load<f32>(entry + word * WORD);
+}
 
 @inline function ld(ptr: usize, tail: bool): v128 {
   return tail ? v128.load32_zero(ptr) : v128.load(ptr);
@@ -34,22 +57,31 @@
   st(param + off, f32x4.sub(p, f32x4.mul(lr, d)), tail);
 }
 
-// SGD with optional momentum (buf != 0). On the buffer's first step the host passes
-// bufDecay 0 and bufGain 1 (buf = d, as PyTorch's clone); afterwards momentum and 1 - dampening.
-export function sgdStep(
-  param: usize, grad: usize, buf: usize, n: i32,
-  lr: f32, gradSign: f32, weightDecay: f32, momentum: f32, bufDecay: f32, bufGain: f32, nesterov: i32,
+// SGD with optional momentum. Entry: param, grad, momentum buffer (0 without momentum), n,
+// bufDecay, bufGain. On the buffer's first step the host writes bufDecay 0 and bufGain 1
+// (buf = d, as PyTorch's clone); afterwards momentum and 1 - dampening.
+const SGD_ENTRY_WORDS: usize = 6;
+
+export function sgdStepTensors(
+  table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, momentum: f32, nesterov: i32,
 ): void {
   const lrV = f32x4.splat(lr);
   const signV = f32x4.splat(gradSign);
   const wdV = f32x4.splat(weightDecay);
   const muV = f32x4.splat(momentum);
-  const decayV = f32x4.splat(bufDecay);
-  const gainV = f32x4.splat(bufGain);
   const nest = nesterov != 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) sgdLanes(<usize>i << 2, false, param, grad, buf, lrV, signV, wdV, muV, decayV, gainV, nest);
-  for (; i < n; i++) sgdLanes(<usize>i << 2, true, param, grad, buf, lrV, signV, wdV, muV, decayV, gainV, nest);
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * SGD_ENTRY_WORDS * WORD;
+    const param = addressAt(entry, 0);
+    const grad = addressAt(entry, 1);
+    const buf = addressAt(entry, 2);
+    const n = sizeAt(entry, 3);
+    const decayV = f32x4.splat(coefficientAt(entry, 4));
+    const gainV = f32x4.splat(coefficientAt(entry, 5));
+    let i = 0;
+    for (; i + 4 <= n; i += 4) sgdLanes(<usize>i << 2, false, param, grad, buf, lrV, signV, wdV, muV, decayV, gainV, nest);
+    for (; i < n; i++) sgdLanes(<usize>i << 2, true, param, grad, buf, lrV, signV, wdV, muV, decayV, gainV, nest);
+  }
 }
 
 @inline function adamLanes(
@@ -74,11 +106,13 @@ export function sgdStep(
 
 // Adam and AdamW: weightDecay is the L2 term added to the gradient (Adam), paramDecay the
 // decoupled factor 1 - lr * weight_decay applied to the parameter first (AdamW; 1 for Adam).
-// maxExpAvgSq != 0 selects AMSGrad. stepSize = lr / (1 - beta1^t).
-export function adamStep(
-  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: i32,
-  gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32,
-  stepSize: f32, biasCorrection2Sqrt: f32, eps: f32,
+// Entry: param, grad, expAvg, expAvgSq, maxExpAvgSq (0 unless AMSGrad), n,
+// stepSize = lr / (1 - beta1^t), biasCorrection2Sqrt = sqrt(1 - beta2^t).
+const ADAM_ENTRY_WORDS: usize = 8;
+
+export function adamStepTensors(
+  table: usize, count: i32,
+  gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32,
 ): void {
   const signV = f32x4.splat(gradSign);
   const wdV = f32x4.splat(weightDecay);
@@ -87,15 +121,24 @@ export function adamStep(
   const c1V = f32x4.splat(oneMinusBeta1);
   const b2V = f32x4.splat(beta2);
   const c2V = f32x4.splat(oneMinusBeta2);
-  const stepV = f32x4.splat(stepSize);
-  const bcV = f32x4.splat(biasCorrection2Sqrt);
   const epsV = f32x4.splat(eps);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    adamLanes(<usize>i << 2, false, param, grad, expAvg, expAvgSq, maxExpAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, stepV, bcV, epsV);
-  }
-  for (; i < n; i++) {
-    adamLanes(<usize>i << 2, true, param, grad, expAvg, expAvgSq, maxExpAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, stepV, bcV, epsV);
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * ADAM_ENTRY_WORDS * WORD;
+    const param = addressAt(entry, 0);
+    const grad = addressAt(entry, 1);
+    const expAvg = addressAt(entry, 2);
+    const expAvgSq = addressAt(entry, 3);
+    const maxExpAvgSq = addressAt(entry, 4);
+    const n = sizeAt(entry, 5);
+    const stepV = f32x4.splat(coefficientAt(entry, 6));
+    const bcV = f32x4.splat(coefficientAt(entry, 7));
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      adamLanes(<usize>i << 2, false, param, grad, expAvg, expAvgSq, maxExpAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, stepV, bcV, epsV);
+    }
+    for (; i < n; i++) {
+      adamLanes(<usize>i << 2, true, param, grad, expAvg, expAvgSq, maxExpAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, stepV, bcV, epsV);
+    }
   }
 }
 
@@ -123,10 +166,12 @@ export function adamStep(
   }
 }
 
-// RMSprop: gradAvg != 0 selects the centered variant, buf != 0 momentum.
-export function rmspropStep(
-  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: i32,
-  lr: f32, gradSign: f32, weightDecay: f32, alpha: f32, oneMinusAlpha: f32, eps: f32, momentum: f32,
+// RMSprop. Entry: param, grad, squareAvg, gradAvg (0 unless centered), momentum buffer (0
+// without momentum), n.
+const RMSPROP_ENTRY_WORDS: usize = 6;
+
+export function rmspropStepTensors(
+  table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, alpha: f32, oneMinusAlpha: f32, eps: f32, momentum: f32,
 ): void {
   const lrV = f32x4.splat(lr);
   const signV = f32x4.splat(gradSign);
@@ -135,9 +180,18 @@ export function rmspropStep(
   const caV = f32x4.splat(oneMinusAlpha);
   const epsV = f32x4.splat(eps);
   const muV = f32x4.splat(momentum);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) rmspropLanes(<usize>i << 2, false, param, grad, squareAvg, gradAvg, buf, lrV, signV, wdV, aV, caV, epsV, muV);
-  for (; i < n; i++) rmspropLanes(<usize>i << 2, true, param, grad, squareAvg, gradAvg, buf, lrV, signV, wdV, aV, caV, epsV, muV);
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * RMSPROP_ENTRY_WORDS * WORD;
+    const param = addressAt(entry, 0);
+    const grad = addressAt(entry, 1);
+    const squareAvg = addressAt(entry, 2);
+    const gradAvg = addressAt(entry, 3);
+    const buf = addressAt(entry, 4);
+    const n = sizeAt(entry, 5);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) rmspropLanes(<usize>i << 2, false, param, grad, squareAvg, gradAvg, buf, lrV, signV, wdV, aV, caV, epsV, muV);
+    for (; i < n; i++) rmspropLanes(<usize>i << 2, true, param, grad, squareAvg, gradAvg, buf, lrV, signV, wdV, aV, caV, epsV, muV);
+  }
 }
 
 @inline function adagradLanes(
@@ -151,20 +205,53 @@ export function rmspropStep(
   st(param + off, f32x4.sub(p, f32x4.mul(lr, f32x4.div(d, f32x4.add(f32x4.sqrt(s), eps)))), tail);
 }
 
-// Adagrad; lr is already decayed by the host: lr / (1 + (t - 1) * lr_decay).
-export function adagradStep(param: usize, grad: usize, sum: usize, n: i32, lr: f32, gradSign: f32, weightDecay: f32, eps: f32): void {
-  const lrV = f32x4.splat(lr);
+// Adagrad. Entry: param, grad, sum, n, and the lr decayed by that parameter's step count,
+// lr / (1 + (t - 1) * lr_decay).
+const ADAGRAD_ENTRY_WORDS: usize = 5;
+
+export function adagradStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, eps: f32): void {
   const signV = f32x4.splat(gradSign);
   const wdV = f32x4.splat(weightDecay);
   const epsV = f32x4.splat(eps);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) adagradLanes(<usize>i << 2, false, param, grad, sum, lrV, signV, wdV, epsV);
-  for (; i < n; i++) adagradLanes(<usize>i << 2, true, param, grad, sum, lrV, signV, wdV, epsV);
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * ADAGRAD_ENTRY_WORDS * WORD;
+    const param = addressAt(entry, 0);
+    const grad = addressAt(entry, 1);
+    const sum = addressAt(entry, 2);
+    const n = sizeAt(entry, 3);
+    const lrV = f32x4.splat(coefficientAt(entry, 4));
+    let i = 0;
+    for (; i + 4 <= n; i += 4) adagradLanes(<usize>i << 2, false, param, grad, sum, lrV, signV, wdV, epsV);
+    for (; i < n; i++) adagradLanes(<usize>i << 2, true, param, grad, sum, lrV, signV, wdV, epsV);
+  }
 }
 
-// Sum of x^2 for gradient-norm clipping. Four float32 lanes accumulate one block at a time and
-// each block's total is added in float64, so long tensors do not lose the small terms.
-export function sumOfSquares(x: usize, n: i32): f64 {
+// A list of tensors, for the checks over all of a step's gradients. Entry: address, n.
+const TENSOR_LIST_ENTRY_WORDS: usize = 2;
+
+// The index of the first tensor holding NaN or Infinity, or -1 when all are finite: the host
+// names that parameter in its error.
+export function firstNonFiniteTensor(table: usize, count: i32): i32 {
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * TENSOR_LIST_ENTRY_WORDS * WORD;
+    if (!allValuesFinite(addressAt(entry, 0), sizeAt(entry, 1))) return e;
+  }
+  return -1;
+}
+
+// Sum of x^2 over every listed tensor, for gradient-norm clipping.
+export function sumOfSquaresTensors(table: usize, count: i32): f64 {
+  let total: f64 = 0;
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * TENSOR_LIST_ENTRY_WORDS * WORD;
+    total += sumOfSquares(addressAt(entry, 0), sizeAt(entry, 1));
+  }
+  return total;
+}
+
+// Four float32 lanes accumulate one block at a time and each block's total is added in float64,
+// so long tensors do not lose the small terms.
+@inline function sumOfSquares(x: usize, n: i32): f64 {
   const BLOCK = 4096;
   let total: f64 = 0;
   for (let start = 0; start < n; start += BLOCK) {

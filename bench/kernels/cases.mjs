@@ -21,6 +21,8 @@ const POOL_INPUT = [32, 32, 32, 32];
 const CROSS_ENTROPY_SHAPES = [[64, 10], [256, 1000]];
 const ELEMENTS = 1 << 20;
 const MATRIX = [1024, 1024];
+// W3's LeNet: conv1, conv2, fc1, fc2, each weight then bias.
+const LENET_PARAMETER_SHAPES = [[8, 1, 5, 5], [8], [16, 8, 5, 5], [16], [120, 400], [120], [10, 120], [10]];
 
 /** Every case, in the order the table shows them. */
 export function kernelCases(lib) {
@@ -111,23 +113,31 @@ function crossEntropyCases(lib) {
 
 // One step over the parameters of W2's MLP (784-256-128-10), their gradients already in place.
 // Adam reads parameter, gradient and both moments and writes parameter and moments; SGD with
-// momentum has one buffer.
+// momentum has one buffer. W3's LeNet has eight tensors for a quarter of the parameters, so the
+// per-tensor host overhead weighs most there (still a few percent of the step).
 function optimizerCases(lib) {
   const { nn, optim, randn, tidy } = lib;
-  const mlp = () => new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
-  const sizer = mlp();
-  const count = sizer.numParameters();
-  sizer.dispose();
-  const shape = `W2 MLP, ${count} params`;
-  const stepper = (make) => () => {
-    const params = mlp().parameters();
+  const mlpModel = () => new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const mlp = () => mlpModel().parameters();
+  const lenet = () => LENET_PARAMETER_SHAPES.map((shape) => randn(shape, { requiresGrad: true }));
+  const stepper = (makeParams, makeOptimizer) => () => {
+    const params = makeParams();
     for (const p of params) p.grad = randn(p.shape, { std: 1e-3 });
-    const optimizer = make(params);
+    const optimizer = makeOptimizer(params);
     return () => tidy(() => optimizer.step());
   };
+  const adam = (params) => new optim.Adam(params, { lr: 1e-3 });
+  const sgd = (params) => new optim.SGD(params, { lr: 1e-3, momentum: 0.9 });
+  const sizer = mlpModel();
+  const mlpCount = sizer.numParameters();
+  sizer.dispose();
+  const lenetCount = LENET_PARAMETER_SHAPES.reduce((total, shape) => total + shape.reduce((a, b) => a * b, 1), 0);
+  const mlpShape = `W2 MLP, ${mlpCount} params`;
+  const lenetShape = `W3 LeNet, ${LENET_PARAMETER_SHAPES.length} tensors, ${lenetCount} params`;
   return [
-    { family: 'optim', kernel: 'Adam step', shape, work: { bytes: 7 * F32 * count }, prepare: stepper((params) => new optim.Adam(params, { lr: 1e-3 })) },
-    { family: 'optim', kernel: 'SGD momentum step', shape, work: { bytes: 5 * F32 * count }, prepare: stepper((params) => new optim.SGD(params, { lr: 1e-3, momentum: 0.9 })) },
+    { family: 'optim', kernel: 'Adam step', shape: mlpShape, work: { bytes: 7 * F32 * mlpCount }, prepare: stepper(mlp, adam) },
+    { family: 'optim', kernel: 'SGD momentum step', shape: mlpShape, work: { bytes: 5 * F32 * mlpCount }, prepare: stepper(mlp, sgd) },
+    { family: 'optim', kernel: 'Adam step', shape: lenetShape, work: { bytes: 7 * F32 * lenetCount }, prepare: stepper(lenet, adam) },
   ];
 }
 

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { checkBoolean, checkLr, checkNonNegative } from './hyper-parameters.js';
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
+import type { TensorTable } from './tensor-table.js';
 
 export interface AdagradHyperParameters {
   lr: number;
@@ -19,6 +20,7 @@ const ADAGRAD_SPEC: OptimizerSpec<AdagradHyperParameters> = {
   name: 'Adagrad',
   defaults: { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
   buffers: ['sum'],
+  entryWords: 5,
   validate(h) {
     checkLr('Adagrad', h.lr);
     checkNonNegative('Adagrad', 'lrDecay', h.lrDecay);
@@ -38,9 +40,15 @@ export class Adagrad extends Optimizer<AdagradHyperParameters> {
     super(ADAGRAD_SPEC, params, options);
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState, h: AdagradHyperParameters): void {
-    const sum = state.buffer('sum', param, h.initialAccumulatorValue);
-    const decayedLr = h.lr / (1 + (state.step - 1) * h.lrDecay);
-    kernels().adagradStep!(param.ptr, grad.ptr, sum.ptr, param.size, decayedLr, h.maximize ? -1 : 1, h.weightDecay, h.eps);
+  protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: AdagradHyperParameters): void {
+    table.pointer(param);
+    table.pointer(grad);
+    table.pointer(state.buffer('sum', param, h.initialAccumulatorValue));
+    table.integer(param.size);
+    table.float(h.lr / (1 + (state.step - 1) * h.lrDecay));
+  }
+
+  protected updateTensors(table: number, count: number, h: AdagradHyperParameters): void {
+    kernels().adagradStepTensors!(table, count, h.maximize ? -1 : 1, h.weightDecay, h.eps);
   }
 }

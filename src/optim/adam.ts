@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './hyper-parameters.js';
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
+import type { TensorTable } from './tensor-table.js';
 
 export interface AdamHyperParameters {
   lr: number;
@@ -21,6 +22,7 @@ export function adamSpec(name: string, weightDecay: number): OptimizerSpec<AdamH
     name,
     defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false },
     buffers: ['expAvg', 'expAvgSq', 'maxExpAvgSq'],
+    entryWords: 8,
     validate(h) {
       checkLr(name, h.lr);
       checkBetas(name, h.betas);
@@ -32,24 +34,30 @@ export function adamSpec(name: string, weightDecay: number): OptimizerSpec<AdamH
   };
 }
 
+/** @internal One parameter's entry of adamStepTensors' table: its buffers and step-dependent coefficients. */
+export function writeAdamEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {
+  table.pointer(param);
+  table.pointer(grad);
+  table.pointer(state.buffer('expAvg', param));
+  table.pointer(state.buffer('expAvgSq', param));
+  table.pointer(h.amsgrad ? state.buffer('maxExpAvgSq', param) : null);
+  table.integer(param.size);
+  table.float(h.lr / (1 - h.betas[0] ** state.step));
+  table.float(Math.sqrt(1 - h.betas[1] ** state.step));
+}
+
 /**
- * @internal One Adam update. Weight decay is added to the gradient (Adam's L2) or, when
- * `decoupled`, applied to the parameter as `p *= 1 − lr·weightDecay` first (AdamW).
+ * @internal One Adam update of a param group. Weight decay is added to the gradient (Adam's L2)
+ * or, when `decoupled`, applied to the parameter as `p *= 1 − lr·weightDecay` first (AdamW).
  */
-export function adamUpdate(param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters, decoupled: boolean): void {
+export function adamUpdateTensors(table: number, count: number, h: AdamHyperParameters, decoupled: boolean): void {
   const [beta1, beta2] = h.betas;
-  const expAvg = state.buffer('expAvg', param);
-  const expAvgSq = state.buffer('expAvgSq', param);
-  const maxExpAvgSq = h.amsgrad ? state.buffer('maxExpAvgSq', param).ptr : 0;
-  const biasCorrection1 = 1 - beta1 ** state.step;
-  const biasCorrection2 = 1 - beta2 ** state.step;
-  kernels().adamStep!(
-    param.ptr, grad.ptr, expAvg.ptr, expAvgSq.ptr, maxExpAvgSq, param.size,
+  kernels().adamStepTensors!(
+    table, count,
     h.maximize ? -1 : 1,
     decoupled ? 0 : h.weightDecay,
     decoupled ? 1 - h.lr * h.weightDecay : 1,
-    beta1, 1 - beta1, beta2, 1 - beta2,
-    h.lr / biasCorrection1, Math.sqrt(biasCorrection2), h.eps,
+    beta1, 1 - beta1, beta2, 1 - beta2, h.eps,
   );
 }
 
@@ -63,7 +71,11 @@ export class Adam extends Optimizer<AdamHyperParameters> {
     super(adamSpec('Adam', 0), params, options);
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {
-    adamUpdate(param, grad, state, h, false);
+  protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {
+    writeAdamEntry(table, param, grad, state, h);
+  }
+
+  protected updateTensors(table: number, count: number, h: AdamHyperParameters): void {
+    adamUpdateTensors(table, count, h, false);
   }
 }

@@ -1,7 +1,8 @@
 import type { Tensor } from '../tensor.js';
-import { adamSpec, adamUpdate, type AdamHyperParameters, type AdamOptions } from './adam.js';
+import { adamSpec, adamUpdateTensors, writeAdamEntry, type AdamHyperParameters, type AdamOptions } from './adam.js';
 import { Optimizer, type OptimizerParams } from './optimizer.js';
 import type { ParamState } from './param-state.js';
+import type { TensorTable } from './tensor-table.js';
 
 /**
  * AdamW, as torch.optim.AdamW: Adam with decoupled weight decay (default 1e-2). Each step first
@@ -12,7 +13,11 @@ export class AdamW extends Optimizer<AdamHyperParameters> {
     super(adamSpec('AdamW', 1e-2), params, options);
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {
-    adamUpdate(param, grad, state, h, true);
+  protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {
+    writeAdamEntry(table, param, grad, state, h);
+  }
+
+  protected updateTensors(table: number, count: number, h: AdamHyperParameters): void {
+    adamUpdateTensors(table, count, h, true);
   }
 }

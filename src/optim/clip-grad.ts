@@ -1,5 +1,6 @@
 import { kernels } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
+import { TensorTable } from './tensor-table.js';
 
 /**
  * Scales the gradients of `params` in place so their joint L2 norm is at most maxNorm, as
@@ -12,15 +13,21 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number)
     throw new Error(`simdgrad: clipGradNorm: maxNorm must be a number >= 0, got ${String(maxNorm)}; typical values are 0.5 to 5.`);
   }
   const grads = gradsOf(params);
-  let sumOfSquares = 0;
-  for (const grad of grads) sumOfSquares += kernels().sumOfSquares!(grad.ptr, grad.size);
-  const totalNorm = Math.sqrt(sumOfSquares);
+  const totalNorm = Math.sqrt(sumOfSquares(grads));
   if (!Number.isFinite(totalNorm)) return totalNorm;
   const coefficient = maxNorm / (totalNorm + 1e-6);
   if (coefficient < 1) {
     for (const grad of grads) kernels().affine!(grad.ptr, grad.ptr, grad.size, coefficient, 0);
   }
   return totalNorm;
+}
+
+// Kept from call to call, as the GEMM packing scratch is: allocating and freeing the list on
+// every call cost more than the per-tensor kernel calls it replaces.
+const gradientList = new TensorTable('the clipGradNorm gradient list');
+
+function sumOfSquares(grads: readonly Tensor[]): number {
+  return kernels().sumOfSquaresTensors!(gradientList.list(grads), grads.length);
 }
 
 function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {

@@ -2,6 +2,7 @@ import { kernels } from '../backend/backend.js';
 import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { ParamState } from './param-state.js';
+import { TensorTable } from './tensor-table.js';
 
 export type HyperValue = number | boolean | readonly number[];
 
@@ -36,28 +37,31 @@ export interface OptimizerSpec<H extends HyperParameters> {
   defaults: { [K in keyof H]: H[K] | undefined };
   /** Names of the state buffers a parameter may have. */
   buffers: readonly string[];
+  /** How many 32-bit words writeEntry() writes per parameter (the kernel's entry size). */
+  entryWords: number;
   /** Throws a clear Error for an invalid value or combination. */
   validate(hyper: H): void;
 }
 
-interface PendingUpdate<H> {
+interface PendingUpdate {
   param: Tensor;
   grad: Tensor;
-  hyper: H;
   index: number;
   groupIndex: number;
 }
 
 /**
- * Base of the optimizers, as torch.optim.Optimizer. Each step() updates every parameter that
- * has a gradient with one fused kernel call, after checking that no gradient holds NaN or
- * Infinity (if one does, nothing is changed and step() throws).
+ * Base of the optimizers, as torch.optim.Optimizer. Each step() first checks every gradient for
+ * NaN and Infinity in one kernel call (if one has any, nothing is changed and step() throws),
+ * then updates each param group's parameters that have a gradient with one fused kernel call,
+ * as PyTorch's foreach implementation.
  */
 export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
   readonly paramGroups: ParamGroup<H>[] = [];
   private readonly groupValues: H[] = [];
   private readonly state = new Map<Tensor, ParamState>();
   private readonly defaults: Partial<H>;
+  private readonly table = new TensorTable("the optimizer's kernel table");
   private disposed = false;
 
   protected constructor(private readonly spec: OptimizerSpec<H>, params: OptimizerParams<H>, options: Partial<H>) {
@@ -66,8 +70,14 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     for (const group of toGroupOptions(spec.name, params)) this.addParamGroup(group);
   }
 
-  /** Updates `param` in place from `grad` and its state; `state.step` already counts this step. */
-  protected abstract update(param: Tensor, grad: Tensor, state: ParamState, hyper: H): void;
+  /**
+   * Writes the kernel's table entry for one parameter (its addresses and the coefficients that
+   * depend on its own state), creating state buffers on first use; `state.step` already counts this step.
+   */
+  protected abstract writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, hyper: H): void;
+
+  /** Updates in place, with one kernel call, the `count` parameters of one param group whose entries are at `table`. */
+  protected abstract updateTensors(table: number, count: number, hyper: H): void;
 
   /** Adds tensors with their own option overrides, as PyTorch's add_param_group (e.g. to fine-tune a new head). */
   addParamGroup(group: ParamGroupOptions<H>): void {
@@ -94,13 +104,12 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
   /** One update of every parameter whose `.grad` is set; parameters without a gradient are skipped. */
   step(): void {
     this.assertUsable('step');
-    const pending = this.pendingUpdates();
-    for (const item of pending) this.checkGradient(item);
-    for (const { param, grad, hyper } of pending) {
-      const state = this.stateOf(param);
-      state.step++;
-      this.update(param, grad, state, hyper);
-    }
+    const { all, byGroup } = this.pendingUpdates();
+    for (const item of all) this.checkGradientShape(item);
+    this.checkGradientsFinite(all);
+    byGroup.forEach((updates, g) => {
+      if (updates.length > 0) this.updateGroup(updates, this.groupValues[g]!);
+    });
   }
 
   /** Hyper-parameters per group, step counts and state buffers as plain numbers: JSON-serialisable. */
@@ -145,6 +154,7 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
   dispose(): void {
     for (const state of this.state.values()) state.dispose();
     this.state.clear();
+    this.table.dispose();
     this.disposed = true;
   }
 
@@ -152,32 +162,55 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     this.dispose();
   }
 
-  private pendingUpdates(): PendingUpdate<H>[] {
-    const pending: PendingUpdate<H>[] = [];
+  // The parameters that have a gradient, in order and per param group.
+  private pendingUpdates(): { all: PendingUpdate[]; byGroup: PendingUpdate[][] } {
+    const all: PendingUpdate[] = [];
     let index = 0;
-    this.paramGroups.forEach((group, groupIndex) => {
+    const byGroup = this.paramGroups.map((group, groupIndex) => {
+      const updates: PendingUpdate[] = [];
       for (const param of group.params) {
-        if (param.grad) pending.push({ param, grad: param.grad, hyper: this.groupValues[groupIndex]!, index, groupIndex });
+        if (param.grad) updates.push({ param, grad: param.grad, index, groupIndex });
         index++;
       }
+      all.push(...updates);
+      return updates;
     });
-    return pending;
+    return { all, byGroup };
   }
 
-  private checkGradient({ param, grad, hyper, index, groupIndex }: PendingUpdate<H>): void {
-    const what = `${this.spec.name}.step(): parameter ${index} (shape ${formatShape(param.shape)}, param group ${groupIndex})`;
+  private checkGradientShape(item: PendingUpdate): void {
+    const { param, grad } = item;
     if (grad.isDisposed) {
-      throw new Error(`simdgrad: ${what} has a disposed .grad; set param.grad = null (or keep() the gradient) instead of disposing it.`);
+      throw new Error(`simdgrad: ${this.describe(item)} has a disposed .grad; set param.grad = null (or keep() the gradient) instead of disposing it.`);
     }
     if (grad.size !== param.size || !sameShape(grad.shape, param.shape)) {
-      throw new Error(`simdgrad: ${what} has a .grad of shape ${formatShape(grad.shape)}; the gradient must have the parameter's shape.`);
+      throw new Error(`simdgrad: ${this.describe(item)} has a .grad of shape ${formatShape(grad.shape)}; the gradient must have the parameter's shape.`);
     }
-    if (kernels().allFinite!(grad.ptr, grad.size) === 0) {
-      throw new Error(
-        `simdgrad: ${what}: its gradient contains NaN or Infinity, so no parameter was changed. The loss has probably ` +
-          `diverged: lower the learning rate (lr is ${hyper.lr}) or clip gradients with optim.clipGradNorm(params, maxNorm) before step().`,
-      );
+  }
+
+  private checkGradientsFinite(pending: PendingUpdate[]): void {
+    const table = this.table.list(pending.map((item) => item.grad));
+    const failed = kernels().firstNonFiniteTensor!(table, pending.length);
+    if (failed < 0) return;
+    const item = pending[failed]!;
+    throw new Error(
+      `simdgrad: ${this.describe(item)}: its gradient contains NaN or Infinity, so no parameter was changed. The loss has probably ` +
+        `diverged: lower the learning rate (lr is ${this.groupValues[item.groupIndex]!.lr}) or clip gradients with optim.clipGradNorm(params, maxNorm) before step().`,
+    );
+  }
+
+  private describe({ param, index, groupIndex }: PendingUpdate): string {
+    return `${this.spec.name}.step(): parameter ${index} (shape ${formatShape(param.shape)}, param group ${groupIndex})`;
+  }
+
+  private updateGroup(updates: PendingUpdate[], hyper: H): void {
+    const table = this.table.start(updates.length * this.spec.entryWords);
+    for (const { param, grad } of updates) {
+      const state = this.stateOf(param);
+      state.step++;
+      this.writeEntry(this.table, param, grad, state, hyper);
     }
+    this.updateTensors(table, updates.length, hyper);
   }
 
   private stateOf(param: Tensor): ParamState {
@@ -323,7 +356,9 @@ function plainValues(values: object): Record<string, HyperValue> {
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isTensor(value: unknown): value is Tensor {

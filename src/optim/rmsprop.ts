@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { checkBoolean, checkLr, checkNonNegative, checkRate } from './hyper-parameters.js';
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
+import type { TensorTable } from './tensor-table.js';
 
 export interface RMSpropHyperParameters {
   lr: number;
@@ -20,6 +21,7 @@ const RMSPROP_SPEC: OptimizerSpec<RMSpropHyperParameters> = {
   name: 'RMSprop',
   defaults: { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
   buffers: ['squareAvg', 'gradAvg', 'momentumBuffer'],
+  entryWords: 6,
   validate(h) {
     checkLr('RMSprop', h.lr);
     checkRate('RMSprop', 'alpha', h.alpha, true);
@@ -41,13 +43,16 @@ export class RMSprop extends Optimizer<RMSpropHyperParameters> {
     super(RMSPROP_SPEC, params, options);
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState, h: RMSpropHyperParameters): void {
-    const squareAvg = state.buffer('squareAvg', param);
-    const gradAvg = h.centered ? state.buffer('gradAvg', param).ptr : 0;
-    const buffer = h.momentum > 0 ? state.buffer('momentumBuffer', param).ptr : 0;
-    kernels().rmspropStep!(
-      param.ptr, grad.ptr, squareAvg.ptr, gradAvg, buffer, param.size,
-      h.lr, h.maximize ? -1 : 1, h.weightDecay, h.alpha, 1 - h.alpha, h.eps, h.momentum,
-    );
+  protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: RMSpropHyperParameters): void {
+    table.pointer(param);
+    table.pointer(grad);
+    table.pointer(state.buffer('squareAvg', param));
+    table.pointer(h.centered ? state.buffer('gradAvg', param) : null);
+    table.pointer(h.momentum > 0 ? state.buffer('momentumBuffer', param) : null);
+    table.integer(param.size);
+  }
+
+  protected updateTensors(table: number, count: number, h: RMSpropHyperParameters): void {
+    kernels().rmspropStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.alpha, 1 - h.alpha, h.eps, h.momentum);
   }
 }

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import { checkBoolean, checkFinite, checkLr, checkNonNegative } from './hyper-parameters.js';
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
+import type { TensorTable } from './tensor-table.js';
 
 export interface SGDHyperParameters {
   lr: number;
@@ -18,6 +19,7 @@ export type SGDOptions = Partial<SGDHyperParameters>;
 const SGD_SPEC: OptimizerSpec<SGDHyperParameters> = {
   name: 'SGD',
   buffers: ['momentumBuffer'],
+  entryWords: 6,
   defaults: { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false },
   validate(h) {
     if (h.lr === undefined) {
@@ -45,16 +47,25 @@ export class SGD extends Optimizer<SGDHyperParameters> {
     super(SGD_SPEC, params, options);
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState, h: SGDHyperParameters): void {
-    let buffer = 0;
+  protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: SGDHyperParameters): void {
+    let buffer: Tensor | null = null;
     let bufferDecay = 0;
     let bufferGain = 0;
     if (h.momentum !== 0) {
       const first = !state.has('momentumBuffer');
-      buffer = state.buffer('momentumBuffer', param).ptr;
+      buffer = state.buffer('momentumBuffer', param);
       bufferDecay = first ? 0 : h.momentum;
       bufferGain = first ? 1 : 1 - h.dampening;
     }
-    kernels().sgdStep!(param.ptr, grad.ptr, buffer, param.size, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.momentum, bufferDecay, bufferGain, h.nesterov ? 1 : 0);
+    table.pointer(param);
+    table.pointer(grad);
+    table.pointer(buffer);
+    table.integer(param.size);
+    table.float(bufferDecay);
+    table.float(bufferGain);
+  }
+
+  protected updateTensors(table: number, count: number, h: SGDHyperParameters): void {
+    kernels().sgdStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.momentum, h.nesterov ? 1 : 0);
   }
 }

@@ -6,7 +6,8 @@ import { simdInstructionCounts } from '../../scripts/simd-report.mjs';
 // loops would pass every value test and lose most of the speed.
 const HOT_KERNELS = ['gemm', 'gemmBiasRelu', 'addForward', 'subForward', 'mulForward', 'divForward', 'axpy', 'affine', 'fill', 'sumAxisForward', 'sqrtForward',
   'batchNormForwardTraining', 'batchNormForwardEval', 'batchNormBackward', 'layerNormForward', 'layerNormBackward',
-  'mseLossForward', 'crossEntropyForward', 'lossBackward', 'sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'allFinite',
+  'mseLossForward', 'crossEntropyForward', 'lossBackward', 'sgdStepTensors', 'adamStepTensors', 'rmspropStepTensors', 'adagradStepTensors', 'allFinite',
+  'firstNonFiniteTensor', 'sumOfSquaresTensors',
   'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardBias', 'maxPool2dForward', 'avgPool2dForward',
   'avgPool2dBackward', 'adaptiveAvgPool2dForward', 'adaptiveAvgPool2dBackward'];
 

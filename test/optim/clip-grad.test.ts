@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { optim, tensor, type Tensor } from 'simdgrad';
+import { memory, optim, tensor, type Tensor } from 'simdgrad';
 import { setGrad, values } from './reference.js';
 
 const read = (t: Tensor): number[] => Array.from(t.toFloat32Array());
@@ -33,6 +33,16 @@ describe('clipGradNorm', () => {
     const grad = values(10007, 3);
     const want = Math.sqrt(grad.reduce((s, g) => s + g * g, 0));
     expect(Math.abs(optim.clipGradNorm(withGrad(grad), Infinity) - want)).toBeLessThanOrEqual(1e-6 * want);
+  });
+
+  it('sums over many gradients of every size in one pass, with memory flat from call to call', () => {
+    const grads = [1, 3, 4, 5, 0, 10007, 17].map((size, j) => values(size, j, 10 ** (j % 3)));
+    const params = grads.map(withGrad);
+    const want = Math.sqrt(grads.flat().reduce((s, g) => s + g * g, 0));
+    expect(Math.abs(optim.clipGradNorm(params, Infinity) - want)).toBeLessThanOrEqual(1e-6 * want);
+    const after = memory();
+    for (let i = 0; i < 3; i++) optim.clipGradNorm(params, Infinity);
+    expect(memory()).toEqual(after);
   });
 
   it('returns 0 when no parameter has a gradient', () => {
