@@ -1,6 +1,9 @@
 // 2-D pooling over NCHW tensors viewed as `planes` (N*C) independent H x W images.
-// Windows that lie wholly inside a row ("interior" columns) are done four outputs at a time for
-// strides 1 and 2; the border columns, where the window meets padding, go element by element.
+// 2x2 windows with stride 2 and no padding go to pool-2x2.ts. Otherwise, windows that lie wholly
+// inside a row ("interior" columns) are done four outputs at a time for strides 1 and 2; the
+// border columns, where the window meets padding, go element by element.
+
+import { avgPool2x2Backward, avgPool2x2Forward, fitsPairwise, maxPool2x2Backward, maxPool2x2Forward } from './pool-2x2';
 
 @inline function bytes(n: i32): usize {
   return <usize>n << 2;
@@ -44,8 +47,10 @@
 // ---- max pooling --------------------------------------------------------------------------
 
 // Padding and anything outside the input count as -infinity; ties keep the first maximum in
-// row-major window order and NaN wins, as in PyTorch. argmax (0 when no backward will run)
-// receives the flat index iy*W + ix of each maximum within its plane, or -1.
+// row-major window order and NaN wins, as in PyTorch, which also credits a window of nothing but
+// -infinity to its first element inside the input. argmax (0 when no backward will run)
+// receives the flat index iy*W + ix of each maximum within its plane, or -1 for a window wholly
+// outside the input.
 function maxWindow(
   plane: usize, height: i32, width: i32, y0: i32, x0: i32, kh: i32, kw: i32, dh: i32, dw: i32,
   dst: usize, argmax: usize,
@@ -59,7 +64,7 @@ function maxWindow(
       const ix = x0 + j * dw;
       if (ix < 0 || ix >= width) continue;
       const v = load<f32>(plane + bytes(iy * width + ix));
-      if (v > best || v != v) {
+      if (v > best || v != v || at < 0) {
         best = v;
         at = iy * width + ix;
       }
@@ -75,6 +80,7 @@ function maxWindowsOfFour(
 ): void {
   let best = f32x4.splat(f32.NEGATIVE_INFINITY);
   let at = i32x4.splat(-1);
+  let first = true;
   const laneColumns = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(sw));
   for (let i = 0; i < kh; i++) {
     const iy = y0 + i * dh;
@@ -82,7 +88,8 @@ function maxWindowsOfFour(
     for (let j = 0; j < kw; j++) {
       const index = iy * width + x0 + j * dw;
       const v = loadStrided(plane + bytes(index), sw);
-      const better = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      const better = first ? i32x4.splat(-1) : v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      first = false;
       best = v128.bitselect(v, best, better);
       at = v128.bitselect(i32x4.add(i32x4.splat(index), laneColumns), at, better);
     }
@@ -95,6 +102,10 @@ export function maxPool2dForward(
   input: usize, out: usize, argmax: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
 ): void {
+  if (fitsPairwise(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw)) {
+    maxPool2x2Forward(input, out, argmax, planes, height, width, outH, outW);
+    return;
+  }
   const first = firstFullWindow(pw, sw, outW);
   const end = endFullWindow(pw, sw, (kw - 1) * dw + 1, width, first, outW);
   const vectorEnd = sw <= 2 ? first + ((end - first) & ~3) : first;
@@ -119,7 +130,16 @@ export function maxPool2dForward(
 
 // Each output's gradient goes to the input element that was its maximum; overlapping windows
 // that share a maximum add up.
-export function maxPool2dBackward(gradOut: usize, argmax: usize, gradInput: usize, planes: i32, inArea: i32, outArea: i32): void {
+export function maxPool2dBackward(
+  gradOut: usize, argmax: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+): void {
+  if (fitsPairwise(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw)) {
+    maxPool2x2Backward(gradOut, argmax, gradInput, planes, height, width, outH, outW);
+    return;
+  }
+  const inArea = height * width;
+  const outArea = outH * outW;
   memory.fill(gradInput, 0, bytes(planes * inArea));
   for (let p = 0; p < planes; p++) {
     const dst = gradInput + bytes(p * inArea);
@@ -167,6 +187,10 @@ export function avgPool2dForward(
   input: usize, out: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32,
 ): void {
+  if (fitsPairwise(height, width, outH, outW, kh, kw, sh, sw, ph, pw, 1, 1)) {
+    avgPool2x2Forward(input, out, planes, height, width, outH, outW);
+    return;
+  }
   const first = firstFullWindow(pw, sw, outW);
   const end = endFullWindow(pw, sw, kw, width, first, outW);
   const vectorEnd = sw <= 2 ? first + ((end - first) & ~3) : first;
@@ -216,6 +240,10 @@ export function avgPool2dBackward(
   gradOut: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32,
 ): void {
+  if (fitsPairwise(height, width, outH, outW, kh, kw, sh, sw, ph, pw, 1, 1)) {
+    avgPool2x2Backward(gradOut, gradInput, planes, height, width, outH, outW);
+    return;
+  }
   memory.fill(gradInput, 0, bytes(planes * height * width));
   const first = firstFullWindow(pw, sw, outW);
   const end = endFullWindow(pw, sw, kw, width, first, outW);
