@@ -31,6 +31,14 @@ export function fitsPairwise(
   return v128.or(f32x4.gt(later, best), f32x4.ne(later, later));
 }
 
+// The same values as the scan without tracking where they came from: pmax keeps its first
+// operand unless the second is greater, so ties go to the earlier element, but it drops a NaN in
+// the second operand, so any NaN in the window sets the lane to all ones, a NaN.
+@inline function windowMax(tl: v128, tr: v128, bl: v128, br: v128): v128 {
+  const anyNaN = v128.or(v128.or(f32x4.ne(tl, tl), f32x4.ne(tr, tr)), v128.or(f32x4.ne(bl, bl), f32x4.ne(br, br)));
+  return v128.or(f32x4.pmax(f32x4.pmax(tl, tr), f32x4.pmax(bl, br)), anyNaN);
+}
+
 // Flat index, within the plane, of each of four windows' top-left input.
 @inline function topLeftIndices(oy: i32, x: i32, width: i32): v128 {
   return i32x4.add(i32x4.splat(2 * oy * width + 2 * x), i32x4(0, 2, 4, 6));
@@ -48,18 +56,20 @@ export function maxPool2x2Forward(input: usize, out: usize, argmax: usize, plane
         const tr = rightColumns(top, x);
         const bl = leftColumns(bottom, x);
         const br = rightColumns(bottom, x);
+        if (!argmax) {
+          v128.store(out + bytes(o + x), windowMax(tl, tr, bl, br));
+          continue;
+        }
         const topRight = replaces(tr, tl);
         const topMax = v128.bitselect(tr, tl, topRight);
         const bottomRight = replaces(br, bl);
         const bottomMax = v128.bitselect(br, bl, bottomRight);
         const down = replaces(bottomMax, topMax);
         v128.store(out + bytes(o + x), v128.bitselect(bottomMax, topMax, down));
-        if (argmax) {
-          // The masks are -1 where true: subtracting the chosen row's mask steps one column right.
-          const right = v128.bitselect(bottomRight, topRight, down);
-          const at = i32x4.add(i32x4.sub(topLeftIndices(oy, x, width), right), v128.and(down, i32x4.splat(width)));
-          v128.store(argmax + bytes(o + x), at);
-        }
+        // The masks are -1 where true: subtracting the chosen row's mask steps one column right.
+        const right = v128.bitselect(bottomRight, topRight, down);
+        const at = i32x4.add(i32x4.sub(topLeftIndices(oy, x, width), right), v128.and(down, i32x4.splat(width)));
+        v128.store(argmax + bytes(o + x), at);
       }
     }
   }

@@ -333,6 +333,52 @@ describe('F.avgPool2d options', () => {
   });
 });
 
+// Each window's gradient over its divisor, added to every input element of the window.
+function referenceAvgPoolBackward(shape: number[], win: NaiveWindow, countIncludePad: boolean, upstream: ArrayLike<number>): number[] {
+  const [n, c, h, w] = shape as [number, number, number, number];
+  const grad = new Array<number>(n * c * h * w).fill(0);
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    for (let oy = 0; oy < win.outH; oy++) {
+      for (let ox = 0; ox < win.outW; ox++, o++) {
+        const y0 = oy * win.stride[0] - win.padding[0];
+        const x0 = ox * win.stride[1] - win.padding[1];
+        const inside: number[] = [];
+        for (let iy = Math.max(y0, 0); iy < Math.min(y0 + win.kernel[0], h); iy++) {
+          for (let ix = Math.max(x0, 0); ix < Math.min(x0 + win.kernel[1], w); ix++) inside.push((p * h + iy) * w + ix);
+        }
+        const padded = (Math.min(y0 + win.kernel[0], h + win.padding[0]) - y0) * (Math.min(x0 + win.kernel[1], w + win.padding[1]) - x0);
+        for (const at of inside) grad[at] += upstream[o]! / (countIncludePad ? padded : inside.length);
+      }
+    }
+  }
+  return grad;
+}
+
+describe('avgPool2d backward on the general path matches a plain scatter of each window\'s share', () => {
+  const cases: { name: string; shape: number[]; options: F.AvgPool2dOptions; naive: NaiveWindow }[] = [
+    { name: 'stride 1, padding 1, rows wide enough to gather four columns at a time', shape: [2, 3, 9, 21], options: { kernelSize: 3, stride: 1, padding: 1 }, naive: { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outH: 9, outW: 21 } },
+    { name: 'stride 1, countIncludePad false, non-square kernel', shape: [1, 2, 7, 18], options: { kernelSize: [2, 4], stride: 1, padding: [1, 2], countIncludePad: false }, naive: { kernel: [2, 4], stride: [1, 1], padding: [1, 2], dilation: [1, 1], outH: 8, outW: 19 } },
+    { name: 'stride 1 on rows narrower than the kernel', shape: [1, 2, 3, 1], options: { kernelSize: 3, stride: 1, padding: 1 }, naive: { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outH: 3, outW: 1 } },
+    { name: 'stride 1 on rows of two', shape: [1, 1, 4, 2], options: { kernelSize: 2, stride: 1, padding: 1, countIncludePad: false }, naive: { kernel: [2, 2], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outH: 5, outW: 3 } },
+    { name: 'kernel 3, stride 2, padding 1', shape: [2, 2, 11, 10], options: { kernelSize: 3, stride: 2, padding: 1 }, naive: { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], outH: 6, outW: 5 } },
+    { name: 'kernel 2 with ceilMode on odd sizes', shape: [1, 3, 7, 9], options: { kernelSize: 2, ceilMode: true, countIncludePad: false }, naive: { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], outH: 4, outW: 5 } },
+    { name: 'stride larger than the kernel leaves gaps', shape: [1, 1, 8, 11], options: { kernelSize: 2, stride: 3 }, naive: { kernel: [2, 2], stride: [3, 3], padding: [0, 0], dilation: [1, 1], outH: 3, outW: 4 } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const input = asTensor(smooth(c.shape));
+      input.requiresGrad = true;
+      const out = F.avgPool2d(input, c.options);
+      expect(out.shape).toEqual([c.shape[0], c.shape[1], c.naive.outH, c.naive.outW]);
+      const upstream = upstreamFor(out.shape as number[]);
+      out.backward(upstream);
+      const want = referenceAvgPoolBackward(c.shape, c.naive, c.options.countIncludePad ?? true, upstream.toFloat32Array());
+      expectCloseToFixture(input.grad, { shape: c.shape, data: want }, 'grad input', 1e-6);
+    });
+  }
+});
+
 describe('F.adaptiveAvgPool2d', () => {
   it('averages PyTorch bins [floor(i*H/out), ceil((i+1)*H/out)) that overlap when sizes do not divide', () => {
     const out = F.adaptiveAvgPool2d(arange(0, 35).reshape(1, 1, 5, 7), [3, 4]);
