@@ -7,7 +7,7 @@ import { simdInstructionCounts } from '../../scripts/simd-report.mjs';
 const HOT_KERNELS = ['gemm', 'addForward', 'subForward', 'mulForward', 'divForward', 'axpy', 'affine', 'fill', 'sumAxisForward', 'sqrtForward',
   'batchNormForwardTraining', 'batchNormForwardEval', 'batchNormBackward', 'layerNormForward', 'layerNormBackward',
   'mseLossForward', 'crossEntropyForward', 'lossBackward', 'sgdStep', 'adamStep', 'rmspropStep', 'adagradStep', 'allFinite',
-  'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardBias', 'maxPool2dForward', 'avgPool2dForward',
+  'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardBias', 'maxPool2dForward', 'maxPool2dBackward', 'avgPool2dForward',
   'avgPool2dBackward', 'adaptiveAvgPool2dForward', 'adaptiveAvgPool2dBackward'];
 
 describe('compiled kernels', () => {
