@@ -1,6 +1,9 @@
 // 2-D pooling over NCHW tensors viewed as `planes` (N*C) independent H x W images.
-// Windows that lie wholly inside a row ("interior" columns) are done four outputs at a time for
-// strides 1 and 2; the border columns, where the window meets padding, go element by element.
+// 2x2 windows with stride 2 and no padding go to pool-2x2.ts. Otherwise, windows that lie wholly
+// inside a row ("interior" columns) are done four outputs at a time for strides 1 and 2; the
+// border columns, where the window meets padding, go element by element.
+
+import { avgPool2x2Backward, avgPool2x2Forward, fitsPairwise, maxPool2x2Backward, maxPool2x2Forward } from './pool-2x2';
 
 @inline function bytes(n: i32): usize {
   return <usize>n << 2;
@@ -44,8 +47,10 @@
 // ---- max pooling --------------------------------------------------------------------------
 
 // Padding and anything outside the input count as -infinity; ties keep the first maximum in
-// row-major window order and NaN wins, as in PyTorch. argmax (0 when no backward will run)
-// receives the flat index iy*W + ix of each maximum within its plane, or -1.
+// row-major window order and NaN wins, as in PyTorch, which also credits a window of nothing but
+// -infinity to its first element inside the input. argmax (0 when no backward will run)
+// receives the flat index iy*W + ix of each maximum within its plane, or -1 for a window wholly
+// outside the input.
 function maxWindow(
   plane: usize, height: i32, width: i32, y0: i32, x0: i32, kh: i32, kw: i32, dh: i32, dw: i32,
   dst: usize, argmax: usize,
@@ -59,7 +64,7 @@ function maxWindow(
       const ix = x0 + j * dw;
       if (ix < 0 || ix >= width) continue;
       const v = load<f32>(plane + bytes(iy * width + ix));
-      if (v > best || v != v) {
+      if (v > best || v != v || at < 0) {
         best = v;
         at = iy * width + ix;
       }
@@ -76,9 +81,11 @@ function maxWindowsOfFour(
   let best = f32x4.splat(f32.NEGATIVE_INFINITY);
   let at = i32x4.splat(-1);
   const laneColumns = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(sw));
+  let firstRow = -1;
   for (let i = 0; i < kh; i++) {
     const iy = y0 + i * dh;
     if (iy < 0 || iy >= height) continue;
+    if (firstRow < 0) firstRow = iy;
     for (let j = 0; j < kw; j++) {
       const index = iy * width + x0 + j * dw;
       const v = loadStrided(plane + bytes(index), sw);
@@ -88,13 +95,20 @@ function maxWindowsOfFour(
     }
   }
   v128.store(dst, best);
-  if (argmax) v128.store(argmax, at);
+  if (!argmax) return;
+  // Lanes no element replaced hold nothing but -infinity: credit each window's first element.
+  const firstElements = i32x4.add(i32x4.splat(firstRow * width + x0), laneColumns);
+  v128.store(argmax, v128.bitselect(firstElements, at, i32x4.eq(at, i32x4.splat(-1))));
 }
 
 export function maxPool2dForward(
   input: usize, out: usize, argmax: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
 ): void {
+  if (fitsPairwise(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw)) {
+    maxPool2x2Forward(input, out, argmax, planes, height, width, outH, outW);
+    return;
+  }
   const first = firstFullWindow(pw, sw, outW);
   const end = endFullWindow(pw, sw, (kw - 1) * dw + 1, width, first, outW);
   const vectorEnd = sw <= 2 ? first + ((end - first) & ~3) : first;
@@ -119,7 +133,16 @@ export function maxPool2dForward(
 
 // Each output's gradient goes to the input element that was its maximum; overlapping windows
 // that share a maximum add up.
-export function maxPool2dBackward(gradOut: usize, argmax: usize, gradInput: usize, planes: i32, inArea: i32, outArea: i32): void {
+export function maxPool2dBackward(
+  gradOut: usize, argmax: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+): void {
+  if (fitsPairwise(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw)) {
+    maxPool2x2Backward(gradOut, argmax, gradInput, planes, height, width, outH, outW);
+    return;
+  }
+  const inArea = height * width;
+  const outArea = outH * outW;
   memory.fill(gradInput, 0, bytes(planes * inArea));
   for (let p = 0; p < planes; p++) {
     const dst = gradInput + bytes(p * inArea);
@@ -167,6 +190,10 @@ export function avgPool2dForward(
   input: usize, out: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32,
 ): void {
+  if (fitsPairwise(height, width, outH, outW, kh, kw, sh, sw, ph, pw, 1, 1)) {
+    avgPool2x2Forward(input, out, planes, height, width, outH, outW);
+    return;
+  }
   const first = firstFullWindow(pw, sw, outW);
   const end = endFullWindow(pw, sw, kw, width, first, outW);
   const vectorEnd = sw <= 2 ? first + ((end - first) & ~3) : first;
@@ -192,54 +219,82 @@ export function avgPool2dForward(
   }
 }
 
-function avgWindowBackward(plane: usize, height: i32, width: i32, y0: i32, x0: i32, kh: i32, kw: i32, share: f32): void {
-  const xs = max(x0, 0);
-  const xe = min(x0 + kw, width);
-  const ye = min(y0 + kh, height);
-  for (let iy = max(y0, 0); iy < ye; iy++) addScalarRun(plane + bytes(iy * width + xs), xe - xs, share);
+// The output rows whose windows cover input row iy: oy*sh - ph <= iy <= oy*sh - ph + kh - 1.
+@inline function firstCoveringRow(iy: i32, kh: i32, sh: i32, ph: i32): i32 {
+  const reach = iy + ph - kh + 1;
+  return reach <= 0 ? 0 : (reach + sh - 1) / sh;
 }
 
-// Stride 1: at each tap, four neighbouring outputs feed four neighbouring input columns.
-function avgWindowsOfFourBackward(plane: usize, height: i32, width: i32, y0: i32, x0: i32, kh: i32, kw: i32, share: v128): void {
-  const ye = min(y0 + kh, height);
-  for (let iy = max(y0, 0); iy < ye; iy++) {
-    const line = plane + bytes(iy * width + x0);
-    for (let j = 0; j < kw; j++) {
-      const q = line + bytes(j);
-      v128.store(q, f32x4.add(v128.load(q), share));
-    }
+@inline function lastCoveringRow(iy: i32, sh: i32, ph: i32, outH: i32): i32 {
+  return min((iy + ph) / sh, outH - 1);
+}
+
+// One output's gradient times `scale`, over its window's column count: the interior windows'
+// count is kw, and only the border ones need a division.
+@inline function columnShare(src: usize, ox: i32, x0: i32, width: i32, kw: i32, pw: i32, first: i32, end: i32, countIncludePad: i32, scale: f32, interiorScale: f32): f32 {
+  const g = load<f32>(src + bytes(ox));
+  return ox >= first && ox < end ? g * interiorScale : g * scale / <f32>windowCount(x0, kw, width, pw, countIncludePad);
+}
+
+// Adds outputs [from, to) of one gradient row, as shares, to the input columns of their windows
+// that lie in [columnStart, columnEnd).
+function scatterRowShares(
+  row: usize, src: usize, width: i32, from: i32, to: i32, kw: i32, sw: i32, pw: i32, first: i32, end: i32, countIncludePad: i32, scale: f32,
+  columnStart: i32, columnEnd: i32,
+): void {
+  const interiorScale = scale / <f32>kw;
+  for (let ox = from; ox < to; ox++) {
+    const x0 = ox * sw - pw;
+    const xs = max(x0, columnStart);
+    const share = columnShare(src, ox, x0, width, kw, pw, first, end, countIncludePad, scale, interiorScale);
+    addScalarRun(row + bytes(xs), min(x0 + kw, columnEnd) - xs, share);
   }
 }
 
-// Each output's gradient, divided by its divisor, is added to every input element of its window.
+// Stride 1: input column ix takes outputs ix+pw-kw+1 .. ix+pw. Where all of those are interior
+// windows (divisor kw), four columns at a time sum kw shifted loads of the gradient row, which
+// avoids the overlapping read-modify-writes of a scatter; the scatter does the border columns.
+function gatherRowShares(
+  row: usize, src: usize, width: i32, outW: i32, kw: i32, pw: i32, first: i32, end: i32, countIncludePad: i32, scale: f32,
+): void {
+  const gatherStart = min(max(first - pw + kw - 1, 0), width);
+  const gatherEnd = gatherStart + max((end - pw - gatherStart) & ~3, 0);
+  const interiorScale = f32x4.splat(scale / <f32>kw);
+  for (let ix = gatherStart; ix < gatherEnd; ix += 4) {
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < kw; j++) acc = f32x4.add(acc, v128.load(src + bytes(ix + pw - j)));
+    const q = row + bytes(ix);
+    v128.store(q, f32x4.add(v128.load(q), f32x4.mul(acc, interiorScale)));
+  }
+  // The outputs whose windows reach left of gatherStart, then those reaching right of gatherEnd.
+  scatterRowShares(row, src, width, 0, min(gatherStart + pw, outW), kw, 1, pw, first, end, countIncludePad, scale, 0, gatherStart);
+  const rightStart = min(max(gatherEnd + pw - kw + 1, 0), outW);
+  scatterRowShares(row, src, width, rightStart, outW, kw, 1, pw, first, end, countIncludePad, scale, gatherEnd, width);
+}
+
+// Each output's gradient, divided by its divisor, goes to every input element of its window. The
+// divisor is rows(oy) * columns(ox), so each input row, while it is hot in cache, sums the rows of
+// gradient whose windows cover it, each scaled by 1/rows and spread over its windows' columns.
 export function avgPool2dBackward(
   gradOut: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32,
 ): void {
-  memory.fill(gradInput, 0, bytes(planes * height * width));
+  if (fitsPairwise(height, width, outH, outW, kh, kw, sh, sw, ph, pw, 1, 1)) {
+    avgPool2x2Backward(gradOut, gradInput, planes, height, width, outH, outW);
+    return;
+  }
   const first = firstFullWindow(pw, sw, outW);
   const end = endFullWindow(pw, sw, kw, width, first, outW);
-  const vectorEnd = sw == 1 ? first + ((end - first) & ~3) : first;
   for (let p = 0; p < planes; p++) {
-    const plane = gradInput + bytes(p * height * width);
-    for (let oy = 0; oy < outH; oy++) {
-      const y0 = oy * sh - ph;
-      const rows = windowCount(y0, kh, height, ph, countIncludePad);
-      const src = gradOut + bytes((p * outH + oy) * outW);
-      let ox = 0;
-      for (; ox < first; ox++) {
-        const x0 = ox * sw - pw;
-        const share = load<f32>(src + bytes(ox)) / <f32>(rows * windowCount(x0, kw, width, pw, countIncludePad));
-        avgWindowBackward(plane, height, width, y0, x0, kh, kw, share);
-      }
-      const divisor = f32x4.splat(<f32>(rows * kw));
-      for (; ox < vectorEnd; ox += 4) {
-        avgWindowsOfFourBackward(plane, height, width, y0, ox - pw, kh, kw, f32x4.div(v128.load(src + bytes(ox)), divisor));
-      }
-      for (; ox < outW; ox++) {
-        const x0 = ox * sw - pw;
-        const share = load<f32>(src + bytes(ox)) / <f32>(rows * windowCount(x0, kw, width, pw, countIncludePad));
-        avgWindowBackward(plane, height, width, y0, x0, kh, kw, share);
+    for (let iy = 0; iy < height; iy++) {
+      const row = gradInput + bytes((p * height + iy) * width);
+      memory.fill(row, 0, bytes(width));
+      const last = lastCoveringRow(iy, sh, ph, outH);
+      for (let oy = firstCoveringRow(iy, kh, sh, ph); oy <= last; oy++) {
+        const scale = <f32>1 / <f32>windowCount(oy * sh - ph, kh, height, ph, countIncludePad);
+        const src = gradOut + bytes((p * outH + oy) * outW);
+        if (sw == 1) gatherRowShares(row, src, width, outW, kw, pw, first, end, countIncludePad, scale);
+        else scatterRowShares(row, src, width, 0, outW, kw, sw, pw, first, end, countIncludePad, scale, 0, width);
       }
     }
   }

@@ -17,7 +17,6 @@ const CONV_LAYERS = [
   { input: [64, 8, 14, 14], weight: [16, 8, 5, 5], padding: 0 },
   { input: [32, 32, 32, 32], weight: [32, 32, 3, 3], padding: 1 },
 ];
-const POOL_INPUT = [32, 32, 32, 32];
 const CROSS_ENTROPY_SHAPES = [[64, 10], [256, 1000]];
 const ELEMENTS = 1 << 20;
 const MATRIX = [1024, 1024];
@@ -76,26 +75,43 @@ function convCases(lib) {
   });
 }
 
-// Forward reads the input and writes a quarter of it; backward reads that quarter's gradient
+// The pooling layers of W5 (LeNet inference: max pooling after each conv) and a 32-channel
+// layer in training, with the 2x2 stride-2 window and, for the general path, ResNet's 3x3
+// stride-2 window with padding 1.
+const POOL_LAYERS = [
+  { input: [64, 8, 28, 28], window: 2, train: false },
+  { input: [64, 16, 10, 10], window: 2, train: false },
+  { input: [32, 32, 32, 32], window: 2, train: true },
+  { input: [32, 32, 32, 32], window: { kernelSize: 3, stride: 2, padding: 1 }, train: true },
+];
+
+// Forward reads the input and writes its pooled output; backward reads the output's gradient
 // and writes the input's.
 function poolCases(lib) {
   const { F, ones, randn } = lib;
-  const [n, c, h, w] = POOL_INPUT;
-  const bytes = F32 * n * c * h * w * (1 + 1 / 4);
-  const shape = `${dims(POOL_INPUT)} kernel 2`;
-  return [
-    ['maxPool2d', (x) => F.maxPool2d(x, 2)],
-    ['avgPool2d', (x) => F.avgPool2d(x, 2)],
-  ].flatMap(([name, pool]) => [
-    { family: 'pool', kernel: `${name} forward`, shape, work: { bytes }, prepare: () => forward(lib, pool, [randn(POOL_INPUT)]) },
-    {
-      family: 'pool',
-      kernel: `${name} fwd+bwd`,
-      shape,
-      work: { bytes: 2 * bytes },
-      prepare: () => forwardBackward(lib, pool, [randn(POOL_INPUT, { requiresGrad: true })], ones([n, c, h / 2, w / 2])),
-    },
-  ]);
+  return POOL_LAYERS.flatMap(({ input, window, train }) => {
+    const [n, c, h, w] = input;
+    const { kernelSize, stride = kernelSize, padding = 0 } = typeof window === 'number' ? { kernelSize: window } : window;
+    const output = [n, c, Math.floor((h + 2 * padding - kernelSize) / stride) + 1, Math.floor((w + 2 * padding - kernelSize) / stride) + 1];
+    const bytes = F32 * (size(input) + size(output));
+    const shape = `${dims(input)} kernel ${kernelSize}${stride === kernelSize ? '' : ` stride ${stride}`}${padding ? ` pad ${padding}` : ''}`;
+    return [
+      ['maxPool2d', (x) => F.maxPool2d(x, window)],
+      ['avgPool2d', (x) => F.avgPool2d(x, window)],
+    ].flatMap(([name, pool]) => [
+      { family: 'pool', kernel: `${name} forward`, shape, work: { bytes }, prepare: () => forward(lib, pool, [randn(input)]) },
+      ...(train
+        ? [{
+            family: 'pool',
+            kernel: `${name} fwd+bwd`,
+            shape,
+            work: { bytes: 2 * bytes },
+            derived: { kernel: `≈ ${name} backward`, minus: `${name} forward`, work: { bytes } },
+            prepare: () => forwardBackward(lib, pool, [randn(input, { requiresGrad: true })], ones(output)),
+          }]
+        : []),
+    ]);
+  });
 }
 
 function crossEntropyCases(lib) {
@@ -180,6 +196,10 @@ function forwardBackward({ tidy }, op, inputs, upstream) {
       leaf.grad = null;
     }
   };
+}
+
+function size(shape) {
+  return shape.reduce((a, b) => a * b, 1);
 }
 
 function dims(shape) {

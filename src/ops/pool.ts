@@ -51,8 +51,9 @@ export function maxPool2d(input: Tensor, options: SpatialSize | MaxPool2dOptions
   const out = Tensor.empty(outShape);
   // Holds int32 argmax indices, not floats: the tape only needs a block that lives as long as it does.
   const argmax = isGradEnabled() && input.requiresGrad ? Tensor.empty(outShape, 'the maxPool2d argmax indices') : null;
+  const args = [g.planes, g.height, g.width, g.outH, g.outW, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW];
   const k = kernels();
-  k.maxPool2dForward!(input.ptr, out.ptr, argmax ? argmax.ptr : 0, g.planes, g.height, g.width, g.outH, g.outW, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW);
+  k.maxPool2dForward!(input.ptr, out.ptr, argmax ? argmax.ptr : 0, ...args);
   if (!argmax) return out;
   record(out, {
     op: 'maxPool2d',
@@ -60,7 +61,7 @@ export function maxPool2d(input: Tensor, options: SpatialSize | MaxPool2dOptions
     saved: [argmax],
     backward: (grad, [indices]) => {
       const gx = Tensor.empty(input.shape);
-      k.maxPool2dBackward!(grad.ptr, indices!.ptr, gx.ptr, g.planes, g.height * g.width, g.outH * g.outW);
+      k.maxPool2dBackward!(grad.ptr, indices!.ptr, gx.ptr, ...args);
       return [gx];
     },
   });

@@ -8,7 +8,7 @@ const HOT_KERNELS = ['gemm', 'gemmBiasRelu', 'addForward', 'subForward', 'mulFor
   'batchNormForwardTraining', 'batchNormForwardEval', 'batchNormBackward', 'layerNormForward', 'layerNormBackward',
   'mseLossForward', 'crossEntropyForward', 'lossBackward', 'sgdStepTensors', 'adamStepTensors', 'rmspropStepTensors', 'adagradStepTensors', 'allFinite',
   'firstNonFiniteTensor', 'sumOfSquaresTensors',
-  'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardBias', 'maxPool2dForward', 'avgPool2dForward',
+  'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardBias', 'maxPool2dForward', 'maxPool2dBackward', 'avgPool2dForward',
   'avgPool2dBackward', 'adaptiveAvgPool2dForward', 'adaptiveAvgPool2dBackward'];
 
 describe('compiled kernels', () => {

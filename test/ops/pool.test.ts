@@ -146,6 +146,156 @@ describe('F.maxPool2d options', () => {
   });
 });
 
+// PyTorch's scan of each window in row-major order: a strictly greater value or any NaN takes
+// over from what came before, and the window's first element inside the input starts it, so a
+// window of nothing but -infinity credits that element. `argmax` holds flat indices into x.
+function referenceMaxPool(x: ArrayLike<number>, shape: number[], win: NaiveWindow): { values: number[]; argmax: number[] } {
+  const [n, c, h, w] = shape as [number, number, number, number];
+  const values: number[] = [];
+  const argmax: number[] = [];
+  for (let p = 0; p < n * c; p++) {
+    for (let oy = 0; oy < win.outH; oy++) {
+      for (let ox = 0; ox < win.outW; ox++) {
+        let best = -Infinity;
+        let at = -1;
+        for (let i = 0; i < win.kernel[0]; i++) {
+          for (let j = 0; j < win.kernel[1]; j++) {
+            const iy = oy * win.stride[0] - win.padding[0] + i * win.dilation[0];
+            const ix = ox * win.stride[1] - win.padding[1] + j * win.dilation[1];
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            const index = (p * h + iy) * w + ix;
+            const v = x[index]!;
+            if (at < 0 || v > best || Number.isNaN(v)) {
+              best = v;
+              at = index;
+            }
+          }
+        }
+        values.push(best);
+        argmax.push(at);
+      }
+    }
+  }
+  return { values, argmax };
+}
+
+function routeGradient(argmax: number[], upstream: ArrayLike<number>, size: number): number[] {
+  const grad = new Array<number>(size).fill(0);
+  argmax.forEach((at, o) => {
+    grad[at] += upstream[o]!;
+  });
+  return grad;
+}
+
+// Few distinct values, so windows tie, with NaN, -infinity and zeros of both signs sprinkled in.
+function awkward(shape: number[]): { shape: number[]; data: number[] } {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const at = (i: number): number => {
+    if (i % 23 === 5 || i % 29 === 6) return NaN;
+    if (i % 17 === 3 || i % 19 === 4) return -Infinity;
+    if (i % 13 === 0) return -0;
+    if (i % 11 === 0) return 0;
+    return ((i * 7) % 5) - 2;
+  };
+  return { shape, data: Array.from({ length: n }, (_, i) => at(i)) };
+}
+
+// Distinct, exactly representable upstream gradients, so a misrouted one shows.
+function upstreamFor(shape: number[]): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(Array.from({ length: n }, (_, i) => (i % 61) + 1), shape);
+}
+
+const pairwise = (height: number, width: number): NaiveWindow => ({
+  kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], outH: Math.floor(height / 2), outW: Math.floor(width / 2),
+});
+
+// All take the 2x2 stride-2 path (at least four outputs per row): planes not a multiple of four,
+// odd heights and widths whose last row or column no window covers, widths not a multiple of 8
+// whose last four outputs overlap the group before.
+const pairwiseShapes = [[2, 3, 8, 8], [1, 1, 9, 9], [3, 1, 10, 10], [1, 5, 7, 17], [2, 1, 6, 22], [1, 2, 12, 8], [4, 8, 28, 28], [2, 16, 10, 10], [1, 3, 11, 30]];
+
+// Each window's gradient, a quarter to each of its four inputs; uncovered rows and columns get 0.
+function spreadQuarters(shape: number[], win: NaiveWindow, upstream: ArrayLike<number>): number[] {
+  const [n, c, h, w] = shape as [number, number, number, number];
+  const grad = new Array<number>(n * c * h * w).fill(0);
+  for (let p = 0; p < n * c; p++) {
+    for (let iy = 0; iy < 2 * win.outH; iy++) {
+      for (let ix = 0; ix < 2 * win.outW; ix++) grad[(p * h + iy) * w + ix] = upstream[(p * win.outH + (iy >> 1)) * win.outW + (ix >> 1)]! / 4;
+    }
+  }
+  return grad;
+}
+
+function expectSameFloats(got: Tensor, want: number[]): void {
+  expect(Array.from(got.toFloat32Array())).toEqual(Array.from(Float32Array.from(want)));
+}
+
+describe('2x2 stride-2 pooling matches PyTorch\'s loop', () => {
+  for (const shape of pairwiseShapes) {
+    const win = pairwise(shape[2]!, shape[3]!);
+
+    it(`maxPool2d ${shape.join('x')}: values and gradient routing with ties, NaN and -Infinity`, () => {
+      const x = awkward(shape);
+      const input = tensor(x.data, shape, { requiresGrad: true });
+      const out = F.maxPool2d(input, 2);
+      const want = referenceMaxPool(x.data, shape, win);
+      expectSameFloats(out, want.values);
+      const upstream = upstreamFor(out.shape as number[]);
+      out.backward(upstream);
+      expectSameFloats(input.grad!, routeGradient(want.argmax, upstream.toFloat32Array(), x.data.length));
+    });
+
+    it(`avgPool2d ${shape.join('x')}: values and gradient`, () => {
+      const x = smooth(shape);
+      const input = tensor(x.data, shape, { requiresGrad: true });
+      const out = F.avgPool2d(input, 2);
+      expectCloseToFixture(out, { shape: [shape[0]!, shape[1]!, win.outH, win.outW], data: naivePool(x.data, shape, win, meanIncludingPad) }, 'output', 1e-6);
+      const upstream = upstreamFor(out.shape as number[]);
+      out.backward(upstream);
+      expectSameFloats(input.grad!, spreadQuarters(shape, win, upstream.toFloat32Array()));
+    });
+  }
+
+  it('keeps the first of tied maxima, the last NaN, and credits an all -Infinity window to its top-left', () => {
+    const inf = Infinity;
+    const x = tensor([[[
+      [1, 3, -0, 0, NaN, 1, -inf, -inf],
+      [3, 2, 0, -0, 2, NaN, -inf, -inf],
+    ]]], undefined, { requiresGrad: true });
+    const out = F.maxPool2d(x, 2);
+    expect(Array.from(out.toFloat32Array())).toEqual([3, -0, NaN, -inf]);
+    out.backward(tensor([[[[1, 2, 3, 4]]]]));
+    expect(Array.from(x.grad!.toFloat32Array())).toEqual([0, 1, 2, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0]);
+  });
+
+  it('ceilMode on even sizes takes the same path and gives the same values as without it', () => {
+    const x = tensor(awkward([1, 2, 8, 12]).data, [1, 2, 8, 12]);
+    expectSameFloats(F.maxPool2d(x, { kernelSize: 2, ceilMode: true }), Array.from(F.maxPool2d(x, 2).toFloat32Array()));
+  });
+});
+
+describe('the general maxPool2d path credits an all -Infinity window to its first element inside the input, as PyTorch does', () => {
+  const cases: { name: string; shape: number[]; options: F.MaxPool2dOptions; naive: NaiveWindow }[] = [
+    { name: 'padding 1, kernel 3, stride 2', shape: [1, 1, 5, 6], options: { kernelSize: 3, stride: 2, padding: 1 }, naive: { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], outH: 3, outW: 3 } },
+    { name: 'four windows at a time, stride 1', shape: [1, 1, 3, 12], options: { kernelSize: [2, 3], stride: 1 }, naive: { kernel: [2, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1], outH: 2, outW: 10 } },
+    { name: 'fewer than four outputs per row', shape: [1, 2, 6, 6], options: { kernelSize: 2 }, naive: pairwise(6, 6) },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const n = c.shape.reduce((a, b) => a * b, 1);
+      const data = Array.from({ length: n }, (_, i) => (i % 9 === 4 ? 1 : -Infinity));
+      const input = tensor(data, c.shape, { requiresGrad: true });
+      const out = F.maxPool2d(input, c.options);
+      const want = referenceMaxPool(data, c.shape, c.naive);
+      expectSameFloats(out, want.values);
+      const upstream = upstreamFor(out.shape as number[]);
+      out.backward(upstream);
+      expectSameFloats(input.grad!, routeGradient(want.argmax, upstream.toFloat32Array(), n));
+    });
+  }
+});
+
 interface AvgCase {
   name: string;
   shape: number[];
@@ -181,6 +331,52 @@ describe('F.avgPool2d options', () => {
     const out = F.avgPool2d(arange(0, 25).reshape(1, 1, 5, 5), { kernelSize: 2, ceilMode: true });
     expect(out.toArray()).toEqual([[[[3, 5, 6.5], [13, 15, 16.5], [20.5, 22.5, 24]]]]);
   });
+});
+
+// Each window's gradient over its divisor, added to every input element of the window.
+function referenceAvgPoolBackward(shape: number[], win: NaiveWindow, countIncludePad: boolean, upstream: ArrayLike<number>): number[] {
+  const [n, c, h, w] = shape as [number, number, number, number];
+  const grad = new Array<number>(n * c * h * w).fill(0);
+  let o = 0;
+  for (let p = 0; p < n * c; p++) {
+    for (let oy = 0; oy < win.outH; oy++) {
+      for (let ox = 0; ox < win.outW; ox++, o++) {
+        const y0 = oy * win.stride[0] - win.padding[0];
+        const x0 = ox * win.stride[1] - win.padding[1];
+        const inside: number[] = [];
+        for (let iy = Math.max(y0, 0); iy < Math.min(y0 + win.kernel[0], h); iy++) {
+          for (let ix = Math.max(x0, 0); ix < Math.min(x0 + win.kernel[1], w); ix++) inside.push((p * h + iy) * w + ix);
+        }
+        const padded = (Math.min(y0 + win.kernel[0], h + win.padding[0]) - y0) * (Math.min(x0 + win.kernel[1], w + win.padding[1]) - x0);
+        for (const at of inside) grad[at] += upstream[o]! / (countIncludePad ? padded : inside.length);
+      }
+    }
+  }
+  return grad;
+}
+
+describe('avgPool2d backward on the general path matches a plain scatter of each window\'s share', () => {
+  const cases: { name: string; shape: number[]; options: F.AvgPool2dOptions; naive: NaiveWindow }[] = [
+    { name: 'stride 1, padding 1, rows wide enough to gather four columns at a time', shape: [2, 3, 9, 21], options: { kernelSize: 3, stride: 1, padding: 1 }, naive: { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outH: 9, outW: 21 } },
+    { name: 'stride 1, countIncludePad false, non-square kernel', shape: [1, 2, 7, 18], options: { kernelSize: [2, 4], stride: 1, padding: [1, 2], countIncludePad: false }, naive: { kernel: [2, 4], stride: [1, 1], padding: [1, 2], dilation: [1, 1], outH: 8, outW: 19 } },
+    { name: 'stride 1 on rows narrower than the kernel', shape: [1, 2, 3, 1], options: { kernelSize: 3, stride: 1, padding: 1 }, naive: { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outH: 3, outW: 1 } },
+    { name: 'stride 1 on rows of two', shape: [1, 1, 4, 2], options: { kernelSize: 2, stride: 1, padding: 1, countIncludePad: false }, naive: { kernel: [2, 2], stride: [1, 1], padding: [1, 1], dilation: [1, 1], outH: 5, outW: 3 } },
+    { name: 'kernel 3, stride 2, padding 1', shape: [2, 2, 11, 10], options: { kernelSize: 3, stride: 2, padding: 1 }, naive: { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], outH: 6, outW: 5 } },
+    { name: 'kernel 2 with ceilMode on odd sizes', shape: [1, 3, 7, 9], options: { kernelSize: 2, ceilMode: true, countIncludePad: false }, naive: { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], outH: 4, outW: 5 } },
+    { name: 'stride larger than the kernel leaves gaps', shape: [1, 1, 8, 11], options: { kernelSize: 2, stride: 3 }, naive: { kernel: [2, 2], stride: [3, 3], padding: [0, 0], dilation: [1, 1], outH: 3, outW: 4 } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const input = asTensor(smooth(c.shape));
+      input.requiresGrad = true;
+      const out = F.avgPool2d(input, c.options);
+      expect(out.shape).toEqual([c.shape[0], c.shape[1], c.naive.outH, c.naive.outW]);
+      const upstream = upstreamFor(out.shape as number[]);
+      out.backward(upstream);
+      const want = referenceAvgPoolBackward(c.shape, c.naive, c.options.countIncludePad ?? true, upstream.toFloat32Array());
+      expectCloseToFixture(input.grad, { shape: c.shape, data: want }, 'grad input', 1e-6);
+    });
+  }
 });
 
 describe('F.adaptiveAvgPool2d', () => {
