@@ -1,13 +1,16 @@
 // 2-D convolution (cross-correlation, NCHW) as im2col + GEMM, per image and per group, so one
-// host call covers the whole batch. The host passes a column scratch buffer of
-// (channels/groups)*kernelH*kernelW x outH*outW floats, or 0 for a 1x1, stride-1, unpadded
-// convolution, whose input already is the column matrix.
+// host call covers the whole batch; the forward pass packs its columns straight from the image
+// where the weights fit (conv-forward.ts). The host passes a column scratch buffer of
+// (channels/groups)*kernelH*kernelW x outH*outW floats, and at least one padded image of a group
+// (conv-forward.ts), or 0 for a 1x1, stride-1, unpadded convolution, whose input already is the
+// column matrix.
 //
 // Every kernel takes the same geometry tail: batch, channels, height, width, outChannels,
 // kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW.
 // Padding past the bottom/right edge is implicit: whatever falls outside the input reads as 0.
 
-import { gemm } from './gemm';
+import { conv2dForwardImplicit, copyRun, implicitGemmFits, zeroRun } from './conv-forward';
+import { gemm, gemmBiasRelu } from './gemm';
 
 @inline function bytes(n: i32): usize {
   return <usize>n << 2;
@@ -36,19 +39,6 @@ import { gemm } from './gemm';
     const off = bytes(i);
     store<f32>(dst + off, load<f32>(dst + off) + load<f32>(src + off));
   }
-}
-
-// Rows here are short (an output width), where memory.copy/fill cost more to call than to run.
-@inline function copyRun(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + bytes(i), v128.load(src + bytes(i)));
-  for (; i < n; i++) store<f32>(dst + bytes(i), load<f32>(src + bytes(i)));
-}
-
-@inline function zeroRun(dst: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + bytes(i), i32x4.splat(0));
-  for (; i < n; i++) store<f32>(dst + bytes(i), 0);
 }
 
 // col[(c*kh + i)*kw + j, oy*outW + ox] = src[c, oy*sh - ph + i*dh, ox*sw - pw + j*dw] (0 outside).
@@ -119,38 +109,30 @@ function col2im(
   }
 }
 
-function addBias(out: usize, bias: usize, batch: i32, outChannels: i32, area: i32): void {
-  for (let n = 0; n < batch; n++) {
-    for (let o = 0; o < outChannels; o++) {
-      const b = load<f32>(bias + bytes(o));
-      const bv = f32x4.splat(b);
-      const dst = out + bytes((n * outChannels + o) * area);
-      let i = 0;
-      for (; i + 4 <= area; i += 4) v128.store(dst + bytes(i), f32x4.add(v128.load(dst + bytes(i)), bv));
-      for (; i < area; i++) store<f32>(dst + bytes(i), load<f32>(dst + bytes(i)) + b);
-    }
-  }
-}
-
-// out = weight (*) input (+ bias, unless bias is 0).
+// out = weight (*) input (+ bias, unless bias is 0), then max(0, ·) if relu; the GEMM's epilogue
+// applies both per tile.
 export function conv2dForward(
   input: usize, weight: usize, bias: usize, out: usize, col: usize,
   batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32,
 ): void {
   const cg = channels / groups;
   const og = outChannels / groups;
   const depth = cg * kh * kw;
   const area = outH * outW;
+  if (implicitGemmFits(og, depth)) {
+    conv2dForwardImplicit(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu != 0);
+    return;
+  }
   for (let n = 0; n < batch; n++) {
     for (let g = 0; g < groups; g++) {
       const src = input + bytes((n * channels + g * cg) * height * width);
       if (col) im2col(src, col, cg, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
       const columns = col ? col : src;
-      gemm(0, 0, og, area, depth, weight + bytes(g * og * depth), columns, out + bytes((n * outChannels + g * og) * area), 0);
+      const groupBias = bias ? bias + bytes(g * og) : 0;
+      gemmBiasRelu(0, 0, og, area, depth, weight + bytes(g * og * depth), columns, out + bytes((n * outChannels + g * og) * area), groupBias, 1, relu);
     }
   }
-  if (bias) addBias(out, bias, batch, outChannels, area);
 }
 
 // gradInput = weight^T applied to gradOut, scattered back through col2im.

@@ -44,7 +44,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const args = geometryArgs(geometry);
   const out = Tensor.empty([geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]);
   const k = kernels();
-  withColumns(geometry, (col) => k.conv2dForward!(input.ptr, weight.ptr, bias ? bias.ptr : 0, out.ptr, col, ...args));
+  withColumns(geometry, (col) => k.conv2dForward!(input.ptr, weight.ptr, bias ? bias.ptr : 0, out.ptr, col, ...args, 0));
   return record(out, {
     op: 'conv2d',
     inputs: [input, weight, bias],
@@ -68,7 +68,8 @@ function geometryArgs(g: ConvGeometry): number[] {
 }
 
 // A 1x1, stride-1, unpadded convolution reads its input as the column matrix (pointer 0 tells the
-// kernel); anything else gets a scratch buffer for one image's columns of one group.
+// kernel); anything else gets a scratch buffer for one image's columns of one group, or for one
+// image's channels of one group with the padding made real, whichever is larger.
 function withColumns(g: ConvGeometry, run: (col: number) => void): void {
   const pointwise = g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0;
   if (pointwise) {
@@ -76,7 +77,11 @@ function withColumns(g: ConvGeometry, run: (col: number) => void): void {
     return;
   }
   const allocator = backend().allocator;
-  const floats = (g.channels / g.groups) * g.kernelH * g.kernelW * g.outH * g.outW;
+  const groupChannels = g.channels / g.groups;
+  const columns = groupChannels * g.kernelH * g.kernelW * g.outH * g.outW;
+  const paddedH = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + 1;
+  const paddedW = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW + 1;
+  const floats = Math.max(columns, groupChannels * paddedH * paddedW);
   const col = allocator.alloc(floats * 4, 'the conv2d column buffer');
   try {
     run(col);

@@ -1,0 +1,148 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backend, init, kernels } from '../../src/backend/backend.js';
+import { naiveConv2d } from '../helpers/naive-conv.js';
+
+// conv2dForward(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw,
+// strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW, relu), called
+// directly: the ReLU flag is not reachable through F.conv2d, and every shape below is chosen for
+// the path it takes (packing straight from the image: whole runs, runs wrapping to the next output
+// row, gathered lanes, padding made real; several K or N blocks; the im2col path for weights too
+// big to keep packed).
+
+interface Geometry {
+  name: string;
+  input: [number, number, number, number];
+  weight: [number, number, number, number];
+  stride?: [number, number];
+  /** [top, bottom, left, right] */
+  padding?: [number, number, number, number];
+  dilation?: [number, number];
+  groups?: number;
+}
+
+const GEOMETRIES: Geometry[] = [
+  { name: "W5's first layer (padding 2, output rows of 28)", input: [2, 1, 28, 28], weight: [8, 1, 5, 5], padding: [2, 2, 2, 2] },
+  { name: "W5's second layer (8 channels, output rows of 10)", input: [2, 8, 14, 14], weight: [16, 8, 5, 5] },
+  { name: 'stride 2 with padding 1 (gathered lanes)', input: [2, 3, 9, 11], weight: [5, 3, 3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
+  { name: 'stride [1, 2]', input: [1, 2, 9, 21], weight: [3, 2, 3, 2], stride: [1, 2], padding: [1, 1, 0, 0] },
+  { name: 'dilation 2 with padding [2, 1]', input: [1, 2, 12, 13], weight: [7, 2, 3, 3], dilation: [2, 2], padding: [2, 2, 1, 1] },
+  { name: 'padding only at the bottom and right', input: [1, 2, 9, 10], weight: [3, 2, 2, 4], padding: [0, 1, 1, 2] },
+  { name: 'output rows shorter than a panel', input: [2, 3, 6, 5], weight: [4, 3, 3, 3] },
+  { name: 'groups 2 with padding 1', input: [2, 4, 10, 9], weight: [6, 2, 3, 3], groups: 2, padding: [1, 1, 1, 1] },
+  { name: 'depthwise', input: [2, 3, 8, 9], weight: [3, 1, 3, 3], groups: 3, padding: [1, 1, 1, 1] },
+  { name: '1x1 pointwise (the input is the column matrix)', input: [2, 6, 5, 7], weight: [9, 6, 1, 1] },
+  { name: '1x1 pointwise with groups 2', input: [2, 4, 3, 5], weight: [6, 2, 1, 1], groups: 2 },
+  { name: 'more taps than one K block (576)', input: [1, 64, 6, 7], weight: [10, 64, 3, 3], padding: [1, 1, 1, 1] },
+  { name: 'more positions than one N block (1640)', input: [1, 2, 40, 41], weight: [3, 2, 3, 3], padding: [1, 1, 1, 1] },
+  { name: 'more output channels than one A block (im2col path)', input: [1, 2, 6, 6], weight: [130, 2, 3, 3], padding: [1, 1, 1, 1] },
+];
+
+const GUARD = 16;
+
+beforeAll(async () => {
+  await init();
+});
+
+function wave(length: number, seed: number): Float32Array {
+  return Float32Array.from({ length }, (_, i) => Math.sin(1.37 * i + seed) * 1.5);
+}
+
+function outputSize(g: Geometry): [number, number] {
+  const [, , h, w] = g.input;
+  const [, , kh, kw] = g.weight;
+  const [sh, sw] = g.stride ?? [1, 1];
+  const [top, bottom, left, right] = g.padding ?? [0, 0, 0, 0];
+  const [dh, dw] = g.dilation ?? [1, 1];
+  return [Math.floor((h + top + bottom - dh * (kh - 1) - 1) / sh) + 1, Math.floor((w + left + right - dw * (kw - 1) - 1) / sw) + 1];
+}
+
+// The scratch src/ops/conv.ts gives the kernel: none for a 1x1, stride-1, unpadded convolution,
+// else the larger of one group's columns and one group's padded image.
+function scratchFloats(g: Geometry): number {
+  const [, c, , ] = g.input;
+  const [, , kh, kw] = g.weight;
+  const [sh, sw] = g.stride ?? [1, 1];
+  const [top, , left] = g.padding ?? [0, 0, 0, 0];
+  const [dh, dw] = g.dilation ?? [1, 1];
+  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0) return 0;
+  const [outH, outW] = outputSize(g);
+  const cg = c / (g.groups ?? 1);
+  return Math.max(cg * kh * kw * outH * outW, cg * ((outH - 1) * sh + (kh - 1) * dh + 1) * ((outW - 1) * sw + (kw - 1) * dw + 1));
+}
+
+/** Runs the kernel on copies of the operands; returns the output and the guard cells after out and the scratch. */
+function runConv(g: Geometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, relu: boolean): { out: Float32Array; guards: number[] } {
+  const { allocator } = backend();
+  const [outH, outW] = outputSize(g);
+  const [n, c, h, wd] = g.input;
+  const [o, , kh, kw] = g.weight;
+  const outFloats = n * o * outH * outW;
+  const colFloats = scratchFloats(g);
+  const px = allocator.alloc(4 * x.length);
+  const pw = allocator.alloc(4 * w.length);
+  const pb = bias ? allocator.alloc(4 * bias.length) : 0;
+  const pout = allocator.alloc(4 * (outFloats + GUARD));
+  const pcol = colFloats ? allocator.alloc(4 * (colFloats + GUARD)) : 0;
+  try {
+    const memory = allocator.f32();
+    memory.set(x, px >>> 2);
+    memory.set(w, pw >>> 2);
+    if (bias) memory.set(bias, pb >>> 2);
+    memory.fill(NaN, pout >>> 2, (pout >>> 2) + outFloats);
+    memory.fill(-7777, (pout >>> 2) + outFloats, (pout >>> 2) + outFloats + GUARD);
+    if (pcol) memory.fill(-7777, (pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD);
+    const [sh, sw] = g.stride ?? [1, 1];
+    const [top, , left] = g.padding ?? [0, 0, 0, 0];
+    const [dh, dw] = g.dilation ?? [1, 1];
+    kernels().conv2dForward!(px, pw, pb, pout, pcol, n, c, h, wd, o, kh, kw, sh, sw, top, left, dh, dw, g.groups ?? 1, outH, outW, +relu);
+    const after = allocator.f32();
+    const guards = Array.from(after.slice((pout >>> 2) + outFloats, (pout >>> 2) + outFloats + GUARD));
+    if (pcol) guards.push(...after.slice((pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD));
+    return { out: after.slice(pout >>> 2, (pout >>> 2) + outFloats), guards };
+  } finally {
+    for (const p of [px, pw, pb, pout, pcol]) if (p) allocator.free(p);
+  }
+}
+
+function reference(g: Geometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, relu: boolean): number[] {
+  const { data } = naiveConv2d(x, g.input, w, g.weight, bias, { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups });
+  return relu ? data.map((v) => (v < 0 ? 0 : v)) : data;
+}
+
+function worstError(got: Float32Array, want: number[]): number {
+  const scale = Math.max(...want.map(Math.abs));
+  return Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i]!))) / scale;
+}
+
+describe('conv2dForward kernel', () => {
+  for (const g of GEOMETRIES) {
+    for (const [withBias, relu] of [[false, false], [true, false], [false, true], [true, true]] as [boolean, boolean][]) {
+      it(`${g.name}${withBias ? ', bias' : ''}${relu ? ', ReLU' : ''}: matches a naive loop`, () => {
+        const x = wave(g.input.reduce((a, b) => a * b), 0.1);
+        const w = wave(g.weight.reduce((a, b) => a * b), 0.7);
+        const bias = withBias ? wave(g.weight[0], 2.3) : null;
+        const { out, guards } = runConv(g, x, w, bias, relu);
+        const want = reference(g, x, w, bias, relu);
+        expect(worstError(out, want)).toBeLessThan(1e-5);
+        if (relu) expect(reference(g, x, w, bias, false).some((v) => v < 0), 'the ReLU has something to clamp').toBe(true);
+        expect(guards, 'wrote past the end of the output or the scratch').toEqual(new Array(guards.length).fill(-7777));
+      });
+    }
+  }
+
+  // PyTorch: relu(nan) = nan. A NaN pixel spoils the outputs whose window covers it, in every path.
+  for (const g of [GEOMETRIES[0]!, GEOMETRIES[2]!, GEOMETRIES[13]!]) {
+    it(`${g.name}: a NaN input stays NaN through bias and ReLU`, () => {
+      const x = wave(g.input.reduce((a, b) => a * b), 0.1);
+      x[x.length >> 1] = NaN;
+      const w = wave(g.weight.reduce((a, b) => a * b), 0.7);
+      const bias = wave(g.weight[0], 2.3);
+      const { out } = runConv(g, x, w, bias, true);
+      const want = reference(g, x, w, bias, true);
+      expect(want.some(Number.isNaN)).toBe(true);
+      expect(Array.from(out, Number.isNaN)).toEqual(want.map(Number.isNaN));
+      const finite = want.map((v, i) => (Number.isNaN(v) ? 0 : Math.abs(out[i]! - v)));
+      expect(Math.max(...finite)).toBeLessThan(1e-5 * Math.max(...want.filter((v) => !Number.isNaN(v)).map(Math.abs)));
+    });
+  }
+});
