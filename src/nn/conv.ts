@@ -1,4 +1,4 @@
-import { conv2d, type Conv2dOptions as FunctionalConv2dOptions } from '../ops/conv.js';
+import { conv2d, conv2dRelu, type Conv2dOptions as FunctionalConv2dOptions } from '../ops/conv.js';
 import { spatialPair, type SpatialSize } from '../ops/window.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
@@ -51,8 +51,17 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.convolve(x, conv2d);
+  }
+
+  /** @internal relu(forward(x)) as one op: what Sequential runs for Conv2d followed by ReLU. */
+  forwardRelu(x: Tensor): Tensor {
+    return this.convolve(x, conv2dRelu);
+  }
+
+  private convolve(x: Tensor, op: typeof conv2dRelu): Tensor {
     this.checkInput(x);
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return op(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {

@@ -1,4 +1,4 @@
-import { linear } from '../ops/linear.js';
+import { linear, linearRelu } from '../ops/linear.js';
 import { Tensor } from '../tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
@@ -35,6 +35,11 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+
+  /** @internal relu(forward(x)) as one op: what Sequential runs for Linear followed by ReLU. */
+  forwardRelu(x: Tensor): Tensor {
+    return linearRelu(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

@@ -1,6 +1,6 @@
-import { linearRelu } from '../ops/linear.js';
 import type { Tensor } from '../tensor.js';
 import { ReLU } from './activation.js';
+import { Conv2d } from './conv.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
 
@@ -14,7 +14,7 @@ type Forward = (x: Tensor) => Tensor;
  */
 export function reluFusedForward(layer: Module, next: Module | undefined): Forward | null {
   if (!next || !isBuiltIn(next, ReLU)) return null;
-  if (isBuiltIn(layer, Linear)) return (x) => linearRelu(x, layer.weight, layer.bias);
+  if (isBuiltIn(layer, Linear) || isBuiltIn(layer, Conv2d)) return (x) => layer.forwardRelu(x);
   return null;
 }
 

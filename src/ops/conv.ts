@@ -2,6 +2,7 @@ import { backend, kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
+import { reluGradient } from './fused-relu.js';
 import { spatialPair, type SpatialSize } from './window.js';
 
 /** A size for both spatial dimensions, or a pair [height, width]. */
@@ -40,16 +41,29 @@ interface ConvGeometry {
  * weight [O, C/groups, kh, kw], optional bias [O]; output [N, O, outH, outW].
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  return convolve(input, weight, bias, options, false);
+}
+
+/**
+ * @internal relu(conv2d(...)) with the bias and the ReLU applied as the GEMM stores each output
+ * tile: what Sequential runs for Conv2d followed by ReLU.
+ */
+export function conv2dRelu(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Tensor {
+  return convolve(input, weight, bias, options, true);
+}
+
+function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, relu: boolean): Tensor {
   const geometry = convGeometry(input, weight, bias, options);
   const args = geometryArgs(geometry);
   const out = Tensor.empty([geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]);
   const k = kernels();
-  withColumns(geometry, (col) => k.conv2dForward!(input.ptr, weight.ptr, bias ? bias.ptr : 0, out.ptr, col, ...args, 0));
+  withColumns(geometry, (col) => k.conv2dForward!(input.ptr, weight.ptr, bias ? bias.ptr : 0, out.ptr, col, ...args, relu ? 1 : 0));
   return record(out, {
-    op: 'conv2d',
+    op: relu ? 'conv2dRelu' : 'conv2d',
     inputs: [input, weight, bias],
-    saved: [input, weight],
-    backward: (g, [x, w]) => {
+    saved: relu ? [input, weight, out] : [input, weight],
+    backward: (upstream, [x, w, y]) => {
+      const g = relu ? reluGradient(y!, upstream) : upstream;
       const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;
       const gw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
       const gb = bias?.requiresGrad ? Tensor.empty(bias.shape) : null;
@@ -58,6 +72,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
         if (gx) k.conv2dBackwardInput!(g.ptr, w!.ptr, gx.ptr, col, ...args);
       });
       if (gb) k.conv2dBackwardBias!(g.ptr, gb.ptr, geometry.batch, geometry.outChannels, geometry.outH * geometry.outW);
+      if (g !== upstream) g.dispose();
       return [gx, gw, gb];
     },
   });

@@ -91,7 +91,7 @@ describe('nn.Sequential', () => {
     expect(model.at(-1).parameters()[1]!.grad!.toArray()).toEqual([3, 3, 3]);
   });
 
-  describe('runs a Linear followed by a ReLU as one fused op', () => {
+  describe('runs a Linear or a Conv2d followed by a ReLU as one fused op', () => {
     const x = () => tensor([[1, -2, 3, 0.5], [-1, 0.5, 0, 2], [0.1, -0.2, 0.3, -0.4]], [3, 4], { requiresGrad: true });
 
     function gradients(forward: (input: Tensor) => Tensor, linear: nn.Linear) {
@@ -128,6 +128,26 @@ describe('nn.Sequential', () => {
         model.loadStateDict(bias ? { '0.weight': weight, '0.bias': tensor([0.1, -0.1, 0.2, -0.2]) } : { '0.weight': weight });
         expectGradientsMatchFiniteDifferences((x) => model.forward(x), [input]);
       }
+    });
+
+    it('for Conv2d with the same output and gradients as the two ops one after the other', () => {
+      manualSeed(11);
+      const conv = new nn.Conv2d(2, 3, 3, { padding: 1, stride: 2 });
+      const model = new nn.Sequential(conv, new nn.ReLU());
+      const image = () => tensor(Array.from({ length: 2 * 2 * 5 * 5 }, (_, i) => Math.sin(0.7 * i)), [2, 2, 5, 5], { requiresGrad: true });
+      const run = (forward: (input: Tensor) => Tensor) => {
+        const input = image();
+        const out = forward(input);
+        out.backward(tensor(Array.from({ length: out.size }, (_, i) => Math.cos(1.3 * i)), [...out.shape]));
+        const result = [out, input.grad!, conv.weight.grad!, conv.bias!.grad!].map((t) => Array.from(t.toFloat32Array()));
+        conv.zeroGrad();
+        return result;
+      };
+      const fused = run((input) => model.forward(input));
+      const separate = run((input) => F.relu(conv.forward(input)));
+      expect(model.forward(image()).gradFn!.op).toBe('conv2dRelu');
+      expect(fused[0]!.some((v) => v === 0) && fused[0]!.some((v) => v > 0)).toBe(true);
+      expect(fused).toEqual(separate);
     });
 
     it('but not a subclass of Linear, whose own forward runs', () => {
