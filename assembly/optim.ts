@@ -239,6 +239,14 @@ export function firstNonFiniteTensor(table: usize, count: i32): i32 {
   return -1;
 }
 
+// Sets every listed tensor to zero: zeroGrad over all parameters in one call.
+export function zeroTensors(table: usize, count: i32): void {
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * TENSOR_LIST_ENTRY_WORDS * WORD;
+    memory.fill(addressAt(entry, 0), 0, <usize>sizeAt(entry, 1) << 2);
+  }
+}
+
 // Sum of x^2 over every listed tensor, for gradient-norm clipping.
 export function sumOfSquaresTensors(table: usize, count: i32): f64 {
   let total: f64 = 0;

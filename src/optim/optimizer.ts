@@ -91,14 +91,17 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     this.paramGroups.push(this.groupView(tensors, values));
   }
 
-  /** Sets every existing gradient to zero in place (no allocation), as zero_grad(set_to_none=False). */
+  /** Sets every existing gradient to zero in place (no allocation, one kernel call), as zero_grad(set_to_none=False). */
   zeroGrad(): void {
+    this.assertUsable('zeroGrad');
+    const grads: Tensor[] = [];
     for (const group of this.paramGroups) {
       for (const param of group.params) {
         const grad = param.grad;
-        if (grad && !grad.isDisposed) kernels().fill!(grad.ptr, grad.size, 0);
+        if (grad && !grad.isDisposed) grads.push(grad);
       }
     }
+    if (grads.length > 0) kernels().zeroTensors!(this.table.list(grads), grads.length);
   }
 
   /** One update of every parameter whose `.grad` is set; parameters without a gradient are skipped. */

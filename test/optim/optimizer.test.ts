@@ -59,20 +59,29 @@ describe('the update loop', () => {
 });
 
 describe('zeroGrad', () => {
-  it('zeroes the existing gradients in place without allocating', () => {
+  it('zeroes the existing gradients in place, in one kernel call that allocates no tensor', () => {
     const a = parameter([1, 2, 3, 4, 5]);
     const b = parameter([6]);
     const c = parameter([7]);
     setGrad(a, [1, 2, 3, 4, 5]);
     setGrad(b, [6]);
     const gradOfA = a.grad;
-    const before = memory();
-    new optim.SGD([a, b, c], { lr: 0.1 }).zeroGrad();
-    expect(memory()).toEqual(before);
+    const tensorsBefore = memory().tensors;
+    const optimizer = new optim.SGD([a, b, c], { lr: 0.1 });
+    optimizer.zeroGrad();
+    expect(memory().tensors).toBe(tensorsBefore);
     expect(a.grad).toBe(gradOfA);
     expect(read(a.grad!)).toEqual([0, 0, 0, 0, 0]);
     expect(read(b.grad!)).toEqual([0]);
     expect(c.grad).toBeNull();
+    // The kernel's table of gradients is the optimizer's own, kept between calls.
+    setGrad(b, [3]);
+    const warm = memory();
+    optimizer.zeroGrad();
+    expect(memory()).toEqual(warm);
+    expect(read(b.grad!)).toEqual([0]);
+    optimizer.dispose();
+    expect(() => optimizer.zeroGrad()).toThrow(/SGD\.zeroGrad\(\): this optimizer was disposed/);
   });
 });
 
