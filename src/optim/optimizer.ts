@@ -91,14 +91,25 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     this.paramGroups.push(this.groupView(tensors, values));
   }
 
-  /** Sets every existing gradient to zero in place (no allocation, one kernel call), as zero_grad(set_to_none=False). */
-  zeroGrad(): void {
+  /**
+   * Clears the gradients of every parameter, as zero_grad(): frees them (the default, as PyTorch's
+   * set_to_none=True; backward then hands each parameter its new gradient without adding it to
+   * zeros), or with `{ setToNone: false }` fills them with zeros in place, in one kernel call.
+   */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
     this.assertUsable('zeroGrad');
+    const setToNone = options.setToNone ?? true;
     const grads: Tensor[] = [];
     for (const group of this.paramGroups) {
       for (const param of group.params) {
         const grad = param.grad;
-        if (grad && !grad.isDisposed) grads.push(grad);
+        if (!grad) continue;
+        if (setToNone) {
+          grad.dispose();
+          param.grad = null;
+        } else if (!grad.isDisposed) {
+          grads.push(grad);
+        }
       }
     }
     if (grads.length > 0) kernels().zeroTensors!(this.table.list(grads), grads.length);

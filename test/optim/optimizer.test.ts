@@ -59,7 +59,20 @@ describe('the update loop', () => {
 });
 
 describe('zeroGrad', () => {
-  it('zeroes the existing gradients in place, in one kernel call that allocates no tensor', () => {
+  it("frees the gradients by default, as PyTorch's set_to_none=True", () => {
+    const a = parameter([1, 2]);
+    const b = parameter([3]);
+    setGrad(a, [1, 2]);
+    const gradOfA = a.grad!;
+    const tensorsBefore = memory().tensors;
+    new optim.Adam([a, b], { lr: 0.1 }).zeroGrad();
+    expect(a.grad).toBeNull();
+    expect(b.grad).toBeNull();
+    expect(gradOfA.isDisposed).toBe(true);
+    expect(memory().tensors).toBe(tensorsBefore - 1);
+  });
+
+  it('with setToNone: false zeroes them in place, in one kernel call that allocates no tensor', () => {
     const a = parameter([1, 2, 3, 4, 5]);
     const b = parameter([6]);
     const c = parameter([7]);
@@ -68,7 +81,7 @@ describe('zeroGrad', () => {
     const gradOfA = a.grad;
     const tensorsBefore = memory().tensors;
     const optimizer = new optim.SGD([a, b, c], { lr: 0.1 });
-    optimizer.zeroGrad();
+    optimizer.zeroGrad({ setToNone: false });
     expect(memory().tensors).toBe(tensorsBefore);
     expect(a.grad).toBe(gradOfA);
     expect(read(a.grad!)).toEqual([0, 0, 0, 0, 0]);
@@ -77,7 +90,7 @@ describe('zeroGrad', () => {
     // The kernel's table of gradients is the optimizer's own, kept between calls.
     setGrad(b, [3]);
     const warm = memory();
-    optimizer.zeroGrad();
+    optimizer.zeroGrad({ setToNone: false });
     expect(memory()).toEqual(warm);
     expect(read(b.grad!)).toEqual([0]);
     optimizer.dispose();
