@@ -7,7 +7,10 @@
 // and kernel column, the lane the output position. Padding is made real first (the image is copied
 // into a zero-bordered buffer), so every read lands inside the image and needs no bounds check.
 
-import { FROM_C, FROM_ROW_BIAS, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packedABuffer, packedBBuffer, prepareRowBias } from './gemm-blocking';
+import {
+  FROM_C, FROM_COLUMN_BIAS, FROM_ROW_BIAS, FROM_ZERO, KC, MC, MR, NC, NR,
+  multiplyBlock, multiplyBlockTransposed, packA, packB, packedABuffer, packedBBuffer, prepareColumnBias, prepareRowBias,
+} from './gemm-blocking';
 
 // Image offsets (floats) of the taps of one K block, and of the NR lanes of one panel.
 const TAPS = memory.data(KC << 2, 16);
@@ -40,6 +43,10 @@ export function conv2dForwardImplicit(
   const cg = channels / groups;
   const og = outChannels / groups;
   const depth = cg * kh * kw;
+  if (transposedFits(og, depth)) {
+    conv2dForwardTransposed(input, weight, bias, out, padded, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu);
+    return;
+  }
   const area = outH * outW;
   const spanH = paddedSpan(outH, kh, sh, dh);
   const spanW = paddedSpan(outW, kw, sw, dw);
@@ -71,6 +78,53 @@ export function conv2dForwardImplicit(
           const last = pc + kc == depth;
           multiplyBlock(og, nc, kc, packedA + bytes(aRows * pc), packedB, dst + bytes(jc), bytes(area), pc == 0 ? start : FROM_C, relu && last);
         }
+      }
+    }
+  }
+}
+
+/** Whether the positions × channels orientation can run: every tile in one K block (its output is NCHW, so a tile cannot resume from it), one group's weights in the B buffer. */
+export function transposedFits(og: i32, depth: i32): bool {
+  return depth <= KC && og <= NC;
+}
+
+// The same product transposed: out^T[pos, o] = sum over taps p of x(p, pos) · W[o, p], one per
+// image and group, M = output positions (MR a tile), N = output channels (NR a tile: 8, 16, 32 and
+// 64 channels fill tiles exactly, where the other orientation leaves most of a row panel empty)
+// and K = taps. A panels (MR consecutive positions per tap) are packed from the image, the
+// transposed weights (B) once per group, the bias is per column, and every tile is stored
+// transposed into the NCHW output.
+export function conv2dForwardTransposed(
+  input: usize, weight: usize, bias: usize, out: usize, padded: usize,
+  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: bool,
+): void {
+  const cg = channels / groups;
+  const og = outChannels / groups;
+  const depth = cg * kh * kw;
+  const area = outH * outW;
+  const spanH = paddedSpan(outH, kh, sh, dh);
+  const spanW = paddedSpan(outW, kw, sw, dw);
+  const copy = ph > 0 || pw > 0 || spanH > height || spanW > width;
+  const rowStride = copy ? spanW : width;
+  const packedA = packedABuffer();
+  const packedB = packedBBuffer();
+  const start = bias ? FROM_COLUMN_BIAS : FROM_ZERO;
+  tapOffsets(0, depth, kh, kw, dh, dw, rowStride, copy ? spanH * spanW : height * width);
+  for (let g = 0; g < groups; g++) {
+    packB(depth, og, weight + bytes(g * og * depth), 1, depth, packedB);
+    if (bias) prepareColumnBias(bias + bytes(g * og), og);
+    for (let n = 0; n < batch; n++) {
+      let src = input + bytes((n * channels + g * cg) * height * width);
+      if (copy) {
+        padImage(src, padded, cg, height, width, ph, pw, spanH, spanW);
+        src = padded;
+      }
+      const dst = out + bytes((n * outChannels + g * og) * area);
+      for (let ic = 0; ic < area; ic += MC) {
+        const mc = min(MC, area - ic);
+        packPositionPanels(src, depth, ic, mc, outW, sh, sw, rowStride, packedA);
+        multiplyBlockTransposed(mc, og, depth, packedA, packedB, dst + bytes(ic), bytes(area), start, relu);
       }
     }
   }
@@ -117,7 +171,8 @@ function tapOffsets(pc: i32, kc: i32, kh: i32, kw: i32, dh: i32, dw: i32, rowStr
 // The kc×nc block of the column matrix at output positions jc .. jc+nc, as NR-wide panels.
 function packImagePanels(src: usize, kc: i32, jc: i32, nc: i32, outW: i32, sh: i32, sw: i32, rowStride: i32, dst: usize): void {
   for (let jr = 0; jr < nc; jr += NR) {
-    const split = laneOffsets(jc + jr, min(NR, nc - jr), outW, sh, sw, rowStride);
+    laneOffsets(jc + jr, min(NR, nc - jr), NR, outW, sh, sw, rowStride);
+    const split = runSplit(NR);
     if (split == NR) packRunPanel(src + bytes(load<i32>(LANES)), kc, dst);
     else if (split > 0) packTwoRunPanel(src, kc, split, dst);
     else packGatherPanel(src, kc, dst);
@@ -125,29 +180,33 @@ function packImagePanels(src: usize, kc: i32, jc: i32, nc: i32, outW: i32, sh: i
   }
 }
 
-// LANES[l] for the output positions first .. first+width (lanes past width repeat lane 0: their
-// results are discarded, and real image values keep them finite). Returns how the lanes lie: NR
-// when all are consecutive; s in 1..NR-1 when lanes 0..s and s..NR are two increasing runs of
-// consecutive offsets (a panel that wraps to the next output row); 0 otherwise.
-function laneOffsets(first: i32, width: i32, outW: i32, sh: i32, sw: i32, rowStride: i32): i32 {
+// LANES[l] for the output positions first .. first+width, l < lanes (lanes past width repeat lane
+// 0: their results are discarded, and real image values keep them finite).
+function laneOffsets(first: i32, width: i32, lanes: i32, outW: i32, sh: i32, sw: i32, rowStride: i32): void {
   let oy = first / outW;
   let ox = first % outW;
   const lane0 = oy * sh * rowStride + ox * sw;
-  for (let l = 0; l < NR; l++) {
+  for (let l = 0; l < lanes; l++) {
     store<i32>(LANES + bytes(l), l < width ? oy * sh * rowStride + ox * sw : lane0);
     if (++ox == outW) {
       ox = 0;
       oy++;
     }
   }
+}
+
+// How LANES[0 .. lanes) lie: `lanes` when all are consecutive; s in 1..lanes-1 when lanes 0..s and
+// s..lanes are two increasing runs of consecutive offsets (a panel that wraps to the next output
+// row); 0 otherwise.
+function runSplit(lanes: i32): i32 {
   let split = 0;
-  for (let l = 1; l < NR; l++) {
+  for (let l = 1; l < lanes; l++) {
     const step = load<i32>(LANES + bytes(l)) - load<i32>(LANES + bytes(l - 1));
     if (step == 1) continue;
     if (step < 1 || split > 0) return 0;
     split = l;
   }
-  return split > 0 ? split : NR;
+  return split > 0 ? split : lanes;
 }
 
 // Every tap reads NR consecutive floats.
@@ -181,6 +240,57 @@ function packGatherPanel(src: usize, kc: i32, dst: usize): void {
     const tap = src + bytes(load<i32>(TAPS + bytes(t)));
     for (let l = 0; l < NR; l++) store<f32>(dst + bytes(l), load<f32>(tap + bytes(load<i32>(LANES + bytes(l)))));
     dst += bytes(NR);
+  }
+}
+
+// The kc×mc block of the column matrix at output positions first .. first+mc, transposed into
+// MR-tall panels: per tap, the MR positions' values (MR is 5 or 6: lanes 0..3 move as one v128,
+// the others one float each).
+function packPositionPanels(src: usize, kc: i32, first: i32, mc: i32, outW: i32, sh: i32, sw: i32, rowStride: i32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    laneOffsets(first + ir, min(MR, mc - ir), MR, outW, sh, sw, rowStride);
+    const split = runSplit(MR);
+    if (split == MR) packPositionRun(src + bytes(load<i32>(LANES)), kc, dst);
+    else if (split > 0) packPositionTwoRuns(src, kc, split, dst);
+    else packPositionGather(src, kc, dst);
+    dst += bytes(kc * MR);
+  }
+}
+
+// Every tap reads MR consecutive floats.
+function packPositionRun(src: usize, kc: i32, dst: usize): void {
+  for (let t = 0; t < kc; t++) {
+    const from = src + bytes(load<i32>(TAPS + bytes(t)));
+    v128.store(dst, v128.load(from));
+    if (MR == 6) store<u64>(dst, load<u64>(from, 16), 16);
+    else store<f32>(dst, load<f32>(from, 16), 16);
+    dst += bytes(MR);
+  }
+}
+
+// Lanes below `split` continue the run from lane 0, the others the run that ends at lane MR-1;
+// lanes 0..3 are blended from both as in packTwoRunPanel, the others read from their own run.
+function packPositionTwoRuns(src: usize, kc: i32, split: i32, dst: usize): void {
+  const head = src + bytes(load<i32>(LANES));
+  const tail = src + bytes(load<i32>(LANES + bytes(split)) - split);
+  const mask = i32x4.lt_s(v128.load(LANE_INDEX), i32x4.splat(split));
+  const lane4 = (4 < split ? head : tail) + bytes(4);
+  const lane5 = (5 < split ? head : tail) + bytes(5);
+  for (let t = 0; t < kc; t++) {
+    const tap = bytes(load<i32>(TAPS + bytes(t)));
+    v128.store(dst, v128.bitselect(v128.load(head + tap), v128.load(tail + tap), mask));
+    store<f32>(dst, load<f32>(lane4 + tap), 16);
+    if (MR == 6) store<f32>(dst, load<f32>(lane5 + tap), 20);
+    dst += bytes(MR);
+  }
+}
+
+// Strided or scattered lanes: one float at a time.
+function packPositionGather(src: usize, kc: i32, dst: usize): void {
+  for (let t = 0; t < kc; t++) {
+    const tap = src + bytes(load<i32>(TAPS + bytes(t)));
+    for (let l = 0; l < MR; l++) store<f32>(dst + bytes(l), load<f32>(tap + bytes(load<i32>(LANES + bytes(l)))));
+    dst += bytes(MR);
   }
 }
 

@@ -122,6 +122,68 @@ export function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB
   }
 }
 
+// multiplyBlock for a product whose C is wanted transposed: tile (i, j) of op(A)·op(B) lands at
+// c[j*ldc + i] (ldc in bytes). A convolution computed as positions × channels uses it to write
+// NCHW output, whose channels are ldc apart. Each tile starts fresh (FROM_ZERO or
+// FROM_COLUMN_BIAS): an accumulating start would have to read C transposed back into a tile.
+// Every tile goes through the scratch tile, in L1, on its way to the transposed store.
+export function multiplyBlockTransposed(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize, c: usize, ldc: usize, start: i32, relu: bool): void {
+  const edge = scratch + EDGE_OFFSET;
+  const columnBias = start == FROM_COLUMN_BIAS;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const bPanel = packedB + (<usize>(jr * kc) << 2);
+    const init = columnBias ? scratch + COLUMN_BIAS_OFFSET + (<usize>jr << 2) : scratch + ZERO_ROW_OFFSET;
+    for (let ir = 0; ir < mc; ir += MR) {
+      const mr = min(MR, mc - ir);
+      microKernel(kc, packedA + (<usize>(ir * kc) << 2), bPanel, init, 0, edge, ROW_BYTES);
+      if (relu) reluTile(edge, ROW_BYTES);
+      const cTile = c + <usize>jr * ldc + (<usize>ir << 2);
+      if (mr == MR && nr == NR) storeTileTransposed(edge, cTile, ldc);
+      else storeCornerTransposed(edge, cTile, ldc, mr, nr);
+    }
+  }
+}
+
+// The scratch tile (MR×NR, rows ROW_BYTES apart) into c transposed: column j of the tile becomes
+// MR consecutive floats at c + j*ldc. Rows 0..3 go four by four through 4×4 transposes, one v128
+// store per column; the rows past them (MR is 5 or 6) one float at a time.
+function storeTileTransposed(tile: usize, c: usize, ldc: usize): void {
+  transposeQuad(tile, c, ldc);
+  transposeQuad(tile + 16, c + 4 * ldc, ldc);
+  for (let i = 4; i < MR; i++) {
+    const row = tile + <usize>i * ROW_BYTES;
+    const d = c + (<usize>i << 2);
+    for (let j = 0; j < NR; j++) store<u32>(d + <usize>j * ldc, load<u32>(row + (<usize>j << 2)));
+  }
+}
+
+// Columns 0..3 of rows 0..3 of the tile at `tile` as four v128 at c, c + ldc, c + 2*ldc, c + 3*ldc.
+@inline function transposeQuad(tile: usize, c: usize, ldc: usize): void {
+  const r0 = v128.load(tile);
+  const r1 = v128.load(tile + ROW_BYTES);
+  const r2 = v128.load(tile + 2 * ROW_BYTES);
+  const r3 = v128.load(tile + 3 * ROW_BYTES);
+  const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(c, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
+  v128.store(c + ldc, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
+  v128.store(c + 2 * ldc, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
+  v128.store(c + 3 * ldc, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
+}
+
+// The mr×nr corner of the scratch tile into c transposed, one float at a time: the last positions
+// of an image, or a group with fewer than NR channels left.
+function storeCornerTransposed(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32): void {
+  for (let i = 0; i < mr; i++) {
+    const row = tile + <usize>i * ROW_BYTES;
+    const d = c + (<usize>i << 2);
+    for (let j = 0; j < nr; j++) store<u32>(d + <usize>j * ldc, load<u32>(row + (<usize>j << 2)));
+  }
+}
+
 @inline export function madd(x: v128, y: v128, acc: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
   return f32x4.add(acc, f32x4.mul(x, y));
