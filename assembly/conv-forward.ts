@@ -9,11 +9,13 @@
 
 import {
   FROM_C, FROM_COLUMN_BIAS, FROM_ROW_BIAS, FROM_ZERO, KC, MC, MR, NC, NR,
-  multiplyBlock, multiplyBlockTransposed, packA, packB, packedABuffer, packedBBuffer, prepareColumnBias, prepareRowBias,
+  freshTileStart, multiplyBlock, multiplyTileTransposed, packA, packB, packedABuffer, packedBBuffer, prepareColumnBias, prepareRowBias,
 } from './gemm-blocking';
 
-// Image offsets (floats) of the taps of one K block, and of the NR lanes of one panel.
+// Image offsets of the taps of one K block (bytes), and of the NR lanes of one panel (floats).
 const TAPS = memory.data(KC << 2, 16);
+// Byte offsets of the steps of one packed MR-tall panel, for kernels that take A's steps as offsets.
+const PANEL_STEPS = memory.data(KC << 2, 16);
 const LANES = memory.data(NR << 2, 16);
 const LANE_INDEX = memory.data<i32>([0, 1, 2, 3, 4, 5, 6, 7], 16);
 
@@ -107,10 +109,12 @@ export function conv2dForwardTransposed(
   const spanW = paddedSpan(outW, kw, sw, dw);
   const copy = ph > 0 || pw > 0 || spanH > height || spanW > width;
   const rowStride = copy ? spanW : width;
-  const packedA = packedABuffer();
+  const panel = packedABuffer();
   const packedB = packedBBuffer();
   const start = bias ? FROM_COLUMN_BIAS : FROM_ZERO;
+  const ldc = bytes(area);
   tapOffsets(0, depth, kh, kw, dh, dw, rowStride, copy ? spanH * spanW : height * width);
+  for (let t = 0; t < depth; t++) store<i32>(PANEL_STEPS + bytes(t), t * MR * 4);
   for (let g = 0; g < groups; g++) {
     packB(depth, og, weight + bytes(g * og * depth), 1, depth, packedB);
     if (bias) prepareColumnBias(bias + bytes(g * og), og);
@@ -121,10 +125,21 @@ export function conv2dForwardTransposed(
         src = padded;
       }
       const dst = out + bytes((n * outChannels + g * og) * area);
-      for (let ic = 0; ic < area; ic += MC) {
-        const mc = min(MC, area - ic);
-        packPositionPanels(src, depth, ic, mc, outW, sh, sw, rowStride, packedA);
-        multiplyBlockTransposed(mc, og, depth, packedA, packedB, dst + bytes(ic), bytes(area), start, relu);
+      for (let ir = 0; ir < area; ir += MR) {
+        const mr = min(MR, area - ir);
+        laneOffsets(ir, mr, MR, outW, sh, sw, rowStride);
+        const split = runSplit(MR);
+        // A run of MR floats per tap is read in place; other tiles are packed into one panel first.
+        let a = src + bytes(load<i32>(LANES));
+        let steps = TAPS;
+        if (split < MR) {
+          packPositionPanel(src, depth, split, panel);
+          a = panel;
+          steps = PANEL_STEPS;
+        }
+        for (let jr = 0; jr < og; jr += NR) {
+          multiplyTileTransposed(depth, a, steps, packedB + bytes(jr * depth), freshTileStart(start, jr), dst + bytes(ir) + <usize>jr * ldc, ldc, mr, min(NR, og - jr), relu);
+        }
       }
     }
   }
@@ -157,7 +172,7 @@ function tapOffsets(pc: i32, kc: i32, kh: i32, kw: i32, dh: i32, dw: i32, rowStr
   let i = pc % perChannel / kw;
   let j = pc % kw;
   for (let t = 0; t < kc; t++) {
-    store<i32>(TAPS + bytes(t), c * planeStride + i * dh * rowStride + j * dw);
+    store<i32>(TAPS + bytes(t), <i32>bytes(c * planeStride + i * dh * rowStride + j * dw));
     if (++j == kw) {
       j = 0;
       if (++i == kh) {
@@ -212,7 +227,7 @@ function runSplit(lanes: i32): i32 {
 // Every tap reads NR consecutive floats.
 function packRunPanel(src: usize, kc: i32, dst: usize): void {
   for (let t = 0; t < kc; t++) {
-    const from = src + bytes(load<i32>(TAPS + bytes(t)));
+    const from = src + <usize>load<i32>(TAPS + bytes(t));
     v128.store(dst, v128.load(from));
     v128.store(dst, v128.load(from, 16), 16);
     dst += bytes(NR);
@@ -227,7 +242,7 @@ function packTwoRunPanel(src: usize, kc: i32, split: i32, dst: usize): void {
   const lowMask = i32x4.lt_s(v128.load(LANE_INDEX), i32x4.splat(split));
   const highMask = i32x4.lt_s(v128.load(LANE_INDEX, 16), i32x4.splat(split));
   for (let t = 0; t < kc; t++) {
-    const tap = bytes(load<i32>(TAPS + bytes(t)));
+    const tap = <usize>load<i32>(TAPS + bytes(t));
     v128.store(dst, v128.bitselect(v128.load(head + tap), v128.load(tail + tap), lowMask));
     v128.store(dst, v128.bitselect(v128.load(head + tap, 16), v128.load(tail + tap, 16), highMask), 16);
     dst += bytes(NR);
@@ -237,35 +252,16 @@ function packTwoRunPanel(src: usize, kc: i32, split: i32, dst: usize): void {
 // Strided or scattered lanes: one float at a time.
 function packGatherPanel(src: usize, kc: i32, dst: usize): void {
   for (let t = 0; t < kc; t++) {
-    const tap = src + bytes(load<i32>(TAPS + bytes(t)));
+    const tap = src + <usize>load<i32>(TAPS + bytes(t));
     for (let l = 0; l < NR; l++) store<f32>(dst + bytes(l), load<f32>(tap + bytes(load<i32>(LANES + bytes(l)))));
     dst += bytes(NR);
   }
 }
 
-// The kc×mc block of the column matrix at output positions first .. first+mc, transposed into
-// MR-tall panels: per tap, the MR positions' values (MR is 5 or 6: lanes 0..3 move as one v128,
-// the others one float each).
-function packPositionPanels(src: usize, kc: i32, first: i32, mc: i32, outW: i32, sh: i32, sw: i32, rowStride: i32, dst: usize): void {
-  for (let ir = 0; ir < mc; ir += MR) {
-    laneOffsets(first + ir, min(MR, mc - ir), MR, outW, sh, sw, rowStride);
-    const split = runSplit(MR);
-    if (split == MR) packPositionRun(src + bytes(load<i32>(LANES)), kc, dst);
-    else if (split > 0) packPositionTwoRuns(src, kc, split, dst);
-    else packPositionGather(src, kc, dst);
-    dst += bytes(kc * MR);
-  }
-}
-
-// Every tap reads MR consecutive floats.
-function packPositionRun(src: usize, kc: i32, dst: usize): void {
-  for (let t = 0; t < kc; t++) {
-    const from = src + bytes(load<i32>(TAPS + bytes(t)));
-    v128.store(dst, v128.load(from));
-    if (MR == 6) store<u64>(dst, load<u64>(from, 16), 16);
-    else store<f32>(dst, load<f32>(from, 16), 16);
-    dst += bytes(MR);
-  }
+// The MR output positions in LANES (not one run) as an MR-tall panel: per tap, their MR values.
+function packPositionPanel(src: usize, kc: i32, split: i32, dst: usize): void {
+  if (split > 0) packPositionTwoRuns(src, kc, split, dst);
+  else packPositionGather(src, kc, dst);
 }
 
 // Lanes below `split` continue the run from lane 0, the others the run that ends at lane MR-1;
@@ -277,7 +273,7 @@ function packPositionTwoRuns(src: usize, kc: i32, split: i32, dst: usize): void 
   const lane4 = (4 < split ? head : tail) + bytes(4);
   const lane5 = (5 < split ? head : tail) + bytes(5);
   for (let t = 0; t < kc; t++) {
-    const tap = bytes(load<i32>(TAPS + bytes(t)));
+    const tap = <usize>load<i32>(TAPS + bytes(t));
     v128.store(dst, v128.bitselect(v128.load(head + tap), v128.load(tail + tap), mask));
     store<f32>(dst, load<f32>(lane4 + tap), 16);
     if (MR == 6) store<f32>(dst, load<f32>(lane5 + tap), 20);
@@ -288,7 +284,7 @@ function packPositionTwoRuns(src: usize, kc: i32, split: i32, dst: usize): void 
 // Strided or scattered lanes: one float at a time.
 function packPositionGather(src: usize, kc: i32, dst: usize): void {
   for (let t = 0; t < kc; t++) {
-    const tap = src + bytes(load<i32>(TAPS + bytes(t)));
+    const tap = src + <usize>load<i32>(TAPS + bytes(t));
     for (let l = 0; l < MR; l++) store<f32>(dst + bytes(l), load<f32>(tap + bytes(load<i32>(LANES + bytes(l)))));
     dst += bytes(MR);
   }

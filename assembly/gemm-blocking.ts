@@ -122,27 +122,92 @@ export function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB
   }
 }
 
-// multiplyBlock for a product whose C is wanted transposed: tile (i, j) of op(A)·op(B) lands at
-// c[j*ldc + i] (ldc in bytes). A convolution computed as positions × channels uses it to write
-// NCHW output, whose channels are ldc apart. Each tile starts fresh (FROM_ZERO or
-// FROM_COLUMN_BIAS): an accumulating start would have to read C transposed back into a tile.
-// Every tile goes through the scratch tile, in L1, on its way to the transposed store.
-export function multiplyBlockTransposed(mc: i32, nc: i32, kc: i32, packedA: usize, packedB: usize, c: usize, ldc: usize, start: i32, relu: bool): void {
+/** Where a fresh tile starts (FROM_ZERO or FROM_COLUMN_BIAS) whose first column is `column`: a row for microKernel's init with ldi 0. */
+export function freshTileStart(start: i32, column: i32): usize {
+  return start == FROM_COLUMN_BIAS ? scratch + COLUMN_BIAS_OFFSET + (<usize>column << 2) : scratch + ZERO_ROW_OFFSET;
+}
+
+// One tile of a product whose C is wanted transposed: tile (i, j) lands at c[j*ldc + i] (ldc in
+// bytes). A convolution computed as positions × channels uses it to write NCHW output, whose
+// channels are ldc apart. Step p of the tile reads its MR values of op(A) at a + steps[p] (bytes),
+// so they can come straight from an image as well as from a packed panel; the NR values of op(B)
+// from the packed panel b. The tile starts at `init` (a row repeated: zero or a column bias),
+// never from C, which would have to be read back transposed; it goes through the scratch tile,
+// in L1, on its way to the transposed store.
+export function multiplyTileTransposed(kc: i32, a: usize, steps: usize, b: usize, init: usize, c: usize, ldc: usize, mr: i32, nr: i32, relu: bool): void {
   const edge = scratch + EDGE_OFFSET;
-  const columnBias = start == FROM_COLUMN_BIAS;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const nr = min(NR, nc - jr);
-    const bPanel = packedB + (<usize>(jr * kc) << 2);
-    const init = columnBias ? scratch + COLUMN_BIAS_OFFSET + (<usize>jr << 2) : scratch + ZERO_ROW_OFFSET;
-    for (let ir = 0; ir < mc; ir += MR) {
-      const mr = min(MR, mc - ir);
-      microKernel(kc, packedA + (<usize>(ir * kc) << 2), bPanel, init, 0, edge, ROW_BYTES);
-      if (relu) reluTile(edge, ROW_BYTES);
-      const cTile = c + <usize>jr * ldc + (<usize>ir << 2);
-      if (mr == MR && nr == NR) storeTileTransposed(edge, cTile, ldc);
-      else storeCornerTransposed(edge, cTile, ldc, mr, nr);
+  microKernelStepped(kc, a, steps, b, init, edge);
+  if (relu) reluTile(edge, ROW_BYTES);
+  if (mr == MR && nr == NR) storeTileTransposed(edge, c, ldc);
+  else storeCornerTransposed(edge, c, ldc, mr, nr);
+}
+
+// microKernel with op(A)'s row p at a + steps[p] instead of a + p*MR floats, the initial tile one
+// row repeated, and C the scratch tile. Shaped as microKernel (first step peeled, no epilogue).
+function microKernelStepped(kc: i32, a: usize, steps: usize, b: usize, init: usize, c: usize): void {
+  let c00 = v128.load(init), c01 = v128.load(init, 16);
+  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01, c50 = c00, c51 = c01;
+  const end = b + (<usize>(kc * NR) << 2);
+  {
+    const row = a + <usize>load<i32>(steps);
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(row);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(row, 4);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(row, 8);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(row, 12);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    const a4 = v128.load32_splat(row, 16);
+    c40 = madd(a4, b0, c40);
+    c41 = madd(a4, b1, c41);
+    if (MR == 6) {
+      const a5 = v128.load32_splat(row, 20);
+      c50 = madd(a5, b0, c50);
+      c51 = madd(a5, b1, c51);
     }
+    steps += 4;
+    b += <usize>NR << 2;
   }
+  while (b < end) {
+    const row = a + <usize>load<i32>(steps);
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(row);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(row, 4);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(row, 8);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(row, 12);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    const a4 = v128.load32_splat(row, 16);
+    c40 = madd(a4, b0, c40);
+    c41 = madd(a4, b1, c41);
+    if (MR == 6) {
+      const a5 = v128.load32_splat(row, 20);
+      c50 = madd(a5, b0, c50);
+      c51 = madd(a5, b1, c51);
+    }
+    steps += 4;
+    b += <usize>NR << 2;
+  }
+  storeRow(c, c00, c01);
+  storeRow(c + ROW_BYTES, c10, c11);
+  storeRow(c + 2 * ROW_BYTES, c20, c21);
+  storeRow(c + 3 * ROW_BYTES, c30, c31);
+  storeRow(c + 4 * ROW_BYTES, c40, c41);
+  if (MR == 6) storeRow(c + 5 * ROW_BYTES, c50, c51);
 }
 
 // The scratch tile (MR×NR, rows ROW_BYTES apart) into c transposed: column j of the tile becomes
