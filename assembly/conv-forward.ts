@@ -127,16 +127,8 @@ export function conv2dForwardTransposed(
       const dst = out + bytes((n * outChannels + g * og) * area);
       for (let ir = 0; ir < area; ir += MR) {
         const mr = min(MR, area - ir);
-        laneOffsets(ir, mr, MR, outW, sh, sw, rowStride);
-        const split = runSplit(MR);
-        // A run of MR floats per tap is read in place; other tiles are packed into one panel first.
-        let a = src + bytes(load<i32>(LANES));
-        let steps = TAPS;
-        if (split < MR) {
-          packPositionPanel(src, depth, split, panel);
-          a = panel;
-          steps = PANEL_STEPS;
-        }
+        const a = tileRows(src, depth, ir, mr, outW, sh, sw, rowStride, panel);
+        const steps = a == panel ? PANEL_STEPS : TAPS;
         for (let jr = 0; jr < og; jr += NR) {
           multiplyTileTransposed(depth, a, steps, packedB + bytes(jr * depth), freshTileStart(start, jr), dst + bytes(ir) + <usize>jr * ldc, ldc, mr, min(NR, og - jr), relu);
         }
@@ -258,10 +250,19 @@ function packGatherPanel(src: usize, kc: i32, dst: usize): void {
   }
 }
 
-// The MR output positions in LANES (not one run) as an MR-tall panel: per tap, their MR values.
-function packPositionPanel(src: usize, kc: i32, split: i32, dst: usize): void {
-  if (split > 0) packPositionTwoRuns(src, kc, split, dst);
-  else packPositionGather(src, kc, dst);
+// Where the tile of output positions first .. first+mr finds its MR values for tap t: at the
+// returned address + TAPS[t] when they are one run of the image (read in place), else at
+// panel + t*MR floats, packed there now.
+function tileRows(src: usize, kc: i32, first: i32, mr: i32, outW: i32, sh: i32, sw: i32, rowStride: i32, panel: usize): usize {
+  const oy = first / outW;
+  const ox = first - oy * outW;
+  if (mr == MR && sw == 1 && ox + MR <= outW) return src + bytes(oy * sh * rowStride + ox);
+  laneOffsets(first, mr, MR, outW, sh, sw, rowStride);
+  const split = runSplit(MR);
+  if (split == MR) return src + bytes(load<i32>(LANES));
+  if (split > 0) packPositionTwoRuns(src, kc, split, panel);
+  else packPositionGather(src, kc, panel);
+  return panel;
 }
 
 // Lanes below `split` continue the run from lane 0, the others the run that ends at lane MR-1;

@@ -137,9 +137,12 @@ export function freshTileStart(start: i32, column: i32): usize {
 export function multiplyTileTransposed(kc: i32, a: usize, steps: usize, b: usize, init: usize, c: usize, ldc: usize, mr: i32, nr: i32, relu: bool): void {
   const edge = scratch + EDGE_OFFSET;
   microKernelStepped(kc, a, steps, b, init, edge);
+  if (mr == MR && nr == NR) {
+    storeTileTransposed(edge, c, ldc, relu);
+    return;
+  }
   if (relu) reluTile(edge, ROW_BYTES);
-  if (mr == MR && nr == NR) storeTileTransposed(edge, c, ldc);
-  else storeCornerTransposed(edge, c, ldc, mr, nr);
+  storeCornerTransposed(edge, c, ldc, mr, nr);
 }
 
 // microKernel with op(A)'s row p at a + steps[p] instead of a + p*MR floats, the initial tile one
@@ -210,25 +213,32 @@ function microKernelStepped(kc: i32, a: usize, steps: usize, b: usize, init: usi
   if (MR == 6) storeRow(c + 5 * ROW_BYTES, c50, c51);
 }
 
-// The scratch tile (MR×NR, rows ROW_BYTES apart) into c transposed: column j of the tile becomes
-// MR consecutive floats at c + j*ldc. Rows 0..3 go four by four through 4×4 transposes, one v128
-// store per column; the rows past them (MR is 5 or 6) one float at a time.
-function storeTileTransposed(tile: usize, c: usize, ldc: usize): void {
-  transposeQuad(tile, c, ldc);
-  transposeQuad(tile + 16, c + 4 * ldc, ldc);
-  for (let i = 4; i < MR; i++) {
-    const row = tile + <usize>i * ROW_BYTES;
-    const d = c + (<usize>i << 2);
-    for (let j = 0; j < NR; j++) store<u32>(d + <usize>j * ldc, load<u32>(row + (<usize>j << 2)));
+// The scratch tile (MR×NR, rows ROW_BYTES apart) into c transposed, clamped at 0 on the way if
+// `relu`: column j of the tile becomes MR consecutive floats at c + j*ldc. Rows 0..3 go through
+// 4×4 transposes, one v128 store per column; the rows past them (MR is 5 or 6) one or two floats
+// per column.
+function storeTileTransposed(tile: usize, c: usize, ldc: usize, relu: bool): void {
+  transposeQuad(tile, c, ldc, relu);
+  transposeQuad(tile + 16, c + 4 * ldc, ldc, relu);
+  if (MR == 6) {
+    storeRowPairTransposed(tile + 4 * ROW_BYTES, c + 16, ldc, relu);
+    storeRowPairTransposed(tile + 4 * ROW_BYTES + 16, c + 4 * ldc + 16, ldc, relu);
+  } else {
+    storeRowTransposed(tile + 4 * ROW_BYTES, c + 16, ldc, relu);
+    storeRowTransposed(tile + 4 * ROW_BYTES + 16, c + 4 * ldc + 16, ldc, relu);
   }
 }
 
+@inline function clampIf(x: v128, relu: bool): v128 {
+  return relu ? relu4(x) : x;
+}
+
 // Columns 0..3 of rows 0..3 of the tile at `tile` as four v128 at c, c + ldc, c + 2*ldc, c + 3*ldc.
-@inline function transposeQuad(tile: usize, c: usize, ldc: usize): void {
-  const r0 = v128.load(tile);
-  const r1 = v128.load(tile + ROW_BYTES);
-  const r2 = v128.load(tile + 2 * ROW_BYTES);
-  const r3 = v128.load(tile + 3 * ROW_BYTES);
+@inline function transposeQuad(tile: usize, c: usize, ldc: usize, relu: bool): void {
+  const r0 = clampIf(v128.load(tile), relu);
+  const r1 = clampIf(v128.load(tile + ROW_BYTES), relu);
+  const r2 = clampIf(v128.load(tile + 2 * ROW_BYTES), relu);
+  const r3 = clampIf(v128.load(tile + 3 * ROW_BYTES), relu);
   const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
   const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
@@ -237,6 +247,27 @@ function storeTileTransposed(tile: usize, c: usize, ldc: usize): void {
   v128.store(c + ldc, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
   v128.store(c + 2 * ldc, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
   v128.store(c + 3 * ldc, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
+}
+
+// Four floats of one row at `row` to c, c + ldc, c + 2*ldc, c + 3*ldc.
+@inline function storeRowTransposed(row: usize, c: usize, ldc: usize, relu: bool): void {
+  const r = clampIf(v128.load(row), relu);
+  v128.store32_lane(c, r, 0);
+  v128.store32_lane(c + ldc, r, 1);
+  v128.store32_lane(c + 2 * ldc, r, 2);
+  v128.store32_lane(c + 3 * ldc, r, 3);
+}
+
+// Four floats of two rows (at `row` and row + ROW_BYTES) as pairs to c, c + ldc, c + 2*ldc, c + 3*ldc.
+@inline function storeRowPairTransposed(row: usize, c: usize, ldc: usize, relu: bool): void {
+  const r0 = clampIf(v128.load(row), relu);
+  const r1 = clampIf(v128.load(row + ROW_BYTES), relu);
+  const lo = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const hi = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  v128.store64_lane(c, lo, 0);
+  v128.store64_lane(c + ldc, lo, 1);
+  v128.store64_lane(c + 2 * ldc, hi, 0);
+  v128.store64_lane(c + 3 * ldc, hi, 1);
 }
 
 // The mr×nr corner of the scratch tile into c transposed, one float at a time: the last positions
