@@ -1,7 +1,9 @@
 // The blocked engine behind `gemm` (Goto/BLIS): packing of both operands into panels, the
 // register-blocked micro-kernel, and the loop over the tiles of one packed block with its epilogue.
 // Callers that build their packed B panels some other way (convolution, straight from the image)
-// drive these pieces themselves. assembly/index.ts does not export this module to the host: its
+// drive these pieces themselves; a convolution computed transposed (positions × channels) uses
+// multiplyTileTransposed, which reads A in place through a step table and stores each tile
+// transposed. assembly/index.ts does not export this module to the host: its
 // functions take internal layouts.
 //
 // B is packed into kc×NR column panels (kept in L2/L3), A into MR×kc row panels (one block of MC
