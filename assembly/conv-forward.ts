@@ -70,12 +70,12 @@ export function conv2dForwardImplicit(
 
 // Whether to compute in the positions × channels orientation (conv2dForwardTransposed). It needs
 // every tile in one K block (its output is NCHW, so a tile cannot resume from it). Measured
-// against this orientation, both builds, batch 16-64: W5's layers (8 and 16 channels) 1.26-1.45x
-// faster, 16 channels on 56x56 1.16-1.24x, 32 channels 1.01-1.18x; but 10 channels (two MR-row
-// panels, or one 8-wide tile and a mostly empty one) 0.66-0.88x, and 64 channels on 16x16 0.90x,
-// 100 channels 0.70-0.82x (each tile reads all of the group's packed weights, which outgrow L1).
-// Hence: at most 32 channels per group, and channel tiles that waste no more lanes than MR-row
-// panels would.
+// against this orientation, both builds, batch 16-64: W5's layers (8 and 16 channels) 1.21-1.51x
+// faster, 16 channels on 56x56 1.15-1.24x, 24 and 32 channels about even (0.93-1.18x, noisy); but
+// 10 channels (two MR-row panels, or one 8-wide tile and a mostly empty one) 0.66-0.88x, 64
+// channels on 16x16 0.90x, 100 channels 0.70-0.82x (each tile reads all of the group's packed
+// weights, which outgrow L1). Hence: at most 32 channels per group, and channel tiles that waste
+// no more lanes than MR-row panels would.
 function transposedPays(og: i32, depth: i32): bool {
   return depth <= KC && og <= 32 && roundUp(og, NR) <= roundUp(og, MR);
 }
