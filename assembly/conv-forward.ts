@@ -1,22 +1,15 @@
-// Convolution forward as an implicit GEMM: out[o, pos] = sum over taps p of W[o, p] · x(p, pos),
-// one product per image and group, whose column matrix x is never written out. The GEMM's B
-// panels (NR consecutive output positions per tap) are packed straight from the image, and the
-// weights (A) are packed once per group for the whole batch. Bias and ReLU are the GEMM's epilogue.
-//
-// A panel row reads the image at (tap offset) + (lane offset): the tap fixes channel, kernel row
-// and kernel column, the lane the output position. Padding is made real first (the image is copied
-// into a zero-bordered buffer), so every read lands inside the image and needs no bounds check.
+// Convolution forward as an implicit GEMM in the channels × positions orientation:
+// out[o, pos] = sum over taps p of W[o, p] · x(p, pos), one product per image and group, whose
+// column matrix x is never written out (conv-image.ts). The GEMM's B panels (NR consecutive output
+// positions per tap) are packed straight from the image, and the weights (A) are packed once per
+// group for the whole batch. Bias and ReLU are the GEMM's epilogue. Where it pays, the product is
+// computed transposed instead (conv-forward-transposed.ts).
 
 import { FROM_C, FROM_ROW_BIAS, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packedABuffer, packedBBuffer, prepareRowBias } from './gemm-blocking';
+import { LANES, LANE_INDEX, TAPS, bytes, laneOffsets, padImage, paddedSpan, runSplit, tapOffsets } from './conv-image';
+import { conv2dForwardTransposed } from './conv-forward-transposed';
 
-// Image offsets (floats) of the taps of one K block, and of the NR lanes of one panel.
-const TAPS = memory.data(KC << 2, 16);
-const LANES = memory.data(NR << 2, 16);
-const LANE_INDEX = memory.data<i32>([0, 1, 2, 3, 4, 5, 6, 7], 16);
-
-@inline function bytes(n: i32): usize {
-  return <usize>n << 2;
-}
+export { copyRun, zeroRun } from './conv-image';
 
 @inline function roundUp(n: i32, multiple: i32): i32 {
   return (n + multiple - 1) / multiple * multiple;
@@ -27,11 +20,6 @@ export function implicitGemmFits(og: i32, depth: i32): bool {
   return og <= MC && <i64>roundUp(og, MR) * <i64>depth <= <i64>(MC * KC);
 }
 
-/** Rows and columns of the padded image the convolution reads: the padding that matters, and no more. */
-export function paddedSpan(outSize: i32, kernel: i32, stride: i32, dilation: i32): i32 {
-  return (outSize - 1) * stride + (kernel - 1) * dilation + 1;
-}
-
 export function conv2dForwardImplicit(
   input: usize, weight: usize, bias: usize, out: usize, padded: usize,
   batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
@@ -40,6 +28,10 @@ export function conv2dForwardImplicit(
   const cg = channels / groups;
   const og = outChannels / groups;
   const depth = cg * kh * kw;
+  if (transposedPays(og, depth)) {
+    conv2dForwardTransposed(input, weight, bias, out, padded, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu);
+    return;
+  }
   const area = outH * outW;
   const spanH = paddedSpan(outH, kh, sh, dh);
   const spanW = paddedSpan(outW, kw, sw, dw);
@@ -76,48 +68,23 @@ export function conv2dForwardImplicit(
   }
 }
 
-// channels planes of height×width into spanH×spanW planes, shifted by the top/left padding, zeros
-// elsewhere.
-function padImage(src: usize, dst: usize, channels: i32, height: i32, width: i32, ph: i32, pw: i32, spanH: i32, spanW: i32): void {
-  const columns = max(0, min(width, spanW - pw));
-  for (let c = 0; c < channels; c++) {
-    const plane = src + bytes(c * height * width);
-    for (let r = 0; r < spanH; r++) {
-      const row = dst + bytes((c * spanH + r) * spanW);
-      const iy = r - ph;
-      if (iy < 0 || iy >= height) {
-        zeroRun(row, spanW);
-        continue;
-      }
-      zeroRun(row, pw);
-      copyRun(row + bytes(pw), plane + bytes(iy * width), columns);
-      zeroRun(row + bytes(pw + columns), spanW - pw - columns);
-    }
-  }
-}
-
-// TAPS[t] for the taps pc .. pc+kc of the column matrix, whose rows run (channel, kernel row, kernel column).
-function tapOffsets(pc: i32, kc: i32, kh: i32, kw: i32, dh: i32, dw: i32, rowStride: i32, planeStride: i32): void {
-  const perChannel = kh * kw;
-  let c = pc / perChannel;
-  let i = pc % perChannel / kw;
-  let j = pc % kw;
-  for (let t = 0; t < kc; t++) {
-    store<i32>(TAPS + bytes(t), c * planeStride + i * dh * rowStride + j * dw);
-    if (++j == kw) {
-      j = 0;
-      if (++i == kh) {
-        i = 0;
-        c++;
-      }
-    }
-  }
+// Whether to compute in the positions × channels orientation (conv2dForwardTransposed). It needs
+// every tile in one K block (its output is NCHW, so a tile cannot resume from it). Measured
+// against this orientation, both builds, batch 16-64: W5's layers (8 and 16 channels) 1.21-1.51x
+// faster, 16 channels on 56x56 1.15-1.24x, 24 and 32 channels about even (0.93-1.18x, noisy); but
+// 10 channels (two MR-row panels, or one 8-wide tile and a mostly empty one) 0.66-0.88x, 64
+// channels on 16x16 0.90x, 100 channels 0.70-0.82x (each tile reads all of the group's packed
+// weights, which outgrow L1). Hence: at most 32 channels per group, and channel tiles that waste
+// no more lanes than MR-row panels would.
+function transposedPays(og: i32, depth: i32): bool {
+  return depth <= KC && og <= 32 && roundUp(og, NR) <= roundUp(og, MR);
 }
 
 // The kc×nc block of the column matrix at output positions jc .. jc+nc, as NR-wide panels.
 function packImagePanels(src: usize, kc: i32, jc: i32, nc: i32, outW: i32, sh: i32, sw: i32, rowStride: i32, dst: usize): void {
   for (let jr = 0; jr < nc; jr += NR) {
-    const split = laneOffsets(jc + jr, min(NR, nc - jr), outW, sh, sw, rowStride);
+    laneOffsets(jc + jr, min(NR, nc - jr), NR, outW, sh, sw, rowStride);
+    const split = runSplit(NR);
     if (split == NR) packRunPanel(src + bytes(load<i32>(LANES)), kc, dst);
     else if (split > 0) packTwoRunPanel(src, kc, split, dst);
     else packGatherPanel(src, kc, dst);
@@ -125,35 +92,10 @@ function packImagePanels(src: usize, kc: i32, jc: i32, nc: i32, outW: i32, sh: i
   }
 }
 
-// LANES[l] for the output positions first .. first+width (lanes past width repeat lane 0: their
-// results are discarded, and real image values keep them finite). Returns how the lanes lie: NR
-// when all are consecutive; s in 1..NR-1 when lanes 0..s and s..NR are two increasing runs of
-// consecutive offsets (a panel that wraps to the next output row); 0 otherwise.
-function laneOffsets(first: i32, width: i32, outW: i32, sh: i32, sw: i32, rowStride: i32): i32 {
-  let oy = first / outW;
-  let ox = first % outW;
-  const lane0 = oy * sh * rowStride + ox * sw;
-  for (let l = 0; l < NR; l++) {
-    store<i32>(LANES + bytes(l), l < width ? oy * sh * rowStride + ox * sw : lane0);
-    if (++ox == outW) {
-      ox = 0;
-      oy++;
-    }
-  }
-  let split = 0;
-  for (let l = 1; l < NR; l++) {
-    const step = load<i32>(LANES + bytes(l)) - load<i32>(LANES + bytes(l - 1));
-    if (step == 1) continue;
-    if (step < 1 || split > 0) return 0;
-    split = l;
-  }
-  return split > 0 ? split : NR;
-}
-
 // Every tap reads NR consecutive floats.
 function packRunPanel(src: usize, kc: i32, dst: usize): void {
   for (let t = 0; t < kc; t++) {
-    const from = src + bytes(load<i32>(TAPS + bytes(t)));
+    const from = src + <usize>load<i32>(TAPS + bytes(t));
     v128.store(dst, v128.load(from));
     v128.store(dst, v128.load(from, 16), 16);
     dst += bytes(NR);
@@ -168,7 +110,7 @@ function packTwoRunPanel(src: usize, kc: i32, split: i32, dst: usize): void {
   const lowMask = i32x4.lt_s(v128.load(LANE_INDEX), i32x4.splat(split));
   const highMask = i32x4.lt_s(v128.load(LANE_INDEX, 16), i32x4.splat(split));
   for (let t = 0; t < kc; t++) {
-    const tap = bytes(load<i32>(TAPS + bytes(t)));
+    const tap = <usize>load<i32>(TAPS + bytes(t));
     v128.store(dst, v128.bitselect(v128.load(head + tap), v128.load(tail + tap), lowMask));
     v128.store(dst, v128.bitselect(v128.load(head + tap, 16), v128.load(tail + tap, 16), highMask), 16);
     dst += bytes(NR);
@@ -178,21 +120,9 @@ function packTwoRunPanel(src: usize, kc: i32, split: i32, dst: usize): void {
 // Strided or scattered lanes: one float at a time.
 function packGatherPanel(src: usize, kc: i32, dst: usize): void {
   for (let t = 0; t < kc; t++) {
-    const tap = src + bytes(load<i32>(TAPS + bytes(t)));
+    const tap = src + <usize>load<i32>(TAPS + bytes(t));
     for (let l = 0; l < NR; l++) store<f32>(dst + bytes(l), load<f32>(tap + bytes(load<i32>(LANES + bytes(l)))));
     dst += bytes(NR);
   }
 }
 
-// Rows here are short (an image width), where memory.copy/fill cost more to call than to run.
-@inline export function copyRun(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + bytes(i), v128.load(src + bytes(i)));
-  for (; i < n; i++) store<f32>(dst + bytes(i), load<f32>(src + bytes(i)));
-}
-
-@inline export function zeroRun(dst: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(dst + bytes(i), i32x4.splat(0));
-  for (; i < n; i++) store<f32>(dst + bytes(i), 0);
-}

@@ -1,7 +1,9 @@
 // The blocked engine behind `gemm` (Goto/BLIS): packing of both operands into panels, the
 // register-blocked micro-kernel, and the loop over the tiles of one packed block with its epilogue.
 // Callers that build their packed B panels some other way (convolution, straight from the image)
-// drive these pieces themselves. assembly/index.ts does not export this module to the host: its
+// drive these pieces themselves; a convolution computed transposed (positions × channels) uses
+// multiplyTileTransposed, which reads A in place through a step table and stores each tile
+// transposed. assembly/index.ts does not export this module to the host: its
 // functions take internal layouts.
 //
 // B is packed into kc×NR column panels (kept in L2/L3), A into MR×kc row panels (one block of MC
@@ -119,6 +121,164 @@ export function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB
       if (relu) reluTile(out, outStride);
       if (!full) copyTile(edge, ROW_BYTES, cTile, ldc, mr, nr);
     }
+  }
+}
+
+/** Where a fresh tile starts (FROM_ZERO or FROM_COLUMN_BIAS) whose first column is `column`: a row for microKernel's init with ldi 0. */
+export function freshTileStart(start: i32, column: i32): usize {
+  return start == FROM_COLUMN_BIAS ? scratch + COLUMN_BIAS_OFFSET + (<usize>column << 2) : scratch + ZERO_ROW_OFFSET;
+}
+
+// One tile of a product whose C is wanted transposed: tile (i, j) lands at c[j*ldc + i] (ldc in
+// bytes). A convolution computed as positions × channels uses it to write NCHW output, whose
+// channels are ldc apart. Step p of the tile reads its MR values of op(A) at a + steps[p] (bytes),
+// so they can come straight from an image as well as from a packed panel; the NR values of op(B)
+// from the packed panel b. The tile starts at `init` (a row repeated: zero or a column bias),
+// never from C, which would have to be read back transposed; it goes through the scratch tile,
+// in L1, on its way to the transposed store.
+export function multiplyTileTransposed(kc: i32, a: usize, steps: usize, b: usize, init: usize, c: usize, ldc: usize, mr: i32, nr: i32, relu: bool): void {
+  const edge = scratch + EDGE_OFFSET;
+  microKernelStepped(kc, a, steps, b, init, edge);
+  if (mr == MR && nr == NR) {
+    storeTileTransposed(edge, c, ldc, relu);
+    return;
+  }
+  if (relu) reluTile(edge, ROW_BYTES);
+  storeCornerTransposed(edge, c, ldc, mr, nr);
+}
+
+// microKernel with op(A)'s row p at a + steps[p] instead of a + p*MR floats, the initial tile one
+// row repeated, and C the scratch tile. Shaped as microKernel (first step peeled, no epilogue).
+function microKernelStepped(kc: i32, a: usize, steps: usize, b: usize, init: usize, c: usize): void {
+  let c00 = v128.load(init), c01 = v128.load(init, 16);
+  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01, c50 = c00, c51 = c01;
+  const end = b + (<usize>(kc * NR) << 2);
+  {
+    const row = a + <usize>load<i32>(steps);
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(row);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(row, 4);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(row, 8);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(row, 12);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    const a4 = v128.load32_splat(row, 16);
+    c40 = madd(a4, b0, c40);
+    c41 = madd(a4, b1, c41);
+    if (MR == 6) {
+      const a5 = v128.load32_splat(row, 20);
+      c50 = madd(a5, b0, c50);
+      c51 = madd(a5, b1, c51);
+    }
+    steps += 4;
+    b += <usize>NR << 2;
+  }
+  while (b < end) {
+    const row = a + <usize>load<i32>(steps);
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(row);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    const a1 = v128.load32_splat(row, 4);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    const a2 = v128.load32_splat(row, 8);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    const a3 = v128.load32_splat(row, 12);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    const a4 = v128.load32_splat(row, 16);
+    c40 = madd(a4, b0, c40);
+    c41 = madd(a4, b1, c41);
+    if (MR == 6) {
+      const a5 = v128.load32_splat(row, 20);
+      c50 = madd(a5, b0, c50);
+      c51 = madd(a5, b1, c51);
+    }
+    steps += 4;
+    b += <usize>NR << 2;
+  }
+  storeRow(c, c00, c01);
+  storeRow(c + ROW_BYTES, c10, c11);
+  storeRow(c + 2 * ROW_BYTES, c20, c21);
+  storeRow(c + 3 * ROW_BYTES, c30, c31);
+  storeRow(c + 4 * ROW_BYTES, c40, c41);
+  if (MR == 6) storeRow(c + 5 * ROW_BYTES, c50, c51);
+}
+
+// The scratch tile (MR×NR, rows ROW_BYTES apart) into c transposed, clamped at 0 on the way if
+// `relu`: column j of the tile becomes MR consecutive floats at c + j*ldc. Rows 0..3 go through
+// 4×4 transposes, one v128 store per column; the rows past them (MR is 5 or 6) one or two floats
+// per column.
+function storeTileTransposed(tile: usize, c: usize, ldc: usize, relu: bool): void {
+  transposeQuad(tile, c, ldc, relu);
+  transposeQuad(tile + 16, c + 4 * ldc, ldc, relu);
+  if (MR == 6) {
+    storeRowPairTransposed(tile + 4 * ROW_BYTES, c + 16, ldc, relu);
+    storeRowPairTransposed(tile + 4 * ROW_BYTES + 16, c + 4 * ldc + 16, ldc, relu);
+  } else {
+    storeRowTransposed(tile + 4 * ROW_BYTES, c + 16, ldc, relu);
+    storeRowTransposed(tile + 4 * ROW_BYTES + 16, c + 4 * ldc + 16, ldc, relu);
+  }
+}
+
+@inline function clampIf(x: v128, relu: bool): v128 {
+  return relu ? relu4(x) : x;
+}
+
+// Columns 0..3 of rows 0..3 of the tile at `tile` as four v128 at c, c + ldc, c + 2*ldc, c + 3*ldc.
+@inline function transposeQuad(tile: usize, c: usize, ldc: usize, relu: bool): void {
+  const r0 = clampIf(v128.load(tile), relu);
+  const r1 = clampIf(v128.load(tile + ROW_BYTES), relu);
+  const r2 = clampIf(v128.load(tile + 2 * ROW_BYTES), relu);
+  const r3 = clampIf(v128.load(tile + 3 * ROW_BYTES), relu);
+  const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(c, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
+  v128.store(c + ldc, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
+  v128.store(c + 2 * ldc, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
+  v128.store(c + 3 * ldc, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
+}
+
+// Four floats of one row at `row` to c, c + ldc, c + 2*ldc, c + 3*ldc.
+@inline function storeRowTransposed(row: usize, c: usize, ldc: usize, relu: bool): void {
+  const r = clampIf(v128.load(row), relu);
+  v128.store32_lane(c, r, 0);
+  v128.store32_lane(c + ldc, r, 1);
+  v128.store32_lane(c + 2 * ldc, r, 2);
+  v128.store32_lane(c + 3 * ldc, r, 3);
+}
+
+// Four floats of two rows (at `row` and row + ROW_BYTES) as pairs to c, c + ldc, c + 2*ldc, c + 3*ldc.
+@inline function storeRowPairTransposed(row: usize, c: usize, ldc: usize, relu: bool): void {
+  const r0 = clampIf(v128.load(row), relu);
+  const r1 = clampIf(v128.load(row + ROW_BYTES), relu);
+  const lo = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const hi = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  v128.store64_lane(c, lo, 0);
+  v128.store64_lane(c + ldc, lo, 1);
+  v128.store64_lane(c + 2 * ldc, hi, 0);
+  v128.store64_lane(c + 3 * ldc, hi, 1);
+}
+
+// The mr×nr corner of the scratch tile into c transposed, one float at a time: the last positions
+// of an image, or a group with fewer than NR channels left.
+function storeCornerTransposed(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32): void {
+  for (let i = 0; i < mr; i++) {
+    const row = tile + <usize>i * ROW_BYTES;
+    const d = c + (<usize>i << 2);
+    for (let j = 0; j < nr; j++) store<u32>(d + <usize>j * ldc, load<u32>(row + (<usize>j << 2)));
   }
 }
 

@@ -5,10 +5,13 @@ import { naiveConv2d } from '../helpers/naive-conv.js';
 // conv2dForward(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw,
 // strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW, relu), called
 // directly: the ReLU flag is not reachable through F.conv2d, and every shape below is chosen for
-// the path it takes (packing straight from the image: whole runs, runs wrapping to the next output
-// row, gathered lanes, padding made real; several K or N blocks; the im2col path for weights too
-// big to keep packed).
-
+// the path it takes. The kernel picks one of two orientations per call (assembly/conv-forward.ts):
+// positions × channels for 7-8, 13-16, 19-24 and 31-32 output channels per group (6-8 too
+// where MR = 5, the plain SIMD build: the `src` project), at most 512 taps; channels × positions
+// otherwise. Both pack or read straight from the image: whole runs, runs wrapping to the next
+// output row, gathered lanes, padding made real; the first also partial tiles at an image's last
+// positions and channel tiles wider than the group; the second several K or N blocks. The im2col
+// path takes weights too big to keep packed.
 interface Geometry {
   name: string;
   input: [number, number, number, number];
@@ -23,6 +26,17 @@ interface Geometry {
 const GEOMETRIES: Geometry[] = [
   { name: "W5's first layer (padding 2, output rows of 28)", input: [2, 1, 28, 28], weight: [8, 1, 5, 5], padding: [2, 2, 2, 2] },
   { name: "W5's second layer (8 channels, output rows of 10)", input: [2, 8, 14, 14], weight: [16, 8, 5, 5] },
+  // Positions × channels.
+  { name: '8 channels, stride 2 with padding 1 (gathered lanes)', input: [2, 3, 9, 11], weight: [8, 3, 3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
+  { name: '8 channels, stride [1, 2]', input: [1, 2, 9, 21], weight: [8, 2, 3, 2], stride: [1, 2], padding: [1, 1, 0, 0] },
+  { name: '16 channels, output rows of 3 (a tile spans three rows)', input: [2, 3, 6, 5], weight: [16, 3, 3, 3] },
+  { name: '8 channels, 1x1 with padding 1 (output rows as wide as the padded image: wrapping tiles are runs)', input: [1, 4, 5, 6], weight: [8, 4, 1, 1], padding: [1, 1, 1, 1] },
+  { name: '24 channels (three channel tiles), padding only at the bottom and right', input: [2, 3, 9, 10], weight: [24, 3, 2, 4], padding: [0, 1, 1, 2] },
+  { name: '32 channels, 512 taps (one K block exactly)', input: [1, 32, 7, 9], weight: [32, 32, 4, 4] },
+  { name: 'groups 2 of 8 channels with padding 1', input: [2, 4, 10, 9], weight: [16, 2, 3, 3], groups: 2, padding: [1, 1, 1, 1] },
+  { name: '8 channels per input channel (groups 2, one input channel each)', input: [1, 2, 7, 8], weight: [16, 1, 3, 3], groups: 2, padding: [1, 1, 1, 1] },
+  { name: '7 channels (a channel tile wider than the group), dilation 2', input: [2, 3, 11, 12], weight: [7, 3, 3, 3], dilation: [2, 2], padding: [1, 1, 2, 2] },
+  // Channels × positions.
   { name: 'stride 2 with padding 1 (gathered lanes)', input: [2, 3, 9, 11], weight: [5, 3, 3, 3], stride: [2, 2], padding: [1, 1, 1, 1] },
   { name: 'stride [1, 2]', input: [1, 2, 9, 21], weight: [3, 2, 3, 2], stride: [1, 2], padding: [1, 1, 0, 0] },
   { name: 'dilation 2 with padding [2, 1]', input: [1, 2, 12, 13], weight: [7, 2, 3, 3], dilation: [2, 2], padding: [2, 2, 1, 1] },
@@ -131,7 +145,9 @@ describe('conv2dForward kernel', () => {
   }
 
   // PyTorch: relu(nan) = nan. A NaN pixel spoils the outputs whose window covers it, in every path.
-  for (const g of [GEOMETRIES[0]!, GEOMETRIES[2]!, GEOMETRIES[13]!]) {
+  const named = (start: string): Geometry => GEOMETRIES.find((g) => g.name.startsWith(start))!;
+  const nanCases = [GEOMETRIES[0]!, named('8 channels, stride 2'), named('7 channels'), named('stride 2 with padding 1'), named('more output channels than one A block')];
+  for (const g of nanCases) {
     it(`${g.name}: a NaN input stays NaN through bias and ReLU`, () => {
       const x = wave(g.input.reduce((a, b) => a * b), 0.1);
       x[x.length >> 1] = NaN;

@@ -1,0 +1,101 @@
+// Convolution forward as an implicit GEMM in the positions × channels orientation:
+// out^T[pos, o] = sum over taps p of x(p, pos) · W[o, p], one product per image and group, with
+// M = output positions (MR a tile), N = output channels (NR = 8 a tile) and K = taps. Where a
+// group has few output channels (8, 16: LeNet's layers) its channels fill whole 8-wide tiles,
+// where as rows they would leave MR-row panels part empty (conv-forward.ts chooses).
+//
+// The weights are packed transposed (B) once per group for the whole batch; op(A) is read in
+// place: a tile's MR positions that are one run of the image are MR consecutive floats per tap,
+// at the tap's offset, which the micro-kernel takes from a table instead of a packed panel. Other
+// tiles (wrapping to the next output row, strided, or the image's last positions) are packed into
+// one panel first. The bias is per column; every tile is stored transposed into the NCHW output,
+// its ReLU on the way.
+
+import { FROM_COLUMN_BIAS, FROM_ZERO, KC, MR, NR, freshTileStart, multiplyTileTransposed, packB, packedABuffer, packedBBuffer, prepareColumnBias } from './gemm-blocking';
+import { LANES, LANE_INDEX, TAPS, bytes, laneOffsets, padImage, paddedSpan, runSplit, tapOffsets } from './conv-image';
+
+// Byte offsets of the steps of one packed MR-tall panel: the micro-kernel's step table for packed tiles.
+const PANEL_STEPS = memory.data(KC << 2, 16);
+
+/** Needs depth <= KC (every tile in one K block) and at most NC channels per group. */
+export function conv2dForwardTransposed(
+  input: usize, weight: usize, bias: usize, out: usize, padded: usize,
+  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: bool,
+): void {
+  const cg = channels / groups;
+  const og = outChannels / groups;
+  const depth = cg * kh * kw;
+  const area = outH * outW;
+  const spanH = paddedSpan(outH, kh, sh, dh);
+  const spanW = paddedSpan(outW, kw, sw, dw);
+  const copy = ph > 0 || pw > 0 || spanH > height || spanW > width;
+  const rowStride = copy ? spanW : width;
+  const panel = packedABuffer();
+  const packedB = packedBBuffer();
+  const start = bias ? FROM_COLUMN_BIAS : FROM_ZERO;
+  const ldc = bytes(area);
+  tapOffsets(0, depth, kh, kw, dh, dw, rowStride, copy ? spanH * spanW : height * width);
+  for (let t = 0; t < depth; t++) store<i32>(PANEL_STEPS + bytes(t), t * MR * 4);
+  for (let g = 0; g < groups; g++) {
+    packB(depth, og, weight + bytes(g * og * depth), 1, depth, packedB);
+    if (bias) prepareColumnBias(bias + bytes(g * og), og);
+    for (let n = 0; n < batch; n++) {
+      let src = input + bytes((n * channels + g * cg) * height * width);
+      if (copy) {
+        padImage(src, padded, cg, height, width, ph, pw, spanH, spanW);
+        src = padded;
+      }
+      const dst = out + bytes((n * outChannels + g * og) * area);
+      for (let ir = 0; ir < area; ir += MR) {
+        const mr = min(MR, area - ir);
+        const a = tileRows(src, depth, ir, mr, outW, sh, sw, rowStride, panel);
+        const steps = a == panel ? PANEL_STEPS : TAPS; // tileRows answers `panel` only for a packed tile
+        for (let jr = 0; jr < og; jr += NR) {
+          multiplyTileTransposed(depth, a, steps, packedB + bytes(jr * depth), freshTileStart(start, jr), dst + bytes(ir) + <usize>jr * ldc, ldc, mr, min(NR, og - jr), relu);
+        }
+      }
+    }
+  }
+}
+
+// Where the tile of output positions first .. first+mr finds its MR values for tap t: at the
+// returned address + TAPS[t] when they are one run of the image (read in place), else at
+// panel + t*MR floats, packed there now.
+function tileRows(src: usize, kc: i32, first: i32, mr: i32, outW: i32, sh: i32, sw: i32, rowStride: i32, panel: usize): usize {
+  const oy = first / outW;
+  const ox = first - oy * outW;
+  if (mr == MR && sw == 1 && ox + MR <= outW) return src + bytes(oy * sh * rowStride + ox);
+  laneOffsets(first, mr, MR, outW, sh, sw, rowStride);
+  const split = runSplit(MR);
+  if (split == MR) return src + bytes(load<i32>(LANES));
+  if (split > 0) packPositionTwoRuns(src, kc, split, panel);
+  else packPositionGather(src, kc, panel);
+  return panel;
+}
+
+// Lanes below `split` continue the run from lane 0, the others the run that ends at lane MR-1;
+// lanes 0..3 are blended from both as in packTwoRunPanel, the others read from their own run.
+function packPositionTwoRuns(src: usize, kc: i32, split: i32, dst: usize): void {
+  const head = src + bytes(load<i32>(LANES));
+  const tail = src + bytes(load<i32>(LANES + bytes(split)) - split);
+  const mask = i32x4.lt_s(v128.load(LANE_INDEX), i32x4.splat(split));
+  const lane4 = (4 < split ? head : tail) + bytes(4);
+  const lane5 = (5 < split ? head : tail) + bytes(5);
+  for (let t = 0; t < kc; t++) {
+    const tap = <usize>load<i32>(TAPS + bytes(t));
+    v128.store(dst, v128.bitselect(v128.load(head + tap), v128.load(tail + tap), mask));
+    store<f32>(dst, load<f32>(lane4 + tap), 16);
+    if (MR == 6) store<f32>(dst, load<f32>(lane5 + tap), 20);
+    dst += bytes(MR);
+  }
+}
+
+// Strided or scattered lanes: one float at a time.
+function packPositionGather(src: usize, kc: i32, dst: usize): void {
+  for (let t = 0; t < kc; t++) {
+    const tap = src + <usize>load<i32>(TAPS + bytes(t));
+    for (let l = 0; l < MR; l++) store<f32>(dst + bytes(l), load<f32>(tap + bytes(load<i32>(LANES + bytes(l)))));
+    dst += bytes(MR);
+  }
+}
