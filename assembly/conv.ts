@@ -1,15 +1,16 @@
 // 2-D convolution (cross-correlation, NCHW) as im2col + GEMM, per image and per group, so one
 // host call covers the whole batch; the forward pass packs its columns straight from the image
-// where the weights fit (conv-forward.ts). The host passes a column scratch buffer of
-// (channels/groups)*kernelH*kernelW x outH*outW floats, and at least one padded image of a group
-// (conv-forward.ts), or 0 for a 1x1, stride-1, unpadded convolution, whose input already is the
-// column matrix.
+// where the weights fit (conv-forward.ts), the weight gradient always (conv-backward-weight.ts).
+// The host passes a column scratch buffer of (channels/groups)*kernelH*kernelW x outH*outW
+// floats, and at least one padded image of a group (conv-forward.ts), or 0 for a 1x1, stride-1,
+// unpadded convolution, whose input already is the column matrix.
 //
 // Every kernel takes the same geometry tail: batch, channels, height, width, outChannels,
 // kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW.
 // Padding past the bottom/right edge is implicit: whatever falls outside the input reads as 0.
 
 import { conv2dForwardImplicit, copyRun, implicitGemmFits, zeroRun } from './conv-forward';
+import { conv2dBackwardWeightImplicit } from './conv-backward-weight';
 import { gemm, gemmBiasRelu } from './gemm';
 
 @inline function bytes(n: i32): usize {
@@ -156,25 +157,14 @@ export function conv2dBackwardInput(
   }
 }
 
-// gradWeight = sum over the batch of gradOut times the input's columns, transposed.
+// gradWeight = sum over the batch of gradOut times the input's columns, transposed, the columns
+// packed straight from the image (conv-backward-weight.ts).
 export function conv2dBackwardWeight(
   input: usize, gradOut: usize, gradWeight: usize, col: usize,
   batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
 ): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  memory.fill(gradWeight, 0, bytes(outChannels * depth));
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const src = input + bytes((n * channels + g * cg) * height * width);
-      if (col) im2col(src, col, cg, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
-      const columns = col ? col : src;
-      gemm(0, 1, og, depth, area, gradOut + bytes((n * outChannels + g * og) * area), columns, gradWeight + bytes(g * og * depth), 1);
-    }
-  }
+  conv2dBackwardWeightImplicit(input, gradOut, gradWeight, col, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
 }
 
 // gradBias[o] = sum over n and every output position of gradOut[n, o].

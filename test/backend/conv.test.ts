@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend, init, kernels } from '../../src/backend/backend.js';
-import { naiveConv2d } from '../helpers/naive-conv.js';
+import { naiveConv2d, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
 
 // conv2dForward(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw,
 // strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW, relu), called
@@ -12,6 +12,10 @@ import { naiveConv2d } from '../helpers/naive-conv.js';
 // output row, gathered lanes, padding made real; the first also partial tiles at an image's last
 // positions and channel tiles wider than the group; the second several K or N blocks. The im2col
 // path takes weights too big to keep packed.
+// conv2dBackwardWeight(input, gradOut, gradWeight, col, ...geometry) runs on the same shapes and a
+// few more: its B panels are eight taps wide (depth not a multiple of 8 leaves a partial panel)
+// and take four positions of one output row at a time with stride 1 (an area or output row not a
+// multiple of 4 leaves single positions, some wrapping to the next row).
 interface Geometry {
   name: string;
   input: [number, number, number, number];
@@ -159,6 +163,62 @@ describe('conv2dForward kernel', () => {
       expect(Array.from(out, Number.isNaN)).toEqual(want.map(Number.isNaN));
       const finite = want.map((v, i) => (Number.isNaN(v) ? 0 : Math.abs(out[i]! - v)));
       expect(Math.max(...finite)).toBeLessThan(1e-5 * Math.max(...want.filter((v) => !Number.isNaN(v)).map(Math.abs)));
+    });
+  }
+});
+
+const WEIGHT_GRADIENT_GEOMETRIES: Geometry[] = [
+  ...GEOMETRIES,
+  { name: 'area 25, depth 27 (partial panels and single positions)', input: [2, 3, 7, 7], weight: [5, 3, 3, 3] },
+  { name: 'output rows of 6 (two single positions per row), depth 2', input: [3, 2, 4, 6], weight: [4, 2, 1, 1], padding: [0, 1, 0, 0] },
+  { name: 'stride 2, dilation 2, groups 3, padding [1, 0, 2, 1]', input: [2, 6, 13, 14], weight: [9, 2, 3, 2], stride: [2, 2], dilation: [2, 2], groups: 3, padding: [1, 0, 2, 1] },
+  { name: 'one output position', input: [2, 3, 3, 3], weight: [4, 3, 3, 3] },
+];
+
+/** Runs the kernel on a NaN-filled gradient buffer; returns the gradient and the guard cells after it and the scratch. */
+function runBackwardWeight(g: Geometry, x: Float32Array, gradOut: Float32Array): { grad: Float32Array; guards: number[] } {
+  const { allocator } = backend();
+  const [outH, outW] = outputSize(g);
+  const [n, c, h, wd] = g.input;
+  const [o, , kh, kw] = g.weight;
+  const gradFloats = g.weight.reduce((a, b) => a * b);
+  const colFloats = scratchFloats(g);
+  const px = allocator.alloc(4 * x.length);
+  const pg = allocator.alloc(4 * gradOut.length);
+  const pw = allocator.alloc(4 * (gradFloats + GUARD));
+  const pcol = colFloats ? allocator.alloc(4 * (colFloats + GUARD)) : 0;
+  try {
+    const memory = allocator.f32();
+    memory.set(x, px >>> 2);
+    memory.set(gradOut, pg >>> 2);
+    memory.fill(NaN, pw >>> 2, (pw >>> 2) + gradFloats);
+    memory.fill(-7777, (pw >>> 2) + gradFloats, (pw >>> 2) + gradFloats + GUARD);
+    if (pcol) memory.fill(-7777, (pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD);
+    const [sh, sw] = g.stride ?? [1, 1];
+    const [top, , left] = g.padding ?? [0, 0, 0, 0];
+    const [dh, dw] = g.dilation ?? [1, 1];
+    kernels().conv2dBackwardWeight!(px, pg, pw, pcol, n, c, h, wd, o, kh, kw, sh, sw, top, left, dh, dw, g.groups ?? 1, outH, outW);
+    const after = allocator.f32();
+    const guards = Array.from(after.slice((pw >>> 2) + gradFloats, (pw >>> 2) + gradFloats + GUARD));
+    if (pcol) guards.push(...after.slice((pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD));
+    return { grad: after.slice(pw >>> 2, (pw >>> 2) + gradFloats), guards };
+  } finally {
+    for (const p of [px, pg, pw, pcol]) if (p) allocator.free(p);
+  }
+}
+
+describe('conv2dBackwardWeight kernel', () => {
+  for (const g of WEIGHT_GRADIENT_GEOMETRIES) {
+    it(`${g.name}: matches a naive loop`, () => {
+      const [outH, outW] = outputSize(g);
+      const x = wave(g.input.reduce((a, b) => a * b), 0.1);
+      const gradOut = wave(g.input[0] * g.weight[0] * outH * outW, 1.9);
+      const { grad, guards } = runBackwardWeight(g, x, gradOut);
+      const want = naiveConv2dWeightGradient(x, g.input, gradOut, g.weight, { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups });
+      // Each weight sums hundreds of products that largely cancel: float32 rounding alone reaches
+      // 1.5e-5 of the largest (the im2col path's result is bit-identical), hence the project's bar.
+      expect(worstError(grad, want)).toBeLessThan(1e-4);
+      expect(guards, 'wrote past the end of the gradient or the scratch').toEqual(new Array(guards.length).fill(-7777));
     });
   }
 });

@@ -1,0 +1,132 @@
+// Convolution weight gradient as an implicit GEMM: gradW[o, tap] += sum over output positions of
+// gradOut[o, pos] · x(tap, pos), one product per image and group with M = output channels,
+// N = taps, K = positions. The column matrix x is never written out (conv-image.ts): each B
+// panel (NR taps for each position of a K block) is packed straight from the image. With stride
+// 1, four positions in one output row are adjacent in the image, so each tap's four values are
+// one load, and four taps' loads, transposed, are four panel rows; other positions are gathered.
+
+import { FROM_C, FROM_ZERO, KC, MC, NR, multiplyBlock, packA, packedABuffer, packedBBuffer } from './gemm-blocking';
+import { TAPS, bytes, padImage, paddedSpan, tapOffsets } from './conv-image';
+
+// TAPS holds one K block of taps, so a block of taps (this product's N) is at most that long.
+const TAP_BLOCK: i32 = KC;
+const PANEL_ROW: usize = <usize>NR << 2;
+
+/** `padded` holds one group's padded image where padding is needed (it never is for a 1x1, stride-1, unpadded convolution). */
+export function conv2dBackwardWeightImplicit(
+  input: usize, gradOut: usize, gradWeight: usize, padded: usize,
+  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+): void {
+  const cg = channels / groups;
+  const og = outChannels / groups;
+  const depth = cg * kh * kw;
+  const area = outH * outW;
+  if (batch <= 0 || area <= 0) {
+    memory.fill(gradWeight, 0, bytes(outChannels * depth));
+    return;
+  }
+  const spanH = paddedSpan(outH, kh, sh, dh);
+  const spanW = paddedSpan(outW, kw, sw, dw);
+  const copy = ph > 0 || pw > 0 || spanH > height || spanW > width;
+  const rowStride = copy ? spanW : width;
+  const planeStride = copy ? spanH * spanW : height * width;
+  const packedA = packedABuffer();
+  const packedB = packedBBuffer();
+  for (let g = 0; g < groups; g++) {
+    const dst = gradWeight + bytes(g * og * depth);
+    for (let n = 0; n < batch; n++) {
+      let src = input + bytes((n * channels + g * cg) * height * width);
+      if (copy) {
+        padImage(src, padded, cg, height, width, ph, pw, spanH, spanW);
+        src = padded;
+      }
+      const rows = gradOut + bytes((n * outChannels + g * og) * area);
+      for (let pc = 0; pc < area; pc += KC) {
+        const kc = min(KC, area - pc);
+        const start = n == 0 && pc == 0 ? FROM_ZERO : FROM_C;
+        for (let jc = 0; jc < depth; jc += TAP_BLOCK) {
+          const nc = min(TAP_BLOCK, depth - jc);
+          tapOffsets(jc, nc, kh, kw, dh, dw, rowStride, planeStride);
+          packTapPanels(src, nc, pc, kc, outW, sh, sw, rowStride, packedB);
+          for (let ic = 0; ic < og; ic += MC) {
+            const mc = min(MC, og - ic);
+            packA(mc, kc, rows + bytes(ic * area + pc), area, 1, packedA);
+            multiplyBlock(mc, nc, kc, packedA, packedB, dst + bytes(ic * depth + jc), bytes(depth), start, false);
+          }
+        }
+      }
+    }
+  }
+}
+
+// The kc positions from `first` of the nc taps in TAPS, as NR-tap panels; taps past nc repeat the
+// panel's first tap (their results are discarded, and real image values keep them finite).
+function packTapPanels(src: usize, nc: i32, first: i32, kc: i32, outW: i32, sh: i32, sw: i32, rowStride: i32, dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const width = min(NR, nc - jr);
+    const taps = TAPS + bytes(jr);
+    const t0 = src + <usize>load<i32>(taps);
+    packTapPanel(
+      t0,
+      width > 1 ? src + <usize>load<i32>(taps, 4) : t0,
+      width > 2 ? src + <usize>load<i32>(taps, 8) : t0,
+      width > 3 ? src + <usize>load<i32>(taps, 12) : t0,
+      width > 4 ? src + <usize>load<i32>(taps, 16) : t0,
+      width > 5 ? src + <usize>load<i32>(taps, 20) : t0,
+      width > 6 ? src + <usize>load<i32>(taps, 24) : t0,
+      width > 7 ? src + <usize>load<i32>(taps, 28) : t0,
+      first, kc, outW, sh, sw, rowStride, dst,
+    );
+    dst += bytes(kc * NR);
+  }
+}
+
+// Row p of the panel: the eight taps' values at position first + p.
+function packTapPanel(
+  t0: usize, t1: usize, t2: usize, t3: usize, t4: usize, t5: usize, t6: usize, t7: usize,
+  first: i32, kc: i32, outW: i32, sh: i32, sw: i32, rowStride: i32, dst: usize,
+): void {
+  let ox = first % outW;
+  let row = first / outW * sh * rowStride;
+  const rowStep = sh * rowStride;
+  let p = 0;
+  while (p < kc) {
+    const at = bytes(row + ox * sw);
+    if (sw == 1 && ox + 4 <= outW && p + 4 <= kc) {
+      storeTransposed(v128.load(t0 + at), v128.load(t1 + at), v128.load(t2 + at), v128.load(t3 + at), dst);
+      storeTransposed(v128.load(t4 + at), v128.load(t5 + at), v128.load(t6 + at), v128.load(t7 + at), dst + 16);
+      dst += 4 * PANEL_ROW;
+      p += 4;
+      ox += 4;
+    } else {
+      store<f32>(dst, load<f32>(t0 + at));
+      store<f32>(dst, load<f32>(t1 + at), 4);
+      store<f32>(dst, load<f32>(t2 + at), 8);
+      store<f32>(dst, load<f32>(t3 + at), 12);
+      store<f32>(dst, load<f32>(t4 + at), 16);
+      store<f32>(dst, load<f32>(t5 + at), 20);
+      store<f32>(dst, load<f32>(t6 + at), 24);
+      store<f32>(dst, load<f32>(t7 + at), 28);
+      dst += PANEL_ROW;
+      p++;
+      ox++;
+    }
+    if (ox == outW) {
+      ox = 0;
+      row += rowStep;
+    }
+  }
+}
+
+// Four taps' values at four positions (r_t = tap t) as four panel rows of those taps.
+@inline function storeTransposed(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize): void {
+  const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
+  v128.store(dst + PANEL_ROW, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
+  v128.store(dst + 2 * PANEL_ROW, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
+  v128.store(dst + 3 * PANEL_ROW, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
+}
