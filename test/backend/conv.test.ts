@@ -15,7 +15,11 @@ import { naiveConv2d, naiveConv2dWeightGradient } from '../helpers/naive-conv.js
 // conv2dBackwardWeight(input, gradOut, gradWeight, col, ...geometry) runs on the same shapes and a
 // few more: its B panels are eight taps wide (depth not a multiple of 8 leaves a partial panel)
 // and take four positions of one output row at a time with stride 1 (an area or output row not a
-// multiple of 4 leaves single positions, some wrapping to the next row).
+// multiple of 4 leaves single positions, some wrapping to the next row). Where that wastes far
+// more tile lanes, it computes the transposed product (taps × channels; A panels of MR taps): W5's
+// first layer, 8 channels per group with 4, 9 or 18 taps, 'dilation 2 with padding [2, 1]' and
+// the stride-2 case with 25 taps below; with MR = 6 (relaxed) also the other 7- and 8-channel
+// cases, including 150 taps (two blocks of taps) over 600 positions (two K blocks).
 interface Geometry {
   name: string;
   input: [number, number, number, number];
@@ -173,6 +177,8 @@ const WEIGHT_GRADIENT_GEOMETRIES: Geometry[] = [
   { name: 'output rows of 6 (two single positions per row), depth 2', input: [3, 2, 4, 6], weight: [4, 2, 1, 1], padding: [0, 1, 0, 0] },
   { name: 'stride 2, dilation 2, groups 3, padding [1, 0, 2, 1]', input: [2, 6, 13, 14], weight: [9, 2, 3, 2], stride: [2, 2], dilation: [2, 2], groups: 3, padding: [1, 0, 2, 1] },
   { name: 'one output position', input: [2, 3, 3, 3], weight: [4, 3, 3, 3] },
+  { name: '8 channels, 25 taps, stride 2 with padding 2 (output rows of 6)', input: [2, 1, 13, 11], weight: [8, 1, 5, 5], stride: [2, 2], padding: [2, 2, 2, 2] },
+  { name: '8 channels, 150 taps over 600 positions', input: [1, 6, 30, 20], weight: [8, 6, 5, 5], padding: [2, 2, 2, 2] },
 ];
 
 /** Runs the kernel on a NaN-filled gradient buffer; returns the gradient and the guard cells after it and the scratch. */
