@@ -7,8 +7,8 @@
 // Where the channels fill tiles badly, the product is computed transposed (M = taps, N = output
 // channels), with A panels of MR taps packed the same way.
 
-import { FROM_C, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer } from './gemm-blocking';
-import { TAPS, bytes, padImage, paddedSpan, tapOffsets } from './conv-image';
+import { FROM_C, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
+import { TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, planImageReads, tapOffsets } from './conv-image';
 
 // TAPS holds one K block of taps, so a block of taps (this product's N) is at most that long.
 const TAP_BLOCK: i32 = KC;
@@ -28,13 +28,11 @@ export function conv2dBackwardWeightImplicit(
     memory.fill(gradWeight, 0, bytes(outChannels * depth));
     return;
   }
-  const spanH = paddedSpan(outH, kh, sh, dh);
-  const spanW = paddedSpan(outW, kw, sw, dw);
-  const copy = ph > 0 || pw > 0 || spanH > height || spanW > width;
-  const rowStride = copy ? spanW : width;
-  const planeStride = copy ? spanH * spanW : height * width;
+  planImageReads(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw);
+  const rowStride = imageRowStride();
+  const planeStride = imagePlaneStride();
   if (transposedPays(og, depth)) {
-    backwardWeightTransposed(input, gradOut, gradWeight, padded, batch, channels, height, width, outChannels, kh, kw, sh, sw, dh, dw, groups, outH, outW, copy, ph, pw, spanH, spanW);
+    backwardWeightTransposed(input, gradOut, gradWeight, padded, batch, channels, height, width, outChannels, kh, kw, sh, sw, dh, dw, groups, outH, outW);
     return;
   }
   const packedA = packedABuffer();
@@ -42,11 +40,7 @@ export function conv2dBackwardWeightImplicit(
   for (let g = 0; g < groups; g++) {
     const dst = gradWeight + bytes(g * og * depth);
     for (let n = 0; n < batch; n++) {
-      let src = input + bytes((n * channels + g * cg) * height * width);
-      if (copy) {
-        padImage(src, padded, cg, height, width, ph, pw, spanH, spanW);
-        src = padded;
-      }
+      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
       const rows = gradOut + bytes((n * outChannels + g * og) * area);
       for (let pc = 0; pc < area; pc += KC) {
         const kc = min(KC, area - pc);
@@ -100,8 +94,8 @@ function packTapPanel(
   while (p < kc) {
     const at = bytes(row + ox * sw);
     if (sw == 1 && ox + 4 <= outW && p + 4 <= kc) {
-      storeTransposed(v128.load(t0 + at), v128.load(t1 + at), v128.load(t2 + at), v128.load(t3 + at), dst);
-      storeTransposed(v128.load(t4 + at), v128.load(t5 + at), v128.load(t6 + at), v128.load(t7 + at), dst + 16);
+      storeTransposed4x4(v128.load(t0 + at), v128.load(t1 + at), v128.load(t2 + at), v128.load(t3 + at), dst, PANEL_ROW);
+      storeTransposed4x4(v128.load(t4 + at), v128.load(t5 + at), v128.load(t6 + at), v128.load(t7 + at), dst + 16, PANEL_ROW);
       dst += 4 * PANEL_ROW;
       p += 4;
       ox += 4;
@@ -125,18 +119,6 @@ function packTapPanel(
   }
 }
 
-// Four taps' values at four positions (r_t = tap t) as four panel rows of those taps.
-@inline function storeTransposed(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize): void {
-  const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
-  v128.store(dst + PANEL_ROW, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
-  v128.store(dst + 2 * PANEL_ROW, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
-  v128.store(dst + 3 * PANEL_ROW, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
-}
-
 @inline function roundUp(n: i32, multiple: i32): i32 {
   return (n + multiple - 1) / multiple * multiple;
 }
@@ -158,24 +140,19 @@ function backwardWeightTransposed(
   input: usize, gradOut: usize, gradWeight: usize, padded: usize,
   batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-  copy: bool, ph: i32, pw: i32, spanH: i32, spanW: i32,
 ): void {
   const cg = channels / groups;
   const og = outChannels / groups;
   const depth = cg * kh * kw;
   const area = outH * outW;
-  const rowStride = copy ? spanW : width;
-  const planeStride = copy ? spanH * spanW : height * width;
+  const rowStride = imageRowStride();
+  const planeStride = imagePlaneStride();
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
   for (let g = 0; g < groups; g++) {
     const acc = gradWeight + bytes(g * og * depth);
     for (let n = 0; n < batch; n++) {
-      let src = input + bytes((n * channels + g * cg) * height * width);
-      if (copy) {
-        padImage(src, padded, cg, height, width, ph, pw, spanH, spanW);
-        src = padded;
-      }
+      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
       const rows = gradOut + bytes((n * outChannels + g * og) * area);
       for (let pc = 0; pc < area; pc += KC) {
         const kc = min(KC, area - pc);
@@ -207,7 +184,7 @@ function packTapRows(src: usize, mc: i32, first: i32, kc: i32, outW: i32, sh: i3
     while (p < kc) {
       const at = bytes(row + ox * sw);
       if (sw == 1 && ox + 4 <= outW && p + 4 <= kc) {
-        storeTransposedRows(
+        storeTransposed4x4(
           v128.load(src + at + <usize>load<i32>(taps)),
           v128.load(src + at + <usize>load<i32>(taps + bytes(min(1, height - 1)))),
           v128.load(src + at + <usize>load<i32>(taps + bytes(min(2, height - 1)))),
@@ -238,18 +215,6 @@ function packTapRows(src: usize, mc: i32, first: i32, kc: i32, outW: i32, sh: i3
     }
     dst += bytes(kc * MR);
   }
-}
-
-// r_t = tap t at four positions, as the first four values of four panel rows `step` bytes apart.
-@inline function storeTransposedRows(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, step: usize): void {
-  const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
-  v128.store(dst + step, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
-  v128.store(dst + 2 * step, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
-  v128.store(dst + 3 * step, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
 }
 
 // m (rows x columns) becomes its transpose (columns x rows), by way of `spare`.

@@ -12,7 +12,7 @@
 // its ReLU on the way.
 
 import { FROM_COLUMN_BIAS, FROM_ZERO, KC, MR, NR, freshTileStart, multiplyTileTransposed, packB, packedABuffer, packedBBuffer, prepareColumnBias } from './gemm-blocking';
-import { LANES, LANE_INDEX, TAPS, bytes, laneOffsets, padImage, paddedSpan, runSplit, tapOffsets } from './conv-image';
+import { LANES, LANE_INDEX, TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, laneOffsets, planImageReads, runSplit, tapOffsets } from './conv-image';
 
 // Byte offsets of the steps of one packed MR-tall panel: the micro-kernel's step table for packed tiles.
 const PANEL_STEPS = memory.data(KC << 2, 16);
@@ -27,25 +27,19 @@ export function conv2dForwardTransposed(
   const og = outChannels / groups;
   const depth = cg * kh * kw;
   const area = outH * outW;
-  const spanH = paddedSpan(outH, kh, sh, dh);
-  const spanW = paddedSpan(outW, kw, sw, dw);
-  const copy = ph > 0 || pw > 0 || spanH > height || spanW > width;
-  const rowStride = copy ? spanW : width;
+  planImageReads(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw);
+  const rowStride = imageRowStride();
   const panel = packedABuffer();
   const packedB = packedBBuffer();
   const start = bias ? FROM_COLUMN_BIAS : FROM_ZERO;
   const ldc = bytes(area);
-  tapOffsets(0, depth, kh, kw, dh, dw, rowStride, copy ? spanH * spanW : height * width);
+  tapOffsets(0, depth, kh, kw, dh, dw, rowStride, imagePlaneStride());
   for (let t = 0; t < depth; t++) store<i32>(PANEL_STEPS + bytes(t), t * MR * 4);
   for (let g = 0; g < groups; g++) {
     packB(depth, og, weight + bytes(g * og * depth), 1, depth, packedB);
     if (bias) prepareColumnBias(bias + bytes(g * og), og);
     for (let n = 0; n < batch; n++) {
-      let src = input + bytes((n * channels + g * cg) * height * width);
-      if (copy) {
-        padImage(src, padded, cg, height, width, ph, pw, spanH, spanW);
-        src = padded;
-      }
+      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
       const dst = out + bytes((n * outChannels + g * og) * area);
       for (let ir = 0; ir < area; ir += MR) {
         const mr = min(MR, area - ir);

@@ -6,7 +6,7 @@
 // computed transposed instead (conv-forward-transposed.ts).
 
 import { FROM_C, FROM_ROW_BIAS, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packedABuffer, packedBBuffer, prepareRowBias } from './gemm-blocking';
-import { LANES, LANE_INDEX, TAPS, bytes, laneOffsets, padImage, paddedSpan, runSplit, tapOffsets } from './conv-image';
+import { LANES, LANE_INDEX, TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, laneOffsets, planImageReads, runSplit, tapOffsets } from './conv-image';
 import { conv2dForwardTransposed } from './conv-forward-transposed';
 
 export { copyRun, zeroRun } from './conv-image';
@@ -33,11 +33,9 @@ export function conv2dForwardImplicit(
     return;
   }
   const area = outH * outW;
-  const spanH = paddedSpan(outH, kh, sh, dh);
-  const spanW = paddedSpan(outW, kw, sw, dw);
-  const copy = ph > 0 || pw > 0 || spanH > height || spanW > width;
-  const rowStride = copy ? spanW : width;
-  const planeStride = copy ? spanH * spanW : height * width;
+  planImageReads(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw);
+  const rowStride = imageRowStride();
+  const planeStride = imagePlaneStride();
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
   const aRows = roundUp(og, MR);
@@ -48,11 +46,7 @@ export function conv2dForwardImplicit(
     }
     if (bias) prepareRowBias(bias + bytes(g * og), og);
     for (let n = 0; n < batch; n++) {
-      let src = input + bytes((n * channels + g * cg) * height * width);
-      if (copy) {
-        padImage(src, padded, cg, height, width, ph, pw, spanH, spanW);
-        src = padded;
-      }
+      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
       const dst = out + bytes((n * outChannels + g * og) * area);
       for (let pc = 0; pc < depth; pc += KC) {
         const kc = min(KC, depth - pc);

@@ -235,20 +235,25 @@ function storeTileTransposed(tile: usize, c: usize, ldc: usize, relu: bool): voi
   return relu ? relu4(x) : x;
 }
 
+// Rows r0..r3 of a 4x4 block, transposed: column i of the block as four floats at dst + i*stride.
+@inline export function storeTransposed4x4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
+  v128.store(dst + stride, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
+}
+
 // Columns 0..3 of rows 0..3 of the tile at `tile` as four v128 at c, c + ldc, c + 2*ldc, c + 3*ldc.
 @inline function transposeQuad(tile: usize, c: usize, ldc: usize, relu: bool): void {
   const r0 = clampIf(v128.load(tile), relu);
   const r1 = clampIf(v128.load(tile + ROW_BYTES), relu);
   const r2 = clampIf(v128.load(tile + 2 * ROW_BYTES), relu);
   const r3 = clampIf(v128.load(tile + 3 * ROW_BYTES), relu);
-  const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(c, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
-  v128.store(c + ldc, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
-  v128.store(c + 2 * ldc, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
-  v128.store(c + 3 * ldc, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
+  storeTransposed4x4(r0, r1, r2, r3, c, ldc);
 }
 
 // Four floats of one row at `row` to c, c + ldc, c + 2*ldc, c + 3*ldc.
@@ -446,15 +451,7 @@ function packAcrossPanel(kc: i32, lanes: i32, src: usize, qStride: i32, dst: usi
       const r1 = v128.load(s + row);
       const r2 = v128.load(s + 2 * row);
       const r3 = v128.load(s + 3 * row);
-      const lo01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-      const hi01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-      const lo23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-      const hi23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-      const d = dst + (<usize>q << 2);
-      v128.store(d, i32x4.shuffle(lo01, lo23, 0, 1, 4, 5));
-      v128.store(d + out, i32x4.shuffle(lo01, lo23, 2, 3, 6, 7));
-      v128.store(d + 2 * out, i32x4.shuffle(hi01, hi23, 0, 1, 4, 5));
-      v128.store(d + 3 * out, i32x4.shuffle(hi01, hi23, 2, 3, 6, 7));
+      storeTransposed4x4(r0, r1, r2, r3, dst + (<usize>q << 2), out);
     }
     for (; q < lanes; q++) {
       const s = src + <usize>q * row;
