@@ -1,32 +1,50 @@
 import type { Tensor } from './tensor.js';
+import { checkTensor, describe } from './check-args.js';
 
 const scopes: Set<Tensor>[] = [];
 
-/** Called for every tensor handed to the user, so the innermost tidy() can dispose it. */
+/** Called for every tensor handed to the user, so the innermost scope can dispose it. */
 export function trackInScope(tensor: Tensor): void {
   scopes[scopes.length - 1]?.add(tensor);
 }
 
 /**
- * Runs fn and disposes every tensor created inside it except those it returns (a tensor, or
- * tensors inside a returned array or plain object) and those passed to keep().
+ * Runs fn and disposes every tensor created inside it except those it returns (at any depth of
+ * arrays, plain objects, Maps and Sets) and those passed to keep(). When fn throws, everything
+ * it created is disposed and the error is rethrown. fn must be synchronous.
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`simdgrad: tidy(fn): fn must be a function, got ${describe(fn)}.`);
+  if (fn.constructor?.name === 'AsyncFunction') throw new Error(ASYNC_ERROR);
+  return runScoped(fn, () => false);
+}
+
+/**
+ * Runs fn in a scope like tidy(): tensors it creates are disposed when it ends, unless it
+ * returns them, they were kept, or `survives` says so. Module.forward runs in one, so a forward
+ * pass frees the intermediates nothing can reach.
+ */
+export function runScoped<T>(fn: () => T, survives: (tensor: Tensor) => boolean): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
   try {
     result = fn();
-    if (result instanceof Promise) {
-      throw new Error('simdgrad: tidy(fn): fn returned a Promise; tidy only scopes synchronous code. Await outside tidy and call tidy inside each synchronous step.');
-    }
-  } finally {
+  } catch (error) {
     scopes.pop();
+    disposeAll(scope);
+    throw error;
+  }
+  scopes.pop();
+  if (result instanceof Promise) {
+    disposeAll(scope);
+    throw new Error(ASYNC_ERROR);
   }
   const returned = new Set<Tensor>();
-  collectTensors(result, returned, 0);
+  collectTensors(result, returned, new Set());
   for (const tensor of scope) {
-    if (returned.has(tensor)) trackInScope(tensor);
+    if (tensor.isDisposed) continue;
+    if (returned.has(tensor) || survives(tensor)) trackInScope(tensor);
     else if (!tensor.isKept) tensor.dispose();
   }
   return result;
@@ -34,19 +52,37 @@ export function tidy<T>(fn: () => T): T {
 
 /** Exempts a tensor from every enclosing tidy(): it lives until you dispose() it. */
 export function keep<T extends Tensor>(tensor: T): T {
-  tensor.markKept();
+  checkTensor('keep', 'tensor', tensor).markKept();
   return tensor;
 }
 
-function collectTensors(value: unknown, into: Set<Tensor>, depth: number): void {
-  if (value === null || typeof value !== 'object' || depth > 4) return;
+const ASYNC_ERROR = 'simdgrad: tidy(fn): fn is async (or returned a Promise); tidy only scopes synchronous code, since other code runs while it awaits. Await outside tidy and call tidy inside each synchronous step.';
+
+function disposeAll(scope: Set<Tensor>): void {
+  for (const tensor of scope) if (!tensor.isKept) tensor.dispose();
+}
+
+/** Every tensor inside `value`: itself, or within arrays, plain objects, Maps and Sets, at any depth. */
+export function collectTensors(value: unknown, into: Set<Tensor>, seen: Set<object>): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
   if (isTensor(value)) {
     into.add(value);
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectTensors(item, into, depth + 1);
-  } else if (Object.getPrototypeOf(value) === Object.prototype) {
-    for (const item of Object.values(value)) collectTensors(item, into, depth + 1);
+  } else if (Array.isArray(value) || value instanceof Set) {
+    for (const item of value) collectTensors(item, into, seen);
+  } else if (value instanceof Map) {
+    for (const [key, item] of value) {
+      collectTensors(key, into, seen);
+      collectTensors(item, into, seen);
+    }
+  } else if (isPlainObject(value)) {
+    for (const item of Object.values(value)) collectTensors(item, into, seen);
   }
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function isTensor(value: object): value is Tensor {

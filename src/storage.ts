@@ -22,6 +22,7 @@ export class Storage {
   }
 
   retain(): void {
+    if (this.refs <= 0) throw new Error('simdgrad: internal error: a freed block of memory was retained; please report the calls that led here.');
     this.refs++;
   }
 

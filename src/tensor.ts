@@ -2,15 +2,20 @@ import { backend } from './backend/backend.js';
 import { runBackward, type BackwardOptions } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { trackInScope } from './scope.js';
+import { countCreated, countReleased, liveTensorCount, liveTensorsByOp, type LiveTensorsByOp } from './live-tensors.js';
 import { Storage } from './storage.js';
 import { checkShape, formatShape, shapeSize } from './shape-util.js';
 import * as ops from './ops/tensor-ops.js';
 
-let liveTensors = 0;
+interface Finalized {
+  storage: Storage;
+  creator: string;
+  bytes: number;
+}
 
 const finalizer = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry<Storage>((storage) => {
-    liveTensors--;
+  ? new FinalizationRegistry<Finalized>(({ storage, creator, bytes }) => {
+    countReleased(creator, bytes);
     storage.release();
   })
   : null;
@@ -29,14 +34,16 @@ export class Tensor {
   private node: GradNode | null = null;
   private disposed = false;
   private kept = false;
+  private readonly finalized: Finalized;
 
   /** @internal Tensors are made by factories (tensor, zeros, ...) and ops. */
-  constructor(private readonly storage: Storage, shape: readonly number[], options: { requiresGrad?: boolean; track?: boolean } = {}) {
+  constructor(private readonly storage: Storage, shape: readonly number[], options: { requiresGrad?: boolean; track?: boolean; creator?: string } = {}) {
     this.shape = Object.freeze([...shape]);
     this.size = shapeSize(shape);
     this.requiresGrad = options.requiresGrad ?? false;
-    liveTensors++;
-    finalizer?.register(this, storage, this);
+    this.finalized = { storage, creator: options.creator ?? 'an op', bytes: this.size * 4 };
+    countCreated(this.finalized.creator, this.finalized.bytes);
+    finalizer?.register(this, this.finalized, this);
     if (options.track !== false) trackInScope(this);
   }
 
@@ -48,8 +55,9 @@ export class Tensor {
 
   /** @internal A tensor over the same memory with another shape of the same size. */
   static view(source: Tensor, shape: readonly number[]): Tensor {
+    source.assertAlive('view');
     source.storage.retain();
-    return new Tensor(source.storage, shape);
+    return new Tensor(source.storage, shape, { creator: source.finalized.creator });
   }
 
   get ndim(): number {
@@ -58,6 +66,24 @@ export class Tensor {
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** @internal False once disposed, or once the memory under it was freed. */
+  get isAlive(): boolean {
+    return !this.disposed && this.storage.alive;
+  }
+
+  /** @internal The op or factory that made this tensor, as memory({ detail: true }) groups it. */
+  get creator(): string {
+    return this.finalized.creator;
+  }
+
+  /** @internal Names the op that made this tensor (ops create their outputs before they know it). */
+  labelCreator(op: string): void {
+    if (this.disposed || this.finalized.creator === op) return;
+    countReleased(this.finalized.creator, this.finalized.bytes);
+    this.finalized.creator = op;
+    countCreated(op, this.finalized.bytes);
   }
 
   get isKept(): boolean {
@@ -101,8 +127,14 @@ export class Tensor {
     return backend().allocator.f32()[this.ptr >>> 2]!;
   }
 
-  /** Computes gradients of this tensor with respect to every leaf that requires them. */
-  backward(upstream?: Tensor, options: BackwardOptions = {}): void {
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires them, as PyTorch's
+   * backward(gradient?, retain_graph?): `loss.backward()`, `loss.backward({ retainGraph: true })`,
+   * or `y.backward(upstream, { retainGraph })` for a tensor that is not a single value.
+   */
+  backward(upstreamOrOptions?: Tensor | BackwardOptions, options?: BackwardOptions): void {
+    const upstream = upstreamOrOptions instanceof Tensor ? upstreamOrOptions : undefined;
+    const opts = checkBackwardOptions(upstream ? options : upstreamOrOptions ?? options);
     this.assertAlive('backward');
     if (!this.requiresGrad) {
       throw new Error(`simdgrad: backward() on a tensor of shape ${formatShape(this.shape)} that does not require grad: no input was created with { requiresGrad: true } (or it was computed inside noGrad()).`);
@@ -110,12 +142,15 @@ export class Tensor {
     if (upstream) {
       upstream.assertAlive('backward upstream');
       if (!sameShape(upstream.shape, this.shape)) throw new Error(`simdgrad: backward(upstream): upstream has shape ${formatShape(upstream.shape)} but the tensor has shape ${formatShape(this.shape)}; they must match.`);
-      runBackward(this, upstream, options);
+      runBackward(this, upstream, opts);
     } else {
       if (this.size !== 1) throw new Error(`simdgrad: backward() without an upstream gradient needs a one-element tensor (a loss), got shape ${formatShape(this.shape)}; pass backward(upstream) with that shape.`);
       const one = ops.onesLike(this);
-      runBackward(this, one, options);
-      one.dispose();
+      try {
+        runBackward(this, one, opts);
+      } finally {
+        one.dispose();
+      }
     }
   }
 
@@ -123,7 +158,7 @@ export class Tensor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    liveTensors--;
+    countReleased(this.finalized.creator, this.finalized.bytes);
     finalizer?.unregister(this);
     this.storage.release();
     this.node?.unref();
@@ -139,6 +174,7 @@ export class Tensor {
 
   /** A tensor sharing this memory that is cut off from the graph. */
   detach(): Tensor {
+    this.assertAlive('detach');
     return Tensor.view(this, this.shape);
   }
 
@@ -196,7 +232,7 @@ export class Tensor {
   aliasForTape(): Tensor {
     this.assertAlive('save for backward');
     this.storage.retain();
-    return new Tensor(this.storage, this.shape, { track: false });
+    return new Tensor(this.storage, this.shape, { track: false, creator: this.finalized.creator });
   }
 
   /** @internal */
@@ -206,7 +242,7 @@ export class Tensor {
 
   /** @internal */
   assertAlive(action: string): void {
-    if (this.disposed || !this.storage.alive) {
+    if (!this.isAlive) {
       throw new Error(`simdgrad: cannot ${action} a disposed tensor (shape ${formatShape(this.shape)}). It was freed by dispose() or by an enclosing tidy(); keep() it or return it from tidy() to use it later.`);
     }
   }
@@ -214,10 +250,27 @@ export class Tensor {
 
 export type NestedArray = number | NestedArray[];
 
-/** Live tensor handles and the bytes of linear memory they hold. */
-export function memory(): { tensors: number; bytes: number; blocks: number; wasmBytes: number } {
+export interface MemoryInfo {
+  /** Live tensor handles (views and tensors the autograd tape holds count too). */
+  tensors: number;
+  /** Bytes of linear memory in live blocks. */
+  bytes: number;
+  /** Live blocks of linear memory. */
+  blocks: number;
+  /** The largest tensor, in bytes, that can still be allocated without freeing anything. */
+  largestFreeBlock: number;
+  /** Size of the whole wasm memory. */
+  wasmBytes: number;
+  /** With { detail: true }: live tensors grouped by the op or factory that made them, most bytes first. */
+  byOp?: LiveTensorsByOp[];
+}
+
+/** Live tensors and the linear memory they hold; `{ detail: true }` also groups them by the op that made them. */
+export function memory(options: { detail?: boolean } = {}): MemoryInfo {
   const stats = backend().allocator.stats();
-  return { tensors: liveTensors, bytes: stats.bytesInUse, blocks: stats.blocks, wasmBytes: stats.memoryBytes };
+  const info: MemoryInfo = { tensors: liveTensorCount(), bytes: stats.bytesInUse, blocks: stats.blocks, largestFreeBlock: stats.largestFreeBlock, wasmBytes: stats.memoryBytes };
+  if (options?.detail) info.byOp = liveTensorsByOp();
+  return info;
 }
 
 function nest(data: Float32Array, shape: readonly number[], dim: number, offset: number): { value: NestedArray; next: number } {
@@ -230,6 +283,16 @@ function nest(data: Float32Array, shape: readonly number[], dim: number, offset:
     next = child.next;
   }
   return { value: out, next };
+}
+
+function checkBackwardOptions(value: unknown): BackwardOptions {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`simdgrad: backward(upstream?, options?): expected an upstream gradient Tensor and/or an options object ({ retainGraph }), got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `${typeof value} ${String(value)}`}. For a tensor that is not a single value, pass backward(upstream) with its shape.`);
+  }
+  const retainGraph = (value as BackwardOptions).retainGraph;
+  if (retainGraph !== undefined && typeof retainGraph !== 'boolean') throw new Error(`simdgrad: backward(): retainGraph must be true or false, got ${String(retainGraph)}.`);
+  return value as BackwardOptions;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -1,3 +1,4 @@
+import { describe } from '../check-args.js';
 let enabled = true;
 
 export function isGradEnabled(): boolean {
@@ -6,6 +7,7 @@ export function isGradEnabled(): boolean {
 
 /** Runs fn without recording operations for backward: for evaluation and parameter updates. */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`simdgrad: noGrad(fn): fn must be a function, got ${describe(fn)}.`);
   const previous = enabled;
   enabled = false;
   try {

@@ -54,6 +54,7 @@ export class GradNode {
 
 /** Attaches a backward to `out` when gradients are being recorded and an input needs one. */
 export function record(out: Tensor, op: OpRecord): Tensor {
+  out.labelCreator(op.op);
   if (!isGradEnabled() || !op.inputs.some((t) => t?.requiresGrad)) return out;
   out.attachGradFn(new GradNode(op));
   return out;

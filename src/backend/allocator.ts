@@ -1,3 +1,5 @@
+import { FreeBlocks } from './free-blocks.js';
+
 const ALIGN = 64;
 const PAGE = 65536;
 
@@ -6,23 +8,25 @@ export interface MemoryStats {
   bytesInUse: number;
   /** Blocks currently allocated. */
   blocks: number;
-  /** Bytes in freed blocks kept for reuse. */
+  /** Bytes in freed blocks below the top of the heap, kept for reuse. */
   bytesFree: number;
+  /** The largest single block that can still be allocated: a free block, or the room above the heap up to the cap. */
+  largestFreeBlock: number;
   /** Size of the whole linear memory. */
   memoryBytes: number;
 }
 
 /**
- * Hands out 64-byte-aligned blocks of the module's linear memory. Freed blocks go to a free
- * list per size: a training loop asks for the same sizes every step, so after the first step
- * everything is reused and memory stays flat.
+ * Hands out 64-byte-aligned blocks of the module's linear memory. A freed block merges with
+ * free neighbours (and a free run at the top of the heap lowers the top), so memory freed by
+ * tensors of one shape serves tensors of any other: shapes that vary from batch to batch do
+ * not fragment it. Out of memory means no free range fits, even after growing to the cap.
  */
 export class LinearAllocator {
   private top: number;
-  private readonly freeBySize = new Map<number, number[]>();
+  private readonly freeBlocks = new FreeBlocks();
   private readonly sizeOf = new Map<number, number>();
   private bytesInUse = 0;
-  private bytesFree = 0;
   private view: Float32Array;
   private intView: Int32Array;
 
@@ -34,22 +38,26 @@ export class LinearAllocator {
 
   alloc(bytes: number, what = 'a tensor'): number {
     const size = roundUp(Math.max(bytes, 4), ALIGN);
-    const reused = this.freeBySize.get(size)?.pop() ?? this.bestFit(size);
-    const ptr = reused ?? this.bump(size, what);
-    if (reused !== undefined) this.bytesFree -= this.sizeOf.get(ptr)!;
-    else this.sizeOf.set(ptr, size);
+    const ptr = this.reuse(size) ?? this.bump(size, what);
     this.bytesInUse += this.sizeOf.get(ptr)!;
     return ptr;
   }
 
   free(ptr: number): void {
     const size = this.sizeOf.get(ptr);
-    if (size === undefined) throw new Error(`simdgrad: internal error: free of unknown block ${ptr}`);
-    let list = this.freeBySize.get(size);
-    if (!list) this.freeBySize.set(size, (list = []));
-    list.push(ptr);
+    if (size === undefined) throw new Error(`simdgrad: internal error: free of block ${ptr}, which is not allocated (freed twice?)`);
+    this.sizeOf.delete(ptr);
     this.bytesInUse -= size;
-    this.bytesFree += size;
+    const merged = this.freeBlocks.insertMerging(ptr, size);
+    if (merged.start + merged.size === this.top) {
+      this.freeBlocks.remove(merged.start);
+      this.top = merged.start;
+    }
+  }
+
+  /** True when `ptr` is the start of a live block. */
+  isAllocated(ptr: number): boolean {
+    return this.sizeOf.has(ptr);
   }
 
   /** A Float32Array over the whole memory, re-created after `memory.grow` detached the old one. */
@@ -66,10 +74,23 @@ export class LinearAllocator {
   stats(): MemoryStats {
     return {
       bytesInUse: this.bytesInUse,
-      blocks: this.sizeOf.size - countFree(this.freeBySize),
-      bytesFree: this.bytesFree,
+      blocks: this.sizeOf.size,
+      bytesFree: this.freeBlocks.totalBytes,
+      largestFreeBlock: Math.max(this.freeBlocks.largest(), this.maxBytes - this.top),
       memoryBytes: this.memory.buffer.byteLength,
     };
+  }
+
+  private reuse(size: number): number | undefined {
+    const block = this.freeBlocks.takeFitting(size);
+    if (!block) return undefined;
+    if (block.size - size >= ALIGN) {
+      this.freeBlocks.insertMerging(block.start + size, block.size - size);
+      this.sizeOf.set(block.start, size);
+    } else {
+      this.sizeOf.set(block.start, block.size);
+    }
+    return block.start;
   }
 
   private refreshViews(): void {
@@ -77,25 +98,17 @@ export class LinearAllocator {
     this.intView = new Int32Array(this.memory.buffer);
   }
 
-  // A larger free block of at most twice the size, so a one-off shape does not force growth.
-  private bestFit(size: number): number | undefined {
-    let best: number | undefined;
-    for (const [blockSize, list] of this.freeBySize) {
-      if (list.length > 0 && blockSize > size && blockSize <= 2 * size && (best === undefined || blockSize < best)) best = blockSize;
-    }
-    return best === undefined ? undefined : this.freeBySize.get(best)!.pop();
-  }
-
   private bump(size: number, what: string): number {
     const ptr = this.top;
     const end = ptr + size;
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.grow(end - have, what);
+    if (end > have) this.grow(end - have, size, what);
     this.top = end;
+    this.sizeOf.set(ptr, size);
     return ptr;
   }
 
-  private grow(missing: number, what: string): void {
+  private grow(missing: number, size: number, what: string): void {
     const have = this.memory.buffer.byteLength;
     const pages = Math.max(Math.ceil(missing / PAGE), Math.ceil(have / PAGE / 4));
     const allowed = Math.min(pages, Math.floor((this.maxBytes - have) / PAGE));
@@ -105,10 +118,10 @@ export class LinearAllocator {
       this.memory.grow(allowed);
     } catch {
       throw new Error(
-        `simdgrad: out of memory: ${what} needs ${mib(missing)} MiB more, but the wasm memory is ` +
-          `${mib(have)} MiB of at most ${mib(this.maxBytes)} MiB (${mib(this.bytesInUse)} MiB in live tensors, ` +
-          `${mib(this.bytesFree)} MiB free for reuse). Dispose tensors you no longer need (tidy(), dispose()), ` +
-          `use smaller batches, or pass a larger { maxMemoryMiB } to init().`,
+        `simdgrad: out of memory: ${what} needs a block of ${mib(size)} MiB, but the largest free block is ` +
+          `${mib(this.stats().largestFreeBlock)} MiB (${mib(this.bytesInUse)} MiB in live tensors, ${mib(this.freeBlocks.totalBytes)} MiB ` +
+          `free in smaller pieces, cap ${mib(this.maxBytes)} MiB). Dispose tensors you no longer need (tidy(), dispose(); ` +
+          'memory({ detail: true }) lists what is alive), use smaller batches, or pass a larger { maxMemoryMiB } to init().',
       );
     }
     this.refreshViews();
@@ -121,10 +134,4 @@ function roundUp(n: number, multiple: number): number {
 
 function mib(bytes: number): string {
   return (bytes / 1048576).toFixed(1);
-}
-
-function countFree(freeBySize: Map<number, number[]>): number {
-  let n = 0;
-  for (const list of freeBySize.values()) n += list.length;
-  return n;
 }

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor.js';
 import type { Dataset } from './dataset.js';
 import { stackSamples } from './gather.js';
 import { identityPermutation, randomPermutation, seededRandomInt, type RandomInt } from './shuffle.js';
+import { checkOptions } from '../check-args.js';
 
 export interface DataLoaderOptions {
   /** Samples per batch (default 1). */
@@ -28,6 +29,7 @@ export class DataLoader implements Iterable<Tensor[]> {
   private readonly randomInt: RandomInt;
 
   constructor(readonly dataset: Dataset, options: DataLoaderOptions = {}) {
+    options = checkOptions<DataLoaderOptions>('DataLoader', options) as DataLoaderOptions;
     this.batchSize = options.batchSize ?? 1;
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;

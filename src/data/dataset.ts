@@ -1,6 +1,7 @@
 import type { Tensor } from '../tensor.js';
 import { formatShape } from '../shape-util.js';
 import { gatherRows, takeRow } from './gather.js';
+import { checkTensor } from '../check-args.js';
 
 /**
  * Anything a DataLoader can batch, like torch.utils.data.Dataset: `length` samples, and
@@ -24,9 +25,9 @@ export class TensorDataset implements Dataset {
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new Error('simdgrad: TensorDataset(): needs at least one tensor, e.g. new TensorDataset(images, labels).');
+    tensors.forEach((t, i) => checkTensor('TensorDataset', `tensor ${i}`, t));
     const rows = tensors[0]!.shape[0];
     tensors.forEach((t, i) => {
-      t.assertAlive('put in a TensorDataset');
       if (t.ndim === 0 || t.shape[0] !== rows) {
         const shapes = tensors.map((u) => formatShape(u.shape)).join(', ');
         throw new Error(

@@ -1,6 +1,7 @@
 import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor.js';
 import { decodeIdx, type IdxArray } from './idx.js';
+import { checkOptions } from '../check-args.js';
 
 /** Label i of Fashion-MNIST names class FASHION_MNIST_CLASSES[i]. */
 export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
@@ -33,6 +34,7 @@ export interface FashionMnist {
  * tensors scaled to [0, 1] (like torchvision's ToTensor); works anywhere, from fetched bytes.
  */
 export async function fashionMnistFromIdx(files: FashionMnistFiles): Promise<FashionMnist> {
+  files = checkOptions<FashionMnistFiles>('fashionMnistFromIdx', files, 'files') as FashionMnistFiles;
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
     [files.trainImages, files.trainLabels, files.testImages, files.testLabels].map(decodeIdx),
   );

@@ -1,4 +1,5 @@
 import { gunzip, isGzip } from './gunzip.js';
+import { checkBytes, describe } from '../check-args.js';
 
 /** The typed array an IDX element type decodes to. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -35,6 +36,7 @@ const TYPE_LIST = ELEMENT_TYPES.map((t) => `${hex(t.code)} (${t.name})`).join(',
  * dimension as a big-endian uint32, then the values. uint8 and int8 data are views of `bytes`.
  */
 export function parseIdx(bytes: Uint8Array): IdxArray {
+  bytes = checkBytes('parseIdx', 'bytes', bytes);
   if (bytes.length < 4) {
     throw new Error(`simdgrad: parseIdx: got ${bytes.length} bytes, fewer than the 4-byte IDX magic number; pass the whole file's bytes.`);
   }
@@ -61,12 +63,16 @@ export function parseIdx(bytes: Uint8Array): IdxArray {
 
 /** Reads an IDX file, gunzipping it first when it is gzipped (as the published .gz files are). */
 export async function decodeIdx(bytes: Uint8Array | ArrayBuffer): Promise<IdxArray> {
+  checkBytes('decodeIdx', 'bytes', bytes);
   const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   return parseIdx(isGzip(input) ? await gunzip(input, 'decodeIdx') : input);
 }
 
 /** Writes an array as uncompressed IDX bytes; the element type follows the typed array's type. */
 export function encodeIdx(array: IdxArray): Uint8Array {
+  if (!ArrayBuffer.isView((array as Partial<IdxArray> | null)?.data) || !Array.isArray((array as Partial<IdxArray>).shape)) {
+    throw new Error(`simdgrad: encodeIdx: expected { data: a typed array, shape: number[] }, got ${describe(array)}.`);
+  }
   const type = ELEMENT_TYPES.find((t) => t.name === typeName(array.data))!;
   const count = array.shape.reduce((n, d) => n * d, 1);
   if (count !== array.data.length || array.shape.length > 255) {

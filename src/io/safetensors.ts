@@ -44,6 +44,9 @@ interface HeaderEntry {
  * Throws if a tensor holds NaN or Infinity: such a file could never be loaded again.
  */
 export function encodeSafetensors(state: SafetensorsInput, metadata?: Record<string, string>): Uint8Array {
+  if (!(state instanceof Map) && (state === null || typeof state !== 'object' || Array.isArray(state) || ArrayBuffer.isView(state))) {
+    fail(ENCODE, `expected a state dict (an object or Map of name -> Tensor), got ${describe(state)}; pass e.g. model.stateDict().`);
+  }
   const entries = state instanceof Map ? [...state] : Object.entries(state);
   let dataBytes = 0;
   const headerParts: string[] = metadata === undefined ? [] : [`${JSON.stringify(METADATA_KEY)}:${JSON.stringify(checkedMetadata(metadata, ENCODE))}`];

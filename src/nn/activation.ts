@@ -3,6 +3,7 @@ import { logSoftmax, softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { pythonFloat, pythonString } from './repr.js';
+import { checkOptions } from '../check-args.js';
 
 /** max(0, x), as torch.nn.ReLU. */
 export class ReLU extends Module {
@@ -50,6 +51,7 @@ export class GELU extends Module {
 
   constructor(options: GeluOptions = {}) {
     super();
+    options = checkOptions<GeluOptions>('GELU', options) as GeluOptions;
     this.approximate = options.approximate ?? 'none';
   }
 

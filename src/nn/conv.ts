@@ -5,6 +5,7 @@ import { Tensor } from '../tensor.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
 import { pythonTuple, pythonValue } from './repr.js';
+import { checkOptions, checkTensor } from '../check-args.js';
 
 export interface Conv2dOptions extends FunctionalConv2dOptions {
   /** Learn an additive bias per output channel (default true). */
@@ -29,6 +30,7 @@ export class Conv2d extends Module {
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: SpatialSize, options: Conv2dOptions = {}) {
     super();
+    options = checkOptions<Conv2dOptions>('Conv2d', options) as Conv2dOptions;
     this.groups = options.groups ?? 1;
     checkChannels(inChannels, outChannels, this.groups);
     this.kernelSize = spatialPair('Conv2d', kernelSize, 'kernelSize', 1);
@@ -75,7 +77,7 @@ export class Conv2d extends Module {
 
   // The functional op's messages speak of weight shapes; a layer's user thinks in its constructor arguments.
   private checkInput(x: Tensor): void {
-    x.assertAlive('Conv2d');
+    checkTensor('Conv2d', 'input', x);
     const where = `simdgrad: ${this.toString()}`;
     if (x.ndim !== 4) {
       throw new Error(`${where}: expected a 4-D input [N, C, H, W], got ${formatShape(x.shape)}; add a batch dimension with reshape([1, ...shape]) for a single image.`);

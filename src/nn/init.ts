@@ -5,6 +5,7 @@ import { backend, kernels } from '../backend/backend.js';
 import { nextNormal, nextUniform } from '../random.js';
 import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
+import { checkOptions, checkTensor } from '../check-args.js';
 
 /** The activations calculateGain knows; the snake_case spellings PyTorch uses are accepted too. */
 export type Nonlinearity =
@@ -55,6 +56,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * where each input (output) feature map counts kernel-size times.
  */
 export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut: number } {
+  checkTensor('init', 'tensor', tensor);
   if (tensor.ndim < 2) {
     throw new Error(`simdgrad: init: fan in and fan out need a tensor with at least 2 dimensions, got shape ${formatShape(tensor.shape)}; use uniform_ or normal_ with explicit bounds for biases.`);
   }
@@ -75,7 +77,7 @@ export function normal_(tensor: Tensor, mean = 0, std = 1): Tensor {
 }
 
 export function constant_(tensor: Tensor, value: number): Tensor {
-  tensor.assertAlive('initialise');
+  checkTensor('initialise', 'tensor', tensor);
   kernels().fill!(tensor.ptr, tensor.size, value);
   return tensor;
 }
@@ -101,12 +103,14 @@ export function xavierNormal_(tensor: Tensor, gain = 1): Tensor {
 
 /** He uniform: U(-bound, bound) with bound = gain · √(3 / fan); PyTorch's Linear and Conv use a = √5. */
 export function kaimingUniform_(tensor: Tensor, options: KaimingOptions = {}): Tensor {
+  options = checkOptions<KaimingOptions>('kaimingUniform_', options) as KaimingOptions;
   const bound = Math.sqrt(3) * kaimingStd(tensor, options);
   return uniform_(tensor, -bound, bound);
 }
 
 /** He normal: N(0, std²) with std = gain / √fan. */
 export function kaimingNormal_(tensor: Tensor, options: KaimingOptions = {}): Tensor {
+  options = checkOptions<KaimingOptions>('kaimingNormal_', options) as KaimingOptions;
   return normal_(tensor, 0, kaimingStd(tensor, options));
 }
 
@@ -126,7 +130,7 @@ function kaimingStd(tensor: Tensor, options: KaimingOptions): number {
 }
 
 function fillWith(tensor: Tensor, sample: () => number): Tensor {
-  tensor.assertAlive('initialise');
+  checkTensor('initialise', 'tensor', tensor);
   const values = new Float32Array(tensor.size);
   for (let i = 0; i < values.length; i++) values[i] = sample();
   backend().allocator.f32().set(values, tensor.ptr >>> 2);

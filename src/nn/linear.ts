@@ -3,6 +3,7 @@ import { Tensor } from '../tensor.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { Module } from './module.js';
 import { pythonBool } from './repr.js';
+import { checkOptions } from '../check-args.js';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -16,6 +17,7 @@ export class Linear extends Module {
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
     super();
+    options = checkOptions<LinearOptions>('Linear', options) as LinearOptions;
     for (const [name, value] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
       if (!Number.isInteger(value) || value < 0) throw new Error(`simdgrad: Linear: ${name} must be a non-negative integer, got ${value}.`);
     }

@@ -1,5 +1,7 @@
 import { kernels } from '../backend/backend.js';
 import { keep } from '../scope.js';
+import { scopeForwardOfClass } from './forward-scope.js';
+import { describe } from '../check-args.js';
 import type { Tensor } from '../tensor.js';
 import { loadIntoTensors, snapshotTensors, type LoadStateDictOptions, type LoadStateDictResult, type StateDict, type StateDictInput } from './state-dict.js';
 
@@ -36,6 +38,14 @@ export abstract class Module<Inputs extends unknown[] = [Tensor], Output = Tenso
   private readonly ownBuffers = new Map<string, RegisteredBuffer>();
   private readonly ownModules = new Map<string, AnyModule>();
 
+  constructor() {
+    scopeForwardOfClass(this);
+  }
+
+  /**
+   * The computation. It runs in a scope: tensors it creates and neither returns nor stores on
+   * the module (nor keep()s) are freed when it returns, so a forward pass leaves only its output.
+   */
   abstract forward(...inputs: Inputs): Output;
 
   /**
@@ -67,6 +77,7 @@ export abstract class Module<Inputs extends unknown[] = [Tensor], Output = Tenso
   /** Makes `module` a child called `name`; its parameters appear as `name.<its names>`. Returns it. */
   registerModule<M extends AnyModule>(name: string, module: M): M {
     this.checkMemberName(name, 'submodule');
+    checkModule(`${this.constructor.name}.registerModule('${name}')`, 'module', module);
     this.ownModules.set(name, module);
     return module;
   }
@@ -229,6 +240,12 @@ export abstract class Module<Inputs extends unknown[] = [Tensor], Output = Tenso
     const clash = members.find(([other, names]) => other !== kind && names.has(name));
     if (clash) throw new Error(`${where}: '${name}' is already a ${clash[0]} of this module; choose another name.`);
   }
+}
+
+/** An nn.Module, or an error naming the argument. */
+export function checkModule(op: string, name: string, value: unknown): Module<any[], unknown> {
+  if (value instanceof Module) return value;
+  throw new Error(`simdgrad: ${op}: ${name} must be an nn.Module, got ${describe(value)}${typeof value === 'string' ? `; pass an instance, e.g. new nn.ReLU()` : ''}.`);
 }
 
 function joinName(prefix: string, name: string): string {

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { constant_ } from './init.js';
 import { Module } from './module.js';
 import { pythonBool, pythonFloat, pythonTuple } from './repr.js';
+import { checkOptions, checkShapeArg, checkTensor } from '../check-args.js';
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -49,6 +50,7 @@ export abstract class BatchNorm extends Module {
 
   protected constructor(private readonly layout: InputLayout, readonly numFeatures: number, options: BatchNormOptions) {
     super();
+    options = checkOptions<BatchNormOptions>(new.target.name, options) as BatchNormOptions;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     this.affine = options.affine ?? true;
@@ -109,7 +111,7 @@ export abstract class BatchNorm extends Module {
 
   // Checked here because the functional op would blame running_mean's shape for a wrong channel count.
   private checkInput(x: Tensor): void {
-    x.assertAlive(this.constructor.name);
+    checkTensor(this.constructor.name, 'input', x);
     const where = `simdgrad: ${this.constructor.name}(${this.numFeatures})`;
     if (!this.layout.ranks.includes(x.ndim)) {
       throw new Error(`${where}: expected ${this.layout.description}, got ${formatShape(x.shape)}.`);
@@ -125,6 +127,7 @@ export abstract class BatchNorm extends Module {
 export class BatchNorm1d extends BatchNorm {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super({ ranks: [2, 3], description: 'a 2-D input [N, C] or a 3-D input [N, C, L]' }, numFeatures, options);
+    options = checkOptions<BatchNormOptions>('BatchNorm1d', options) as BatchNormOptions;
   }
 }
 
@@ -132,6 +135,7 @@ export class BatchNorm1d extends BatchNorm {
 export class BatchNorm2d extends BatchNorm {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super({ ranks: [4], description: 'a 4-D input [N, C, H, W]; use BatchNorm1d for [N, C] or [N, C, L]' }, numFeatures, options);
+    options = checkOptions<BatchNormOptions>('BatchNorm2d', options) as BatchNormOptions;
   }
 }
 
@@ -155,7 +159,8 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
-    this.normalizedShape = Object.freeze(typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape]);
+    options = checkOptions<LayerNormOptions>('LayerNorm', options) as LayerNormOptions;
+    this.normalizedShape = Object.freeze(typeof normalizedShape === 'number' ? [normalizedShape] : checkShapeArg('LayerNorm', 'normalizedShape', normalizedShape));
     if (this.normalizedShape.length === 0 || !this.normalizedShape.every((d) => Number.isInteger(d) && d >= 1)) {
       throw new Error(`simdgrad: LayerNorm: normalizedShape must be a positive integer or a non-empty list of them (the trailing dimensions to normalize over), got ${JSON.stringify(normalizedShape)}.`);
     }

@@ -3,6 +3,7 @@ import { spatialPair, type SpatialSize } from '../ops/window.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { pythonBool, pythonValue } from './repr.js';
+import { checkOptions } from '../check-args.js';
 
 export type MaxPool2dOptions = Omit<FunctionalMaxPool2dOptions, 'kernelSize'>;
 export type AvgPool2dOptions = Omit<FunctionalAvgPool2dOptions, 'kernelSize'>;
@@ -17,6 +18,7 @@ export class MaxPool2d extends Module {
 
   constructor(readonly kernelSize: SpatialSize, options: MaxPool2dOptions = {}) {
     super();
+    options = checkOptions<MaxPool2dOptions>('MaxPool2d', options) as MaxPool2dOptions;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
     this.dilation = options.dilation ?? 1;
@@ -45,6 +47,7 @@ export class AvgPool2d extends Module {
 
   constructor(readonly kernelSize: SpatialSize, options: AvgPool2dOptions = {}) {
     super();
+    options = checkOptions<AvgPool2dOptions>('AvgPool2d', options) as AvgPool2dOptions;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
     this.ceilMode = options.ceilMode ?? false;

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor.js';
-import { Module } from './module.js';
+import { checkModule, Module } from './module.js';
 import { reluFusedForward } from './relu-fusion.js';
 
 /**
@@ -11,6 +11,7 @@ export class Sequential extends Module {
 
   constructor(...modules: Module[]) {
     super();
+    modules.forEach((module, i) => checkModule('Sequential', `module ${i}`, module));
     for (const module of modules) this.append(module);
   }
 
@@ -28,6 +29,7 @@ export class Sequential extends Module {
 
   /** Adds a module at the end, named by its position. */
   append(module: Module): this {
+    checkModule('Sequential.append', 'module', module);
     this.registerModule(String(this.layers.length), module);
     this.layers.push(module);
     return this;

@@ -1,6 +1,7 @@
 import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor.js';
+import { checkNumber, checkOptionalNumber, checkOptions, checkTensor } from '../check-args.js';
 
 type Activation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'geluTanh' | 'elu' | 'softplus' | 'silu';
 
@@ -9,7 +10,7 @@ type Activation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'geluTanh
  * input, or the output where the derivative is cheapest from it (sigmoid, tanh).
  */
 function activation(op: string, kernel: Activation, x: Tensor, saves: 'input' | 'output', ...params: number[]): Tensor {
-  x.assertAlive(op);
+  checkTensor(op, 'input', x);
   const out = Tensor.empty(x.shape);
   kernels()[`${kernel}Forward`]!(x.ptr, out.ptr, x.size, ...params);
   return record(out, {
@@ -31,7 +32,7 @@ export function relu(x: Tensor): Tensor {
 
 /** x where x > 0, else negativeSlope * x. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  checkFinite('leakyRelu', 'negativeSlope', negativeSlope);
+  checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
   return activation('leakyRelu', 'leakyRelu', x, 'input', negativeSlope);
 }
 
@@ -51,6 +52,7 @@ export interface GeluOptions {
 
 /** Gaussian error linear unit, x/2 (1 + erf(x/√2)), as torch.nn.functional.gelu. */
 export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
+  options = checkOptions<GeluOptions>('gelu', options) as GeluOptions;
   const approximate = options.approximate ?? 'none';
   if (approximate === 'none') return activation('gelu', 'gelu', x, 'input');
   if (approximate === 'tanh') return activation('gelu', 'geluTanh', x, 'input');
@@ -59,7 +61,7 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
 
 /** x where x > 0, else alpha (e^x - 1). */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  checkFinite('elu', 'alpha', alpha);
+  checkNumber('elu', 'alpha', alpha);
   return activation('elu', 'elu', x, 'input', alpha);
 }
 
@@ -72,9 +74,9 @@ export interface SoftplusOptions {
 
 /** A smooth relu, ln(1 + e^x), as torch.nn.functional.softplus. */
 export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
-  const beta = options.beta ?? 1;
-  const threshold = options.threshold ?? 20;
-  checkFinite('softplus', 'beta', beta);
+  options = checkOptions<SoftplusOptions>('softplus', options) as SoftplusOptions;
+  const beta = checkOptionalNumber('softplus', 'beta', options.beta) ?? 1;
+  const threshold = checkOptionalNumber('softplus', 'threshold', options.threshold, { nonFinite: true }) ?? 20;
   if (beta === 0) throw new Error('simdgrad: softplus: beta must not be 0 (the result is divided by it); the default is 1.');
   return activation('softplus', 'softplus', x, 'input', beta, threshold);
 }
@@ -82,10 +84,4 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
 /** x * sigmoid(x), also called swish. */
 export function silu(x: Tensor): Tensor {
   return activation('silu', 'silu', x, 'input');
-}
-
-function checkFinite(op: string, name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`simdgrad: ${op}: ${name} must be a finite number, got ${String(value)}.`);
-  }
 }

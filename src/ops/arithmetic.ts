@@ -4,6 +4,7 @@ import { full } from '../creation.js';
 import { Tensor } from '../tensor.js';
 import { broadcastBlocks, broadcastShapes } from './broadcast.js';
 import { sumToShape } from './reduce.js';
+import { checkNumber, checkTensor, checkTensorOrNumber } from '../check-args.js';
 
 export type TensorOrScalar = Tensor | number;
 
@@ -36,8 +37,10 @@ interface BinaryGrads {
 }
 
 function binary(op: string, kernel: BinaryKernel, a: TensorOrScalar, b: TensorOrScalar, grads: BinaryGrads): Tensor {
-  const x = asTensor(a, op);
-  const y = asTensor(b, op);
+  checkTensorOrNumber(op, 'input', a);
+  checkTensorOrNumber(op, 'other', b);
+  const x = asTensor(a);
+  const y = asTensor(b);
   const out = broadcastBinary(kernel, x, y, broadcastShapes(x.shape, y.shape, op));
   record(out, {
     op,
@@ -76,6 +79,7 @@ export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 type UnaryKernel = 'negForward' | 'expForward' | 'logForward' | 'sqrtForward';
 
 function unary(op: string, kernel: UnaryKernel, x: Tensor, save: 'input' | 'output' | 'none', backward: (g: Tensor, saved: Tensor) => Tensor): Tensor {
+  checkTensor(op, 'input', x);
   const out = Tensor.empty(x.shape);
   kernels()[kernel]!(x.ptr, out.ptr, x.size);
   const savedTensor = save === 'input' ? [x] : save === 'output' ? [out] : [];
@@ -99,6 +103,8 @@ export function sqrt(x: Tensor): Tensor {
 }
 
 export function pow(x: Tensor, exponent: number): Tensor {
+  checkTensor('pow', 'input', x);
+  checkNumber('pow', 'exponent', exponent, { nonFinite: true });
   const out = Tensor.empty(x.shape);
   kernels().powScalarForward!(x.ptr, out.ptr, x.size, exponent);
   return record(out, {
@@ -113,9 +119,6 @@ export function pow(x: Tensor, exponent: number): Tensor {
   });
 }
 
-function asTensor(value: TensorOrScalar, op: string): Tensor {
-  if (typeof value === 'number') return full([], value);
-  if (!(value instanceof Tensor)) throw new Error(`simdgrad: ${op}: expected a Tensor or a number, got ${typeof value}.`);
-  value.assertAlive(op);
-  return value;
+function asTensor(value: TensorOrScalar): Tensor {
+  return typeof value === 'number' ? full([], value) : value;
 }

@@ -1,6 +1,7 @@
 import { backend } from '../backend/backend.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
+import { checkTensor } from '../check-args.js';
 
 /** Integer class indices, one per sample: a Tensor of integer-valued floats, a number[] or an Int32Array. */
 export type ClassTargets = Tensor | readonly number[] | Int32Array;
@@ -58,7 +59,7 @@ function readClassIndices(target: ClassTargets, check: ClassTargetCheck): { indi
 
 function targetValues(target: ClassTargets, check: ClassTargetCheck): ArrayLike<number> {
   if (target instanceof Tensor) {
-    target.assertAlive(check.op);
+    checkTensor(check.op, 'target', target);
     if (target.ndim !== 1) {
       throw new Error(
         `simdgrad: ${check.op}: target has shape ${formatShape(target.shape)}, but class targets are one index per sample, shape [${check.input.shape[0]}]. ` +

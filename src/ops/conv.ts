@@ -4,6 +4,7 @@ import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { reluGradient } from './fused-relu.js';
 import { spatialPair, type SpatialSize } from './window.js';
+import { checkOptionalTensor, checkOptions, checkTensor } from '../check-args.js';
 
 /** A size for both spatial dimensions, or a pair [height, width]. */
 export type { SpatialSize } from './window.js';
@@ -41,6 +42,7 @@ interface ConvGeometry {
  * weight [O, C/groups, kh, kw], optional bias [O]; output [N, O, outH, outW].
  */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  options = checkOptions<Conv2dOptions>('conv2d', options) as Conv2dOptions;
   return convolve(input, weight, bias, options, false);
 }
 
@@ -106,9 +108,9 @@ function withColumns(g: ConvGeometry, run: (col: number) => void): void {
 }
 
 function convGeometry(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): ConvGeometry {
-  input.assertAlive('conv2d');
-  weight.assertAlive('conv2d');
-  bias?.assertAlive('conv2d');
+  checkTensor('conv2d', 'input', input);
+  checkTensor('conv2d', 'weight', weight);
+  checkOptionalTensor('conv2d', 'bias', bias);
   if (input.ndim !== 4) throw new Error(`simdgrad: conv2d: expected a 4-D input [N, C, H, W], got ${formatShape(input.shape)}; add a batch dimension with reshape([1, ...shape]) for a single image.`);
   if (weight.ndim !== 4) throw new Error(`simdgrad: conv2d: expected a 4-D weight [out_channels, in_channels/groups, kh, kw], got ${formatShape(weight.shape)}.`);
   const [batch, channels, height, width] = input.shape as [number, number, number, number];

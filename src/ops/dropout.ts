@@ -3,6 +3,7 @@ import { record } from '../autograd/node.js';
 import { nextUint32 } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { mul } from './arithmetic.js';
+import { checkOptions, checkTensor } from '../check-args.js';
 
 export interface DropoutOptions {
   /** Probability of zeroing each element (default 0.5). */
@@ -17,12 +18,13 @@ export interface DropoutOptions {
  * evaluation needs no rescaling. Reproducible under manualSeed().
  */
 export function dropout(x: Tensor, options: DropoutOptions = {}): Tensor {
+  options = checkOptions<DropoutOptions>('dropout', options) as DropoutOptions;
   const p = options.p ?? 0.5;
   const training = options.training ?? true;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new Error(`simdgrad: dropout: p must be a probability in [0, 1], got ${String(p)}; it is the chance of zeroing each element.`);
   }
-  x.assertAlive('dropout');
+  checkTensor('dropout', 'input', x);
   if (!training || p === 0) return passThrough(x);
   const out = Tensor.empty(x.shape);
   const mask = Tensor.empty(x.shape);

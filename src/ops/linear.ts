@@ -3,6 +3,7 @@ import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { reluGradient } from './fused-relu.js';
+import { checkOptionalTensor, checkTensor } from '../check-args.js';
 
 /** y = x W^T + b, as torch.nn.functional.linear: x [..., in], weight [out, in], bias [out]. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -43,9 +44,9 @@ function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null, relu: boolean)
 }
 
 function checkLinearShapes(x: Tensor, weight: Tensor, bias: Tensor | null): void {
-  x.assertAlive('linear');
-  weight.assertAlive('linear');
-  bias?.assertAlive('linear');
+  checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', weight);
+  checkOptionalTensor('linear', 'bias', bias);
   if (weight.ndim !== 2) throw new Error(`simdgrad: linear: weight must be 2-D [out, in], got ${formatShape(weight.shape)}.`);
   const inFeatures = weight.shape[1]!;
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {

@@ -4,6 +4,7 @@ import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { withClassTargets, type ClassTargets } from './class-targets.js';
+import { checkOptions, checkTensor } from '../check-args.js';
 
 export type { ClassTargets } from './class-targets.js';
 
@@ -54,18 +55,21 @@ const DEFAULT_IGNORE_INDEX = -100;
 
 /** Mean squared error, as torch.nn.functional.mse_loss. */
 export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  options = checkOptions<LossOptions>('mseLoss', options) as LossOptions;
   return elementwiseLoss('mseLoss', input, target, options, (out, grad, perElement, scale) =>
     kernels().mseLossForward!(input.ptr, target.ptr, input.size, out, grad, perElement, scale));
 }
 
 /** Mean absolute error, as torch.nn.functional.l1_loss. */
 export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  options = checkOptions<LossOptions>('l1Loss', options) as LossOptions;
   return elementwiseLoss('l1Loss', input, target, options, (out, grad, perElement, scale) =>
     kernels().l1LossForward!(input.ptr, target.ptr, input.size, out, grad, perElement, scale));
 }
 
 /** 0.5 d²/beta where |d| < beta, else |d| - 0.5 beta, as torch.nn.functional.smooth_l1_loss. */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
+  options = checkOptions<SmoothL1LossOptions>('smoothL1Loss', options) as SmoothL1LossOptions;
   const beta = options.beta ?? 1;
   if (!(beta >= 0 && Number.isFinite(beta))) throw new Error(`simdgrad: smoothL1Loss: beta must be a finite number >= 0, got ${beta}.`);
   return elementwiseLoss('smoothL1Loss', input, target, options, (out, grad, perElement, scale) =>
@@ -74,6 +78,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Los
 
 /** 0.5 d² where |d| < delta, else delta (|d| - 0.5 delta), as torch.nn.functional.huber_loss. */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
+  options = checkOptions<HuberLossOptions>('huberLoss', options) as HuberLossOptions;
   const delta = options.delta ?? 1;
   if (!(delta > 0 && Number.isFinite(delta))) throw new Error(`simdgrad: huberLoss: delta must be a finite number > 0, got ${delta}.`);
   // Huber with delta is delta times smooth L1 with beta = delta.
@@ -86,6 +91,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptio
  * torch.nn.functional.binary_cross_entropy (each log clamped at -100).
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BinaryCrossEntropyOptions = {}): Tensor {
+  options = checkOptions<BinaryCrossEntropyOptions>('binaryCrossEntropy', options) as BinaryCrossEntropyOptions;
   const op = 'binaryCrossEntropy';
   const weight = options.weight;
   if (weight) checkTrailingShape(op, 'weight', weight, input);
@@ -103,6 +109,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
 
 /** Sigmoid and binary cross-entropy in one stable step, as torch.nn.functional.binary_cross_entropy_with_logits. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BinaryCrossEntropyWithLogitsOptions = {}): Tensor {
+  options = checkOptions<BinaryCrossEntropyWithLogitsOptions>('binaryCrossEntropyWithLogits', options) as BinaryCrossEntropyWithLogitsOptions;
   const op = 'binaryCrossEntropyWithLogits';
   const posWeight = options.posWeight;
   if (posWeight) checkTrailingShape(op, 'posWeight', posWeight, input);
@@ -112,6 +119,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
 
 /** The binary hinge of Keras / TF.js: mean of max(0, 1 - target * input) for targets -1 and 1. */
 export function hingeLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  options = checkOptions<LossOptions>('hingeLoss', options) as LossOptions;
   const op = 'hingeLoss';
   return elementwiseLoss(op, input, target, options, (out, grad, perElement, scale) => {
     const invalid = kernels().hingeLossForward!(input.ptr, target.ptr, input.size, out, grad, perElement, scale);
@@ -130,6 +138,7 @@ export function hingeLoss(input: Tensor, target: Tensor, options: LossOptions = 
  * `input` are logits [N, C], `target` one class index per sample.
  */
 export function crossEntropy(input: Tensor, target: ClassTargets, options: CrossEntropyOptions = {}): Tensor {
+  options = checkOptions<CrossEntropyOptions>('crossEntropy', options) as CrossEntropyOptions;
   const op = 'crossEntropy';
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`simdgrad: ${op}: labelSmoothing must be in [0, 1], got ${smoothing}.`);
@@ -140,6 +149,7 @@ export function crossEntropy(input: Tensor, target: ClassTargets, options: Cross
 
 /** Negative log-likelihood of log-probabilities [N, C], as torch.nn.functional.nll_loss. */
 export function nllLoss(input: Tensor, target: ClassTargets, options: NllLossOptions = {}): Tensor {
+  options = checkOptions<NllLossOptions>('nllLoss', options) as NllLossOptions;
   const op = 'nllLoss';
   const ignoreIndex = resolveIgnoreIndex(op, options.ignoreIndex);
   return classLoss(op, input, target, options, ignoreIndex, (targets, out, grad, perElement, scale) =>
@@ -151,6 +161,7 @@ export function nllLoss(input: Tensor, target: ClassTargets, options: NllLossOpt
  * Σ_{c≠y} max(0, margin - input[y] + input[c])^p / C.
  */
 export function multiMarginLoss(input: Tensor, target: ClassTargets, options: MultiMarginLossOptions = {}): Tensor {
+  options = checkOptions<MultiMarginLossOptions>('multiMarginLoss', options) as MultiMarginLossOptions;
   const op = 'multiMarginLoss';
   const margin = options.margin ?? 1;
   const p = options.p ?? 1;
@@ -217,7 +228,7 @@ type ClassLossKernel = (targetsPtr: number, out: number, grad: number, perElemen
 
 function classLoss(op: string, input: Tensor, target: ClassTargets, options: LossOptions, ignoreIndex: number | undefined, run: ClassLossKernel): Tensor {
   const reduction = resolveReduction(op, options.reduction);
-  input.assertAlive(op);
+  checkTensor(op, 'input', input);
   if (input.ndim !== 2 || input.shape[1] === 0) {
     throw new Error(`simdgrad: ${op}: input must be [N, C] (one row of class scores per sample), got ${formatShape(input.shape)}; reshape it, e.g. input.reshape(-1, C).`);
   }
@@ -243,9 +254,9 @@ function resolveIgnoreIndex(op: string, ignoreIndex: number | undefined): number
 }
 
 function checkSameShape(op: string, input: Tensor, target: Tensor): void {
-  input.assertAlive(op);
+  checkTensor(op, 'input', input);
   if (!(target instanceof Tensor)) throw new Error(`simdgrad: ${op}: target must be a Tensor shaped like the input ${formatShape(input.shape)}.`);
-  target.assertAlive(op);
+  checkTensor(op, 'target', target);
   if (sameShape(input.shape, target.shape)) return;
   const shapes = `input ${formatShape(input.shape)} and target ${formatShape(target.shape)} differ in shape`;
   if (input.size === target.size) throw new Error(`simdgrad: ${op}: ${shapes}; reshape the target: target.reshape(${formatShape(input.shape)}).`);
@@ -255,7 +266,7 @@ function checkSameShape(op: string, input: Tensor, target: Tensor): void {
 // A weight that repeats over the input's leading dimensions: its shape, leading 1s aside, is
 // the input's trailing dimensions.
 function checkTrailingShape(op: string, name: string, weight: Tensor, input: Tensor): void {
-  weight.assertAlive(op);
+  checkTensor(op, 'weight', weight);
   const dims = [...weight.shape];
   while (dims.length > 0 && dims[0] === 1) dims.shift();
   const trailing = input.shape.slice(input.ndim - dims.length);

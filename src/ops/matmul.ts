@@ -5,6 +5,7 @@ import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes } from './broadcast.js';
 import { reshape } from './shape.js';
+import { checkTensor } from '../check-args.js';
 
 interface BatchItem {
   a: number;
@@ -22,8 +23,8 @@ interface MatmulPlan {
 
 /** Matrix product as torch.matmul: 2-D, 1-D (as row/column vectors) and batched with broadcasting. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  a.assertAlive('matmul');
-  b.assertAlive('matmul');
+  checkTensor('matmul', 'input', a);
+  checkTensor('matmul', 'other', b);
   if (a.ndim === 0 || b.ndim === 0) throw new Error(`simdgrad: matmul: both operands need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}; use mul for scalars.`);
   if (a.ndim === 1 || b.ndim === 1) return matmulVector(a, b);
   const plan = planMatmul(a.shape, b.shape);

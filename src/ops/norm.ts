@@ -3,6 +3,7 @@ import { record } from '../autograd/node.js';
 import { full } from '../creation.js';
 import { checkShape, formatShape, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
+import { checkOptions, checkShapeArg, checkTensor } from '../check-args.js';
 
 export interface BatchNormOptions {
   /** Per-channel scale [C] (gamma); none means 1. */
@@ -24,6 +25,7 @@ export interface BatchNormOptions {
  * it normalizes with them.
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  options = checkOptions<BatchNormOptions>('batchNorm', options) as BatchNormOptions;
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
   checkBatchNormArgs(input, runningMean, runningVar, weight, bias, training);
   const [batch, channels] = input.shape as [number, number];
@@ -70,8 +72,9 @@ export interface LayerNormOptions {
  * slice), then applies the elementwise weight and bias, as torch.nn.functional.layer_norm.
  */
 export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: LayerNormOptions = {}): Tensor {
+  options = checkOptions<LayerNormOptions>('layerNorm', options) as LayerNormOptions;
   const { weight = null, bias = null, eps = 1e-5 } = options;
-  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : checkShapeArg('layerNorm', 'normalizedShape', normalizedShape);
   checkLayerNormArgs(input, shape, weight, bias);
   const features = shapeSize(shape);
   const rows = shapeSize(input.shape.slice(0, input.ndim - shape.length));
@@ -100,14 +103,14 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
 }
 
 function checkBatchNormArgs(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, training: boolean): void {
-  input.assertAlive('batchNorm');
+  checkTensor('batchNorm', 'input', input);
   if (input.ndim < 2) {
     throw new Error(`simdgrad: batchNorm: input must be [N, C, ...] with at least 2 dimensions, got ${formatShape(input.shape)}; add a batch dimension.`);
   }
   const channels = input.shape[1]!;
   for (const [name, t] of Object.entries({ runningMean, runningVar, weight, bias })) {
     if (!t) continue;
-    t.assertAlive('batchNorm');
+    checkTensor('batchNorm', 'tensor', t);
     if (t.ndim !== 1 || t.shape[0] !== channels) {
       throw new Error(`simdgrad: batchNorm: ${name} has shape ${formatShape(t.shape)} but the input ${formatShape(input.shape)} has ${channels} channels; it must be [${channels}].`);
     }
@@ -126,7 +129,7 @@ function checkBatchNormArgs(input: Tensor, runningMean: Tensor | null, runningVa
 }
 
 function checkLayerNormArgs(input: Tensor, shape: readonly number[], weight: Tensor | null, bias: Tensor | null): void {
-  input.assertAlive('layerNorm');
+  checkTensor('layerNorm', 'input', input);
   checkShape(shape, 'layerNorm normalizedShape');
   if (shape.length === 0) throw new Error('simdgrad: layerNorm: normalizedShape is empty; give at least one trailing dimension to normalize over.');
   if (input.ndim < shape.length || !sameShape(input.shape.slice(input.ndim - shape.length), shape)) {
@@ -134,7 +137,7 @@ function checkLayerNormArgs(input: Tensor, shape: readonly number[], weight: Ten
   }
   for (const [name, t] of Object.entries({ weight, bias })) {
     if (!t) continue;
-    t.assertAlive('layerNorm');
+    checkTensor('layerNorm', 'tensor', t);
     if (!sameShape(t.shape, shape)) {
       throw new Error(`simdgrad: layerNorm: ${name} has shape ${formatShape(t.shape)} but normalizedShape is ${formatShape(shape)}; weight and bias must have the normalized shape.`);
     }

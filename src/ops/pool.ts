@@ -4,6 +4,7 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { spatialPair, type SpatialSize } from './window.js';
+import { checkTensor, describe } from '../check-args.js';
 
 export interface MaxPool2dOptions {
   kernelSize: SpatialSize;
@@ -45,7 +46,7 @@ interface PoolGeometry {
 
 /** Max over each window, as torch.nn.functional.max_pool2d; `maxPool2d(x, 2)` is `{ kernelSize: 2 }`. */
 export function maxPool2d(input: Tensor, options: SpatialSize | MaxPool2dOptions): Tensor {
-  const opts = asOptions<MaxPool2dOptions>(options);
+  const opts = asOptions<MaxPool2dOptions>('maxPool2d', options);
   const g = poolGeometry('maxPool2d', input, opts.kernelSize, opts.stride, opts.padding ?? 0, opts.dilation ?? 1, opts.ceilMode ?? false);
   const outShape = [input.shape[0]!, input.shape[1]!, g.outH, g.outW];
   const out = Tensor.empty(outShape);
@@ -71,7 +72,7 @@ export function maxPool2d(input: Tensor, options: SpatialSize | MaxPool2dOptions
 
 /** Mean over each window, as torch.nn.functional.avg_pool2d; `avgPool2d(x, 2)` is `{ kernelSize: 2 }`. */
 export function avgPool2d(input: Tensor, options: SpatialSize | AvgPool2dOptions): Tensor {
-  const opts = asOptions<AvgPool2dOptions>(options);
+  const opts = asOptions<AvgPool2dOptions>('avgPool2d', options);
   const g = poolGeometry('avgPool2d', input, opts.kernelSize, opts.stride, opts.padding ?? 0, 1, opts.ceilMode ?? false);
   const countIncludePad = (opts.countIncludePad ?? true) ? 1 : 0;
   const args = [g.planes, g.height, g.width, g.outH, g.outW, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, countIncludePad];
@@ -112,12 +113,16 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly [
   });
 }
 
-function asOptions<T extends { kernelSize: SpatialSize }>(options: SpatialSize | T): T {
-  return typeof options === 'number' || Array.isArray(options) ? ({ kernelSize: options } as T) : (options as T);
+function asOptions<T extends { kernelSize: SpatialSize }>(op: string, options: SpatialSize | T): T {
+  if (typeof options === 'number' || Array.isArray(options)) return { kernelSize: options } as T;
+  if (options === null || typeof options !== 'object') {
+    throw new Error(`simdgrad: ${op}: expected a kernel size (a number or [h, w]) or options with { kernelSize }, got ${describe(options)}.`);
+  }
+  return options as T;
 }
 
 function checkPoolInput(op: string, input: Tensor): void {
-  input.assertAlive(op);
+  checkTensor(op, 'input', input);
   if (input.ndim !== 4) throw new Error(`simdgrad: ${op}: expected a 4-D input [N, C, H, W], got ${formatShape(input.shape)}; add a batch dimension with reshape([1, ...shape]) for a single image.`);
 }
 

@@ -4,17 +4,22 @@ import { normalizeAxis } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { broadcastTo } from './arithmetic.js';
 import { reshape } from './shape.js';
+import { checkBoolean, checkTensor, describe } from '../check-args.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 
 /** Sum over `dim` (all dimensions when omitted), as torch.sum. */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkTensor('sum', 'input', x);
+  checkBoolean('sum', 'keepdim', keepdim);
   const axes = resolveAxes(dim, x.ndim, 'sum');
   return recordReduction('sum', x, axes, keepdim, 1);
 }
 
 /** Mean over `dim` (all dimensions when omitted), as torch.mean. */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkTensor('mean', 'input', x);
+  checkBoolean('mean', 'keepdim', keepdim);
   const axes = resolveAxes(dim, x.ndim, 'mean');
   const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
   return recordReduction('mean', x, axes, keepdim, 1 / count);
@@ -75,6 +80,7 @@ function copyOf(x: Tensor): Tensor {
 
 export function resolveAxes(dim: Dims, ndim: number, op: string): number[] {
   if (dim === null || dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dim !== 'number' && !Array.isArray(dim)) throw new Error(`simdgrad: ${op}: dim must be an integer, an array of integers, or omitted (all dimensions), got ${describe(dim)}.`);
   const list = typeof dim === 'number' ? [dim] : [...dim];
   const axes = [...new Set(list.map((a) => normalizeAxis(a, ndim, op)))];
   return axes.sort((a, b) => a - b);
@@ -107,7 +113,8 @@ function product(dims: readonly number[]): number {
  * to the first maximal element of each reduced group, as torch.max(x, dim) routes it.
  */
 export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  x.assertAlive('max');
+  checkTensor('max', 'input', x);
+  checkBoolean('max', 'keepdim', keepdim);
   const axes = resolveAxes(dim, x.ndim, 'max');
   if (axes.some((a) => x.shape[a] === 0)) {
     throw new Error(`simdgrad: max: cannot take the maximum over an empty dimension of shape [${x.shape.join(', ')}]; reduce over non-empty dimensions only.`);

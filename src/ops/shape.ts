@@ -2,10 +2,12 @@ import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { formatShape, normalizeAxis, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
+import { checkTensor, describe } from '../check-args.js';
 
 /** The same values in another shape (one dimension may be -1); shares memory with x. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  x.assertAlive('reshape');
+  checkTensor('reshape', 'input', x);
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number')) throw new Error(`simdgrad: reshape: shape must be an array of integers (one may be -1), got ${describe(shape)}.`);
   const resolved = resolveShape(shape, x.size, x.shape);
   const out = Tensor.view(x, resolved);
   return record(out, { op: 'reshape', inputs: [x], backward: (g) => [reshape(g, x.shape)] });
@@ -13,6 +15,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Merges dimensions startDim..endDim (inclusive) into one, as torch.flatten. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkTensor('flatten', 'input', x);
   if (x.ndim === 0) return reshape(x, [1]);
   const start = normalizeAxis(startDim, x.ndim, 'flatten');
   const end = normalizeAxis(endDim, x.ndim, 'flatten');
@@ -23,6 +26,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** A copy of x that is part of the graph. */
 export function clone(x: Tensor): Tensor {
+  checkTensor('clone', 'input', x);
   const out = Tensor.empty(x.shape);
   kernels().copy!(x.ptr, out.ptr, x.size);
   return record(out, { op: 'clone', inputs: [x], backward: (g) => [g] });
@@ -30,6 +34,7 @@ export function clone(x: Tensor): Tensor {
 
 /** The transpose of a 2-D tensor, as a new contiguous tensor. */
 export function transpose(x: Tensor): Tensor {
+  checkTensor('transpose', 'input', x);
   if (x.ndim !== 2) throw new Error(`simdgrad: transpose: needs a 2-D tensor, got shape ${formatShape(x.shape)}; reshape it first.`);
   const [rows, cols] = x.shape as [number, number];
   const out = Tensor.empty([cols, rows]);

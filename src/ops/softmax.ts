@@ -2,6 +2,7 @@ import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { normalizeAxis } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
+import { checkTensor } from '../check-args.js';
 
 /** e^x / sum(e^x) along `dim`, as torch.nn.functional.softmax. */
 export function softmax(x: Tensor, dim = -1): Tensor {
@@ -15,7 +16,7 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
 
 // The kernels see x as [outer, n, inner] with `dim` in the middle; both backwards read the output.
 function alongDim(op: string, kernel: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Tensor {
-  x.assertAlive(op);
+  checkTensor(op, 'input', x);
   const axis = normalizeAxis(dim, x.ndim, op);
   const outer = product(x.shape.slice(0, axis));
   const n = x.shape[axis] ?? 1;

@@ -4,6 +4,7 @@ import { checkBoolean, checkLr, checkNonNegative } from './hyper-parameters.js';
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
 import type { TensorTable } from './tensor-table.js';
+import { checkOptions } from '../check-args.js';
 
 export interface AdagradHyperParameters {
   lr: number;
@@ -38,6 +39,7 @@ const ADAGRAD_SPEC: OptimizerSpec<AdagradHyperParameters> = {
 export class Adagrad extends Optimizer<AdagradHyperParameters> {
   constructor(params: OptimizerParams<AdagradHyperParameters>, options: AdagradOptions = {}) {
     super(ADAGRAD_SPEC, params, options);
+    options = checkOptions<AdagradOptions>('Adagrad', options) as AdagradOptions;
   }
 
   protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: AdagradHyperParameters): void {

@@ -4,6 +4,7 @@ import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './hyper-par
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
 import type { TensorTable } from './tensor-table.js';
+import { checkOptions } from '../check-args.js';
 
 export interface AdamHyperParameters {
   lr: number;
@@ -69,6 +70,7 @@ export function adamUpdateTensors(table: number, count: number, h: AdamHyperPara
 export class Adam extends Optimizer<AdamHyperParameters> {
   constructor(params: OptimizerParams<AdamHyperParameters>, options: AdamOptions = {}) {
     super(adamSpec('Adam', 0), params, options);
+    options = checkOptions<AdamOptions>('Adam', options) as AdamOptions;
   }
 
   protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {

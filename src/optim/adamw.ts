@@ -3,6 +3,7 @@ import { adamSpec, adamUpdateTensors, writeAdamEntry, type AdamHyperParameters, 
 import { Optimizer, type OptimizerParams } from './optimizer.js';
 import type { ParamState } from './param-state.js';
 import type { TensorTable } from './tensor-table.js';
+import { checkOptions } from '../check-args.js';
 
 /**
  * AdamW, as torch.optim.AdamW: Adam with decoupled weight decay (default 1e-2). Each step first
@@ -11,6 +12,7 @@ import type { TensorTable } from './tensor-table.js';
 export class AdamW extends Optimizer<AdamHyperParameters> {
   constructor(params: OptimizerParams<AdamHyperParameters>, options: AdamOptions = {}) {
     super(adamSpec('AdamW', 1e-2), params, options);
+    options = checkOptions<AdamOptions>('AdamW', options) as AdamOptions;
   }
 
   protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: AdamHyperParameters): void {

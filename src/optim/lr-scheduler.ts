@@ -1,5 +1,6 @@
 import { checkNonNegative, checkPositive, checkPositiveInteger } from './hyper-parameters.js';
-import type { Optimizer } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
+import { checkOptions, describe } from '../check-args.js';
 
 /** JSON-serialisable scheduler state. */
 export interface LRSchedulerStateDict {
@@ -22,6 +23,7 @@ export abstract class LRScheduler {
 
   /** `name` is the class name used in error messages. */
   constructor(readonly optimizer: Optimizer, private readonly name: string) {
+    if (!(optimizer instanceof Optimizer)) throw new Error(`simdgrad: ${name}: optimizer must be an optimizer (new optim.SGD(...), optim.Adam, ...), got ${describe(optimizer)}.`);
     this.bases = Object.freeze(optimizer.paramGroups.map((group) => group.lr));
     this.lastLr = [...this.bases];
   }
@@ -72,6 +74,7 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
     super(optimizer, 'StepLR');
+    checkOptions('StepLR', options);
     this.stepSize = options?.stepSize;
     this.gamma = options?.gamma ?? 0.1;
     checkPositiveInteger('StepLR', 'stepSize', this.stepSize);
@@ -89,6 +92,7 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: { gamma: number }) {
     super(optimizer, 'ExponentialLR');
+    checkOptions('ExponentialLR', options);
     this.gamma = options?.gamma;
     checkNonNegative('ExponentialLR', 'gamma', this.gamma);
   }
@@ -108,6 +112,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
     super(optimizer, 'CosineAnnealingLR');
+    checkOptions('CosineAnnealingLR', options);
     this.tMax = options?.tMax;
     this.etaMin = options?.etaMin ?? 0;
     checkPositive('CosineAnnealingLR', 'tMax', this.tMax);

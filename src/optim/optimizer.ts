@@ -3,6 +3,7 @@ import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { ParamState } from './param-state.js';
 import { TensorTable } from './tensor-table.js';
+import { noteStep } from '../live-tensors.js';
 
 export type HyperValue = number | boolean | readonly number[];
 
@@ -118,6 +119,7 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
   /** One update of every parameter whose `.grad` is set; parameters without a gradient are skipped. */
   step(): void {
     this.assertUsable('step');
+    noteStep();
     const { all, byGroup } = this.pendingUpdates();
     for (const item of all) this.checkGradientShape(item);
     this.checkGradientsFinite(all);

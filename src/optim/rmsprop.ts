@@ -4,6 +4,7 @@ import { checkBoolean, checkLr, checkNonNegative, checkRate } from './hyper-para
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
 import type { TensorTable } from './tensor-table.js';
+import { checkOptions } from '../check-args.js';
 
 export interface RMSpropHyperParameters {
   lr: number;
@@ -41,6 +42,7 @@ const RMSPROP_SPEC: OptimizerSpec<RMSpropHyperParameters> = {
 export class RMSprop extends Optimizer<RMSpropHyperParameters> {
   constructor(params: OptimizerParams<RMSpropHyperParameters>, options: RMSpropOptions = {}) {
     super(RMSPROP_SPEC, params, options);
+    options = checkOptions<RMSpropOptions>('RMSprop', options) as RMSpropOptions;
   }
 
   protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: RMSpropHyperParameters): void {

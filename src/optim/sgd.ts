@@ -4,6 +4,7 @@ import { checkBoolean, checkFinite, checkLr, checkNonNegative } from './hyper-pa
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
 import type { TensorTable } from './tensor-table.js';
+import { checkOptions } from '../check-args.js';
 
 export interface SGDHyperParameters {
   lr: number;
@@ -45,6 +46,7 @@ const SGD_SPEC: OptimizerSpec<SGDHyperParameters> = {
 export class SGD extends Optimizer<SGDHyperParameters> {
   constructor(params: OptimizerParams<SGDHyperParameters>, options: SGDOptions = {}) {
     super(SGD_SPEC, params, options);
+    options = checkOptions<SGDOptions>('SGD', options) as SGDOptions;
   }
 
   protected writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, h: SGDHyperParameters): void {

@@ -1,4 +1,5 @@
 import type { BatchLogs, EpochLogs } from './types.js';
+import { checkOptions } from '../check-args.js';
 
 /** Hooks fit() calls; return 'stop' from onEpochEnd to end training early. All may be async. */
 export interface Callback {
@@ -32,6 +33,7 @@ export class EarlyStopping implements Callback {
   private wait = 0;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    options = checkOptions<EarlyStoppingOptions>('EarlyStopping', options) as EarlyStoppingOptions;
     this.monitor = options.monitor ?? 'valLoss';
     this.patience = options.patience ?? 0;
     this.minDelta = Math.abs(options.minDelta ?? 0);

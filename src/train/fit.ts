@@ -7,6 +7,8 @@ import { batchSource, type BatchSource } from './batches.js';
 import type { Callback } from './callbacks.js';
 import { countCorrect } from './metrics.js';
 import type { ArrayData, Batches, EpochLogs, LossFn, Stepper, Target, Trainable } from './types.js';
+import { checkOptions } from '../check-args.js';
+import { checkTrainable } from './check-train-args.js';
 
 export interface FitOptions {
   train: Batches | ArrayData;
@@ -38,6 +40,8 @@ export interface Evaluation {
  * Async so a browser stays responsive between epochs.
  */
 export async function fit(model: Trainable, options: FitOptions): Promise<EpochLogs[]> {
+  checkTrainable('fit', model);
+  options = checkOptions<FitOptions>('fit', options) as FitOptions;
   checkFitOptions(options);
   const lossFn = options.loss ?? crossEntropy;
   const withAccuracy = options.metrics?.includes('accuracy') ?? false;
@@ -92,6 +96,8 @@ async function runEpochs(model: Trainable, state: RunState): Promise<void> {
 
 /** Mean loss (and accuracy) of `model` over `data`, in eval mode and without gradients. */
 export function evaluate(model: Trainable, data: Batches | ArrayData, options: EvaluateOptions = {}): Evaluation {
+  checkTrainable('evaluate', model);
+  options = checkOptions<EvaluateOptions>('evaluate', options) as EvaluateOptions;
   const source = batchSource(data, 'evaluate', false);
   try {
     const { loss, accuracy, samples } = evaluateSource(model, source, options.loss ?? crossEntropy);

@@ -5,6 +5,8 @@ import { TensorDataset } from '../data/dataset.js';
 import { keep, tidy } from '../scope.js';
 import { Tensor } from '../tensor.js';
 import type { Trainable } from './types.js';
+import { checkOptions, checkTensor } from '../check-args.js';
+import { checkTrainable } from './check-train-args.js';
 
 export interface PredictOptions {
   /** Rows per forward pass (default 256). */
@@ -13,6 +15,9 @@ export interface PredictOptions {
 
 /** The model's outputs for every row of `x`, computed in eval mode in batches, as one tensor. */
 export function predict(model: Trainable, x: Tensor, options: PredictOptions = {}): Tensor {
+  checkTrainable('predict', model);
+  checkTensor('predict', 'x', x);
+  options = checkOptions<PredictOptions>('predict', options) as PredictOptions;
   const wasTraining = (model as { training?: boolean }).training ?? true;
   model.eval();
   let result: Tensor | null = null;
