@@ -26,13 +26,13 @@ function project(name, core, node, extra = {}) {
   return {
     plugins: [inlineWasm()],
     resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/node$/, replacement: node }] },
-    test: { name, include: ['test/**/*.test.ts'], exclude: PORTABILITY, setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
+    test: { name, include: ['test/**/*.test.ts'], exclude: DIST_ONLY, setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
   };
 }
 
 // The portability tests start other runtimes (Deno, Bun, Chromium, workerd) on the built bundle,
-// so they belong to the dist project alone.
-const PORTABILITY = ['test/portability/**'];
+// and the soak tests run for a minute: they belong to the dist project alone.
+const DIST_ONLY = ['test/portability/**', 'test/soak/**'];
 
 // Node 20 runs relaxed SIMD only behind a flag; later Node versions run it by default.
 const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
