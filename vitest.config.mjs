@@ -22,10 +22,10 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 // The same tests run three times: against the TypeScript sources, against the built bundle in
 // dist/ (so a packaging mistake fails as surely as a wrong kernel), and against the bundle's
 // relaxed-SIMD build (fused multiply-add), which runtimes that have it pick by default.
-function project(name, core, node, extra = {}) {
+function project(name, core, slim, node, extra = {}) {
   return {
     plugins: [inlineWasm()],
-    resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/node$/, replacement: node }] },
+    resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/slim$/, replacement: slim }, { find: /^simdgrad\/node$/, replacement: node }] },
     test: { name, include: ['test/**/*.test.ts'], exclude: PORTABILITY, setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
   };
 }
@@ -40,9 +40,9 @@ const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--
 export default defineConfig({
   test: {
     projects: [
-      project('src', here('./src/index.ts'), here('./src/node/index.ts')),
-      project('dist', here('./dist/simdgrad.js'), here('./dist/node.js'), { exclude: [] }),
-      project('relaxed', here('./dist/simdgrad.js'), here('./dist/node.js'), {
+      project('src', here('./src/index.ts'), here('./src/slim.ts'), here('./src/node/index.ts')),
+      project('dist', here('./dist/simdgrad.js'), here('./dist/slim.js'), here('./dist/node.js'), { exclude: [] }),
+      project('relaxed', here('./dist/simdgrad.js'), here('./dist/slim.js'), here('./dist/node.js'), {
         env: { SIMDGRAD_BUILD: 'relaxed-simd' },
         execArgv: relaxedSimdFlags,
       }),

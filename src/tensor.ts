@@ -1,10 +1,18 @@
 import { backend } from './backend/backend.js';
-import { runBackward, type BackwardOptions } from './autograd/backward.js';
+import type { BackwardOptions } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { trackInScope } from './scope.js';
 import { Storage } from './storage.js';
 import { checkShape, formatShape, shapeSize } from './shape-util.js';
-import * as ops from './ops/tensor-ops.js';
+import type { TensorOps } from './ops/tensor-ops.js';
+
+// The ops behind the methods: they import Tensor, so ops/tensor-ops.ts provides them at load.
+let ops: TensorOps;
+
+/** @internal Called once by ops/tensor-ops.ts. */
+export function provideTensorOps(table: TensorOps): void {
+  ops = table;
+}
 
 let liveTensors = 0;
 
@@ -110,11 +118,11 @@ export class Tensor {
     if (upstream) {
       upstream.assertAlive('backward upstream');
       if (!sameShape(upstream.shape, this.shape)) throw new Error(`simdgrad: backward(upstream): upstream has shape ${formatShape(upstream.shape)} but the tensor has shape ${formatShape(this.shape)}; they must match.`);
-      runBackward(this, upstream, options);
+      ops.runBackward(this, upstream, options);
     } else {
       if (this.size !== 1) throw new Error(`simdgrad: backward() without an upstream gradient needs a one-element tensor (a loss), got shape ${formatShape(this.shape)}; pass backward(upstream) with that shape.`);
       const one = ops.onesLike(this);
-      runBackward(this, one, options);
+      ops.runBackward(this, one, options);
       one.dispose();
     }
   }
