@@ -74,9 +74,13 @@ export interface SoftplusOptions {
 export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   const beta = options.beta ?? 1;
   const threshold = options.threshold ?? 20;
-  checkFinite('softplus', 'beta', beta);
-  if (beta === 0) throw new Error('simdgrad: softplus: beta must not be 0 (the result is divided by it); the default is 1.');
+  checkSoftplusBeta('softplus', beta);
   return activation('softplus', 'softplus', x, 'input', beta, threshold);
+}
+
+export function checkSoftplusBeta(op: string, beta: number): void {
+  checkFinite(op, 'beta', beta);
+  if (beta === 0) throw new Error(`simdgrad: ${op}: beta must not be 0 (the result is divided by it); the default is 1.`);
 }
 
 /** x * sigmoid(x), also called swish. */
@@ -84,7 +88,7 @@ export function silu(x: Tensor): Tensor {
   return activation('silu', 'silu', x, 'input');
 }
 
-function checkFinite(op: string, name: string, value: number): void {
+export function checkFinite(op: string, name: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new Error(`simdgrad: ${op}: ${name} must be a finite number, got ${String(value)}.`);
   }
