@@ -11,6 +11,7 @@ export type { ClassTargets } from './class-targets.js';
 export type Reduction = 'mean' | 'sum' | 'none';
 
 export interface LossOptions {
+  /** 'mean' (default): the average over samples; 'sum': their total; 'none': one loss per sample. */
   reduction?: Reduction;
 }
 
@@ -45,6 +46,7 @@ export interface CrossEntropyOptions extends NllLossOptions {
 }
 
 export interface MultiMarginLossOptions extends LossOptions {
+  /** The margin each wrong class's score must stay below the right one's by (default 1). */
   margin?: number;
   /** 1 (the default) or 2: the power of each hinge term. */
   p?: 1 | 2;
