@@ -31,8 +31,9 @@ function project(name, core, slim, node, extra = {}) {
 }
 
 // The portability tests start other runtimes (Deno, Bun, Chromium, workerd) on the built bundle,
+// and the package tests run the built package as a user would (the demo, the README, bundlers),
 // so they belong to the dist project alone.
-const PORTABILITY = ['test/portability/**'];
+const PORTABILITY = ['test/portability/**', 'test/package/**'];
 
 // Node 20 runs relaxed SIMD only behind a flag; later Node versions run it by default.
 const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
