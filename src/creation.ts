@@ -4,6 +4,7 @@ import { checkShape, formatShape, shapeSize } from './shape-util.js';
 import { Tensor } from './tensor.js';
 
 export interface TensorOptions {
+  /** Record operations on the tensor so that backward() computes its .grad (default false). */
   requiresGrad?: boolean;
 }
 

@@ -20,7 +20,7 @@ const FILE_NAMES: Record<keyof FashionMnistFiles, string> = {
 export type FashionMnistSource = 'full' | 'subset' | 'dir';
 
 export interface LoadFashionMnistOptions {
-  /** A folder with the four IDX files (gzipped or raw); takes precedence over `source`. */
+  /** A folder with the four IDX files (gzipped or raw); takes precedence over `source` (default none). */
   dir?: string;
   /** 'auto' (default): the full dataset when the Debian package is installed, else the subset. */
   source?: 'auto' | 'full' | 'subset';

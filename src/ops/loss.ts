@@ -26,12 +26,12 @@ export interface HuberLossOptions extends LossOptions {
 }
 
 export interface BinaryCrossEntropyOptions extends LossOptions {
-  /** Rescales each element's loss; the input's shape or its trailing dimensions. */
+  /** Rescales each element's loss; the input's shape or its trailing dimensions (default none: every weight 1). */
   weight?: Tensor;
 }
 
 export interface BinaryCrossEntropyWithLogitsOptions extends LossOptions {
-  /** Weight of the positive term, e.g. [C] for C independent labels; the input's shape or its trailing dimensions. */
+  /** Weight of the positive term, e.g. [C] for C independent labels; the input's shape or its trailing dimensions (default none: 1). */
   posWeight?: Tensor;
 }
 
