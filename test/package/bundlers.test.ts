@@ -12,11 +12,13 @@ import { serveStatic, type StaticServer } from '../portability/harness/static-se
 
 // The published package as a user gets it: `npm pack`, installed (offline: it has no
 // dependencies) into a throwaway app, bundled by Vite, esbuild and webpack (run from this
-// repository's node_modules), and each page trains in Chromium.
+// repository's node_modules), and each page trains in Chromium: Vite and esbuild with both
+// 'simdgrad' (kernels inlined) and 'simdgrad/slim' (kernels a file), webpack with the slim entry.
 const BUNDLERS = {
   'vite-slim': (app: string, out: string) => bundleWithVite(app, out),
   'vite-full': (app: string, out: string) => bundleWithVite(app, out),
   'esbuild-full': (app: string, out: string) => bundleWithEsbuild(app, out),
+  'esbuild-slim': (app: string, out: string) => bundleWithEsbuild(app, out),
   'webpack-slim': (app: string, out: string) => bundleWithWebpack(app, out),
 };
 type Page = keyof typeof BUNDLERS;
@@ -62,7 +64,7 @@ async function bundleWithVite(app: string, out: string): Promise<void> {
 }
 
 async function bundleWithEsbuild(app: string, out: string): Promise<void> {
-  await esbuild.build({ entryPoints: [join(app, 'main.js')], outdir: out, bundle: true, format: 'esm', platform: 'browser', minify: true, logLevel: 'silent' });
+  await esbuild.build({ entryPoints: [join(app, 'main.js')], outdir: out, bundle: true, format: 'esm', platform: 'browser', minify: true, loader: { '.wasm': 'file' }, logLevel: 'silent' });
   copyFileSync(join(app, 'index.html'), join(out, 'index.html'));
 }
 
@@ -120,7 +122,7 @@ describe('the packed package, bundled for the browser', () => {
     expect(listing.filter((file) => /^package\/(src|assembly|test|examples|bench)\//.test(file))).toEqual([]);
   });
 
-  it.each(['vite-slim', 'webpack-slim'] as const)('%s: the page fetches simdgrad.wasm once, inlines no kernels, and the loss falls', async (page) => {
+  it.each(['vite-slim', 'esbuild-slim', 'webpack-slim'] as const)('%s: the page fetches simdgrad.wasm once, inlines no kernels, and the loss falls', async (page) => {
     const { result, requested } = await trainIn(page);
     expect(result.build).toBe('custom');
     expect(result.lastLoss).toBeLessThan(result.firstLoss / 4);
