@@ -2,15 +2,27 @@ import typescript from '@rollup/plugin-typescript';
 import { wasm } from '@rollup/plugin-wasm';
 
 // One ESM bundle with the kernels inlined (base64), so it loads in Node, Deno, Bun, browsers and
-// workers with no file next to it; the Node conveniences are a second entry sharing the core.
+// workers with no file next to it; 'simdgrad/slim', the same API without the inlined kernels for
+// those who pass init({ wasm }), and the Node conveniences are entries sharing the core chunk.
+// The 'simdgrad' entry's init() and what only it imports: the two builds, inlined.
+const INLINED_KERNELS = /(\.wasm|\/src\/backend\/(inlined-kernels|init)\.ts)$/;
+
+const ENTRIES = { simdgrad: 'src/index.ts', slim: 'src/slim.ts', node: 'src/node/index.ts' };
+const isEntry = (id) => Object.values(ENTRIES).some((entry) => id.endsWith(`/${entry}`));
+
+function chunkOf(id) {
+  if (INLINED_KERNELS.test(id)) return 'inlined-kernels';
+  return id.includes('/src/') && !id.includes('/src/node/') && !isEntry(id) ? 'core' : undefined;
+}
+
 export default {
-  input: { simdgrad: 'src/index.ts', node: 'src/node/index.ts' },
+  input: ENTRIES,
   output: {
     dir: 'dist',
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
-    manualChunks: (id) => (id.includes('/src/') && !id.includes('/src/node/') ? 'core' : undefined),
+    manualChunks: chunkOf,
     sourcemap: false,
   },
   external: [/^node:/],

@@ -22,17 +22,18 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 // The same tests run three times: against the TypeScript sources, against the built bundle in
 // dist/ (so a packaging mistake fails as surely as a wrong kernel), and against the bundle's
 // relaxed-SIMD build (fused multiply-add), which runtimes that have it pick by default.
-function project(name, core, node, extra = {}) {
+function project(name, core, slim, node, extra = {}) {
   return {
     plugins: [inlineWasm()],
-    resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/node$/, replacement: node }] },
+    resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/slim$/, replacement: slim }, { find: /^simdgrad\/node$/, replacement: node }] },
     test: { name, include: ['test/**/*.test.ts'], exclude: DIST_ONLY, setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
   };
 }
 
 // The portability tests start other runtimes (Deno, Bun, Chromium, workerd) on the built bundle,
-// and the soak tests run for a minute: they belong to the dist project alone.
-const DIST_ONLY = ['test/portability/**', 'test/soak/**'];
+// the package tests run the built package as a user would (the demo, the README, bundlers), and
+// the soak tests run for a minute: they belong to the dist project alone.
+const DIST_ONLY = ['test/portability/**', 'test/package/**', 'test/soak/**'];
 
 // Node 20 runs relaxed SIMD only behind a flag; later Node versions run it by default.
 const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
@@ -40,9 +41,9 @@ const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--
 export default defineConfig({
   test: {
     projects: [
-      project('src', here('./src/index.ts'), here('./src/node/index.ts')),
-      project('dist', here('./dist/simdgrad.js'), here('./dist/node.js'), { exclude: [] }),
-      project('relaxed', here('./dist/simdgrad.js'), here('./dist/node.js'), {
+      project('src', here('./src/index.ts'), here('./src/slim.ts'), here('./src/node/index.ts')),
+      project('dist', here('./dist/simdgrad.js'), here('./dist/slim.js'), here('./dist/node.js'), { exclude: [] }),
+      project('relaxed', here('./dist/simdgrad.js'), here('./dist/slim.js'), here('./dist/node.js'), {
         env: { SIMDGRAD_BUILD: 'relaxed-simd' },
         execArgv: relaxedSimdFlags,
       }),

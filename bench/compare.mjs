@@ -1,5 +1,5 @@
 // simdgrad side by side with TensorFlow.js (wasm and cpu backends), ConvNetJS and PyTorch on the
-// standard workloads (../shared/WORKLOADS.md), single-threaded, in one run:
+// standard workloads (docs/workloads.md), single-threaded, in one run:
 //
 //   npm run bench:compare            (builds dist/ first)
 //   node bench/compare.mjs --only=W2,W4 --systems=simdgrad,tfjs-wasm

@@ -1,4 +1,4 @@
-// The timing rule of ../shared/WORKLOADS.md, bounded so that one comparison run stays short:
+// The timing rule of docs/workloads.md, bounded so that one comparison run stays short:
 // 10 warm-up steps, then the median of >= 30 timed steps and >= 1 s of timed work, except that
 // warm-up stops after WARMUP_BUDGET seconds (but never before one step) and timing stops after
 // TIMED_BUDGET seconds (but never before one step). Slow systems thus get a few steps only, and

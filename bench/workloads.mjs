@@ -1,4 +1,4 @@
-// The standard workloads of ../shared/WORKLOADS.md as data every system module reads, so that
+// The standard workloads of docs/workloads.md as data every system module reads, so that
 // all of them build the same networks on the same inputs.
 
 export const GEMM_SIZES = [128, 256, 512, 1024];

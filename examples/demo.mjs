@@ -4,25 +4,14 @@
 //
 //   npm run demo                                  committed subset, or the full set when installed
 //   npm run demo -- --epochs 5 --model lenet --optimizer adam --lr 1e-3 --batch-size 64
-//   npm run demo -- --data /path/to/fashion-mnist --save weights.safetensors
-import { parseArgs } from 'node:util';
+//   npm run demo -- --data /path/to/fashion-mnist --out weights.safetensors
+//   npm run demo -- --help
 import { F, confusionMatrix, evaluate, fit, init, manualSeed, memory, nn, optim, predict } from 'simdgrad';
-import { EPOCH_HEADER, epochRow, percent } from './lib/format.mjs';
 import { loadFashionMnist, progressCallback, saveWeights } from 'simdgrad/node';
+import { USAGE, UsageError, parseDemoOptions } from './lib/demo-options.mjs';
+import { EPOCH_HEADER, epochRow, percent } from './lib/format.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    model: { type: 'string', default: 'lenet' },
-    epochs: { type: 'string', default: '3' },
-    'batch-size': { type: 'string', default: '64' },
-    lr: { type: 'string', default: '1e-3' },
-    optimizer: { type: 'string', default: 'adam' },
-    data: { type: 'string' },
-    subset: { type: 'boolean', default: false },
-    save: { type: 'string', default: 'fashion-mnist-model.safetensors' },
-    seed: { type: 'string', default: '0' },
-  },
-});
+const args = parseOrExit(process.argv.slice(2));
 
 const MODELS = {
   lenet: () => new nn.Sequential(
@@ -38,23 +27,19 @@ const OPTIMIZERS = {
   sgd: (params, lr) => new optim.SGD(params, { lr, momentum: 0.9 }),
   rmsprop: (params, lr) => new optim.RMSprop(params, { lr }),
 };
-const choose = (table, key, flag) => table[key] ?? fail(`--${flag} must be one of ${Object.keys(table).join(', ')}, got '${key}'`);
 
 await init();
-manualSeed(Number(args.seed));
-const makeModel = choose(MODELS, args.model, 'model');
-const makeOptimizer = choose(OPTIMIZERS, args.optimizer, 'optimizer');
-const epochs = Number(args.epochs);
-const batchSize = Number(args['batch-size']);
-const lr = Number(args.lr);
+manualSeed(args.seed);
+const { epochs, batchSize, lr } = args;
 
 const data = await loadFashionMnist({ dir: args.data, source: args.subset ? 'subset' : 'auto' });
 const train = { x: data.train.images, y: data.train.labels, batchSize, shuffle: true };
 const test = { x: data.test.images, y: data.test.labels, batchSize: 500 };
-const model = makeModel();
+const model = MODELS[args.model]();
 
 console.log(`simdgrad demo: Fashion-MNIST (${data.source}: ${data.dir}), ${train.y.length} training / ${test.y.length} test images`);
-console.log(`${args.model} with ${model.numParameters().toLocaleString('en')} parameters, ${args.optimizer} lr ${lr}, batch ${batchSize}, ${epochs} epochs\n`);
+console.log(`${args.model} with ${model.numParameters().toLocaleString('en')} parameters, ${args.optimizer} lr ${lr}, batch ${batchSize}, ${epochs} epochs`);
+console.log(`the trained weights will be written to ${args.out} (--out FILE to change)\n`);
 console.log(String(model), '\n');
 console.log(EPOCH_HEADER);
 
@@ -62,7 +47,7 @@ await fit(model, {
   train,
   validation: test,
   epochs,
-  optimizer: makeOptimizer(model.parameters(), lr),
+  optimizer: OPTIMIZERS[args.optimizer](model.parameters(), lr),
   loss: F.crossEntropy,
   metrics: ['accuracy'],
   callbacks: [progressCallback({ epochs }), { onEpochEnd: (logs) => console.log(epochRow(logs)) }],
@@ -75,9 +60,9 @@ printConfusion(matrix, data.classNames);
 
 const final = evaluate(model, test, { metrics: ['accuracy'] });
 console.log(`\ntest accuracy ${percent(final.accuracy, 2)}, test loss ${final.loss.toFixed(4)}`);
-await saveWeights(model, args.save, { metadata: { model: args.model, epochs: String(epochs), testAccuracy: final.accuracy.toFixed(4) } });
+await saveWeights(model, args.out, { metadata: { model: args.model, epochs: String(epochs), testAccuracy: final.accuracy.toFixed(4) } });
 const mem = memory();
-console.log(`weights saved to ${args.save}; wasm memory ${(mem.wasmBytes / 1048576).toFixed(0)} MiB, ${mem.tensors} live tensors`);
+console.log(`weights saved to ${args.out}; wasm memory ${(mem.wasmBytes / 1048576).toFixed(0)} MiB, ${mem.tensors} live tensors`);
 
 function printConfusion(matrix, names) {
   console.log('\nconfusion matrix (rows: true class, columns: predicted) and per-class accuracy');
@@ -88,7 +73,17 @@ function printConfusion(matrix, names) {
   });
 }
 
-function fail(message) {
-  console.error(message);
-  process.exit(2);
+function parseOrExit(argv) {
+  try {
+    const options = parseDemoOptions(argv);
+    if (options.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return options;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`demo: ${error.message}\nRun with --help for the options.`);
+    process.exit(2);
+  }
 }

@@ -5,7 +5,7 @@ import { checkBoolean, checkNumber, checkOptionalNumber, checkOptions, checkShap
 import { Tensor } from './tensor.js';
 
 export interface TensorOptions {
-  /** Record operations on this tensor for backward() (default false). */
+  /** Record operations on the tensor so that backward() computes its .grad (default false). */
   requiresGrad?: boolean;
 }
 

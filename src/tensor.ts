@@ -1,11 +1,19 @@
 import { backend } from './backend/backend.js';
-import { runBackward, type BackwardOptions } from './autograd/backward.js';
+import type { BackwardOptions } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { trackInScope } from './scope.js';
 import { countCreated, countReleased, liveTensorCount, liveTensorsByOp, type LiveTensorsByOp } from './live-tensors.js';
 import { Storage } from './storage.js';
 import { checkShape, formatShape, shapeSize } from './shape-util.js';
-import * as ops from './ops/tensor-ops.js';
+import type { TensorOps } from './ops/tensor-ops.js';
+
+// The ops behind the methods: they import Tensor, so ops/tensor-ops.ts provides them at load.
+let ops: TensorOps;
+
+/** @internal Called once by ops/tensor-ops.ts. */
+export function provideTensorOps(table: TensorOps): void {
+  ops = table;
+}
 
 interface Finalized {
   storage: Storage;
@@ -142,12 +150,12 @@ export class Tensor {
     if (upstream) {
       upstream.assertAlive('backward upstream');
       if (!sameShape(upstream.shape, this.shape)) throw new Error(`simdgrad: backward(upstream): upstream has shape ${formatShape(upstream.shape)} but the tensor has shape ${formatShape(this.shape)}; they must match.`);
-      runBackward(this, upstream, opts);
+      ops.runBackward(this, upstream, opts);
     } else {
       if (this.size !== 1) throw new Error(`simdgrad: backward() without an upstream gradient needs a one-element tensor (a loss), got shape ${formatShape(this.shape)}; pass backward(upstream) with that shape.`);
       const one = ops.onesLike(this);
       try {
-        runBackward(this, one, opts);
+        ops.runBackward(this, one, opts);
       } finally {
         one.dispose();
       }

@@ -5,7 +5,7 @@ import { noGrad } from './grad-mode.js';
 import type { GradNode } from './node.js';
 
 export interface BackwardOptions {
-  /** Keep the graph so backward can run through it again (PyTorch's retain_graph). */
+  /** Keep the graph so backward can run through it again (PyTorch's retain_graph; default false). */
   retainGraph?: boolean;
 }
 

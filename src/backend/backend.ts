@@ -1,17 +1,23 @@
 import { LinearAllocator } from './allocator.js';
-import { loadModule, type KernelBuild, type WasmSource } from './load-module.js';
+import type { KernelBuild, LoadedModule, WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
 
 export type Kernel = (...args: number[]) => number;
 
 export interface InitOptions {
-  /** The kernels: inlined in the bundle by default. Edge workers need a precompiled Module. */
+  /**
+   * The kernels. Default: the build inlined in the bundle, chosen by `build`. Edge workers that
+   * cannot compile from bytes (Cloudflare Workers) need a precompiled `WebAssembly.Module`.
+   */
   wasm?: WasmSource;
-  /** Which inlined build: 'auto' (default) runs relaxed SIMD (fused multiply-add) where the runtime has it. */
+  /** Which inlined build runs. Default 'auto': relaxed SIMD (fused multiply-add) where the runtime has it, else plain SIMD. */
   build?: KernelBuild;
-  /** Ceiling for the wasm linear memory, in MiB (default 2048). */
+  /** Ceiling for the wasm linear memory, in MiB, from 1 to 4096. Default 2048. */
   maxMemoryMiB?: number;
 }
+
+/** Finds and compiles the kernels for init(): each entry ('simdgrad', 'simdgrad/slim') has its own. */
+export type ModuleLoader = (options: InitOptions) => Promise<LoadedModule>;
 
 export interface Backend {
   readonly kernels: Record<string, Kernel>;
@@ -24,10 +30,10 @@ const PAGE = 65536;
 let current: Backend | null = null;
 let loading: Promise<Backend> | null = null;
 
-/** Loads the WebAssembly kernels. Await it once before creating tensors or models. */
-export async function init(options: InitOptions = {}): Promise<void> {
+/** Instantiates the kernels `load` finds, once; later calls return at once. */
+export async function startBackend(options: InitOptions, load: ModuleLoader): Promise<void> {
   if (current) return;
-  loading ??= instantiate(options).catch((error: unknown) => {
+  loading ??= instantiate(options, load).catch((error: unknown) => {
     loading = null;
     throw error;
   });
@@ -52,12 +58,12 @@ export function kernels(): Record<string, Kernel> {
   return backend().kernels;
 }
 
-async function instantiate(options: InitOptions): Promise<Backend> {
+async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Backend> {
   const maxMiB = options.maxMemoryMiB ?? 2048;
   if (!(maxMiB >= 1 && maxMiB <= 4096)) {
     throw new Error(`simdgrad: init({ maxMemoryMiB: ${maxMiB} }): must be between 1 and 4096.`);
   }
-  const { module, build } = await loadModule(options.wasm, options.build);
+  const { module, build } = await load(options);
   const maxPages = Math.floor((maxMiB * 1048576) / PAGE);
   const memory = new WebAssembly.Memory({ initial: 32, maximum: maxPages });
   const instance = await WebAssembly.instantiate(module, {

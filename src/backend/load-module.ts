@@ -1,7 +1,7 @@
-import loadInlinedSimd from '../../build/simdgrad.wasm';
-import loadInlinedRelaxed from '../../build/simdgrad-relaxed.wasm';
-
-/** Where the kernels come from: the inlined build by default, or one the caller provides. */
+/**
+ * Kernels a caller provides to init({ wasm }): a URL (or URL string) of the shipped
+ * `simdgrad.wasm` or `simdgrad-relaxed.wasm`, their bytes, or a precompiled `WebAssembly.Module`.
+ */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
 
 /** Which inlined build to run: 'auto' picks relaxed SIMD (fused multiply-add) where the runtime has it. */
@@ -17,31 +17,14 @@ export function hasRelaxedSimd(): boolean {
   return WebAssembly.validate(RELAXED_SIMD_PROBE);
 }
 
-export async function loadModule(source: WasmSource | undefined, build: KernelBuild = 'auto'): Promise<{ module: WebAssembly.Module; build: 'simd' | 'relaxed-simd' | 'custom' }> {
-  if (source === undefined) return loadInlined(build);
-  return { module: await compileSource(source), build: 'custom' };
+/** A compiled module and which build it is. */
+export interface LoadedModule {
+  module: WebAssembly.Module;
+  build: 'simd' | 'relaxed-simd' | 'custom';
 }
 
-async function loadInlined(build: KernelBuild): Promise<{ module: WebAssembly.Module; build: 'simd' | 'relaxed-simd' }> {
-  if (build !== 'auto' && build !== 'simd' && build !== 'relaxed-simd') {
-    throw new Error(`simdgrad: init({ build: '${String(build)}' }): build must be 'auto', 'simd' or 'relaxed-simd'.`);
-  }
-  const relaxed = build === 'relaxed-simd' || (build === 'auto' && hasRelaxedSimd());
-  if (relaxed && !hasRelaxedSimd()) {
-    throw new Error("simdgrad: init({ build: 'relaxed-simd' }): this runtime has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use build 'auto' or 'simd'.");
-  }
-  try {
-    return relaxed ? { module: await loadInlinedRelaxed(), build: 'relaxed-simd' } : { module: await loadInlinedSimd(), build: 'simd' };
-  } catch (error) {
-    throw new Error(
-      'simdgrad: init(): this runtime refuses to compile WebAssembly from bytes (Cloudflare Workers/workerd do); ' +
-        "import the kernels as a wasm module (the package ships 'simdgrad/simdgrad.wasm') and pass init({ wasm: module }). " +
-        `The runtime said: ${(error as Error).message}`,
-    );
-  }
-}
-
-async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
+/** Compiles the kernels a caller passed as init({ wasm }). */
+export async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer) return WebAssembly.compile(source);
   if (ArrayBuffer.isView(source)) return WebAssembly.compile(viewBytes(source));

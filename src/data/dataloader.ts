@@ -12,7 +12,7 @@ export interface DataLoaderOptions {
   shuffle?: boolean;
   /** Skip the last batch when it would be smaller than batchSize (default false). */
   dropLast?: boolean;
-  /** Seeds this loader's own shuffling; without it, shuffling follows manualSeed(). */
+  /** Seeds this loader's own shuffling; by default none, and shuffling follows manualSeed(). */
   seed?: number;
 }
 

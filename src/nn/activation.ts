@@ -1,9 +1,9 @@
-import { gelu, leakyRelu, relu, sigmoid, tanh } from '../ops/activation.js';
+import { checkSoftplusBeta, elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh, type SoftplusOptions } from '../ops/activation.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 import { pythonFloat, pythonString } from './repr.js';
-import { checkOptions } from '../check-args.js';
+import { checkNumber, checkOptions } from '../check-args.js';
 
 /** max(0, x), as torch.nn.ReLU. */
 export class ReLU extends Module {
@@ -16,6 +16,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkNumber('LeakyReLU', 'negativeSlope', negativeSlope);
   }
 
   forward(x: Tensor): Tensor {
@@ -37,6 +38,61 @@ export class Sigmoid extends Module {
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return tanh(x);
+  }
+}
+
+export interface EluOptions {
+  /** The negative side's limit: alpha (e^x - 1) for x <= 0. Default 1. */
+  alpha?: number;
+}
+
+/** x for x > 0, alpha (e^x - 1) otherwise, as torch.nn.ELU. */
+export class ELU extends Module {
+  readonly alpha: number;
+
+  constructor(options: EluOptions = {}) {
+    super();
+    options = checkOptions<EluOptions>('nn.ELU', options) as EluOptions;
+    this.alpha = options.alpha ?? 1;
+    checkNumber('nn.ELU', 'alpha', this.alpha);
+  }
+
+  forward(x: Tensor): Tensor {
+    return elu(x, this.alpha);
+  }
+
+  override extraRepr(): string {
+    return `alpha=${pythonFloat(this.alpha)}`;
+  }
+}
+
+/** x · sigmoid(x) (swish), as torch.nn.SiLU. */
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor {
+    return silu(x);
+  }
+}
+
+/** ln(1 + e^(beta x)) / beta, and x itself where beta x > threshold, as torch.nn.Softplus. */
+export class Softplus extends Module {
+  readonly beta: number;
+  readonly threshold: number;
+
+  constructor(options: SoftplusOptions = {}) {
+    super();
+    options = checkOptions<SoftplusOptions>('nn.Softplus', options) as SoftplusOptions;
+    this.beta = options.beta ?? 1;
+    this.threshold = options.threshold ?? 20;
+    checkSoftplusBeta('nn.Softplus', this.beta);
+    checkNumber('nn.Softplus', 'threshold', this.threshold);
+  }
+
+  forward(x: Tensor): Tensor {
+    return softplus(x, { beta: this.beta, threshold: this.threshold });
+  }
+
+  override extraRepr(): string {
+    return `beta=${pythonFloat(this.beta)}, threshold=${pythonFloat(this.threshold)}`;
   }
 }
 

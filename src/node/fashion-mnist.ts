@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fashionMnistFromIdx, type FashionMnist, type FashionMnistFiles } from '../data/fashion-mnist.js';
@@ -20,7 +20,7 @@ const FILE_NAMES: Record<keyof FashionMnistFiles, string> = {
 export type FashionMnistSource = 'full' | 'subset' | 'dir';
 
 export interface LoadFashionMnistOptions {
-  /** A folder with the four IDX files (gzipped or raw); takes precedence over `source`. */
+  /** A folder with the four IDX files (gzipped or raw); takes precedence over `source` (default none). */
   dir?: string;
   /** 'auto' (default): the full dataset when the Debian package is installed, else the subset. */
   source?: 'auto' | 'full' | 'subset';
@@ -101,7 +101,29 @@ async function readIdxFile(dir: string, name: string): Promise<Uint8Array> {
 
 async function existingPath(dir: string, name: string): Promise<string | null> {
   for (const path of [join(dir, `${name}.gz`), join(dir, name)]) {
-    if (await access(path).then(() => true, () => false)) return path;
+    if (await isFile(path)) return path;
   }
   return null;
+}
+
+// A missing file is an answer, a denied read an error: Deno without --allow-read says NotCapable.
+// stat, not access: Deno's access also asks for --allow-sys=uid, and throws where it cannot be caught.
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw new Error(deniedReadMessage(path, error), { cause: error });
+  }
+}
+
+function deniedReadMessage(path: string, error: unknown): string {
+  if ((error as Error).name === 'NotCapable') {
+    return (
+      `simdgrad: loadFashionMnist(): Deno denied reading ${path}: run with --allow-read (e.g. \`deno run --allow-read main.js\`); ` +
+      `the loader reads { dir }, or ${DEBIAN_FASHION_MNIST_DIR} and then the subset that ships with simdgrad.`
+    );
+  }
+  return `simdgrad: loadFashionMnist(): cannot read ${path} (${(error as Error).message}); make the file and its folders readable, or pass another { dir }.`;
 }

@@ -2,7 +2,7 @@
 // Deno and Bun provide the same `node:` modules.
 declare module 'node:fs/promises' {
   export function readFile(path: string): Promise<Uint8Array>;
-  export function access(path: string): Promise<void>;
+  export function stat(path: string): Promise<{ isFile(): boolean }>;
   export function open(path: string, flags: 'w'): Promise<FileHandle>;
   export function rename(from: string, to: string): Promise<void>;
   export function rm(path: string, options: { force: boolean }): Promise<void>;

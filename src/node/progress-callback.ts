@@ -2,7 +2,7 @@ import type { BatchLogs, Callback } from '../train/index.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 
 export interface ProgressCallbackOptions {
-  /** Epochs in the run, shown as "epoch 2/5". */
+  /** Epochs in the run, shown as "epoch 2/5" (default none: "epoch 2"). */
   epochs?: number;
   /** Default process.stderr. */
   stream?: ProgressStream;

@@ -9,9 +9,9 @@ export interface ProgressStream {
 }
 
 export interface ProgressBarOptions {
-  /** Steps (batches) per epoch. */
+  /** Steps (batches) per epoch (required). */
   total: number;
-  /** Epochs in the run, shown as "epoch 2/5". */
+  /** Epochs in the run, shown as "epoch 2/5" (default none: "epoch 2"). */
   epochs?: number;
   /** Default process.stderr. */
   stream?: ProgressStream;

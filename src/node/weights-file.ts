@@ -5,7 +5,7 @@ import type { LoadStateDictResult, StateDict } from '../nn/state-dict.js';
 import type { Optimizer, OptimizerStateDict } from '../optim/optimizer.js';
 
 export interface SaveWeightsOptions {
-  /** String metadata for the file's header; `format: 'pt'` is added unless given (Hugging Face loaders check it). */
+  /** String metadata for the file's header (default none); `format: 'pt'` is added unless given (Hugging Face loaders check it). */
   metadata?: Record<string, string>;
 }
 
@@ -20,14 +20,18 @@ export interface LoadWeightsResult extends LoadStateDictResult {
 }
 
 export interface SaveCheckpointOptions {
+  /** The model whose state dict to save (required). */
   model: AnyModule;
+  /** The optimizer whose state to save (required). */
   optimizer: Optimizer;
-  /** Epochs finished so far; loadCheckpoint() returns it, to resume the epoch count. */
+  /** Epochs finished so far (required); loadCheckpoint() returns it, to resume the epoch count. */
   epoch: number;
 }
 
 export interface LoadCheckpointOptions {
+  /** The model to restore, built as when it was saved (required). */
   model: AnyModule;
+  /** The optimizer to restore, built over that model's parameters as when it was saved (required). */
   optimizer: Optimizer;
 }
 

@@ -76,9 +76,14 @@ export interface SoftplusOptions {
 export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   options = checkOptions<SoftplusOptions>('softplus', options) as SoftplusOptions;
   const beta = checkOptionalNumber('softplus', 'beta', options.beta) ?? 1;
-  const threshold = checkOptionalNumber('softplus', 'threshold', options.threshold, { nonFinite: true }) ?? 20;
-  if (beta === 0) throw new Error('simdgrad: softplus: beta must not be 0 (the result is divided by it); the default is 1.');
+  const threshold = checkOptionalNumber('softplus', 'threshold', options.threshold) ?? 20;
+  checkSoftplusBeta('softplus', beta);
   return activation('softplus', 'softplus', x, 'input', beta, threshold);
+}
+
+export function checkSoftplusBeta(op: string, beta: number): void {
+  checkNumber(op, 'beta', beta);
+  if (beta === 0) throw new Error(`simdgrad: ${op}: beta must not be 0 (the result is divided by it); the default is 1.`);
 }
 
 /** x * sigmoid(x), also called swish. */

@@ -10,11 +10,13 @@ import { checkOptionalTensor, checkOptions, checkTensor } from '../check-args.js
 export type { SpatialSize } from './window.js';
 
 export interface Conv2dOptions {
+  /** Step between windows (default 1). */
   stride?: SpatialSize;
-  /** Zero padding on each side; 'valid' is 0, 'same' keeps the input size (stride 1 only). */
+  /** Zero padding on each side (default 0); 'valid' is 0, 'same' keeps the input size (stride 1 only). */
   padding?: SpatialSize | 'valid' | 'same';
+  /** Spacing between kernel taps (default 1). */
   dilation?: SpatialSize;
-  /** Input and output channels split into this many independent groups; groups == C is depthwise. */
+  /** Input and output channels split into this many independent groups (default 1); groups == C is depthwise. */
   groups?: number;
 }
 

@@ -12,6 +12,7 @@ export type { ClassTargets } from './class-targets.js';
 export type Reduction = 'mean' | 'sum' | 'none';
 
 export interface LossOptions {
+  /** 'mean' (default): the average over samples; 'sum': their total; 'none': one loss per sample. */
   reduction?: Reduction;
 }
 
@@ -26,12 +27,12 @@ export interface HuberLossOptions extends LossOptions {
 }
 
 export interface BinaryCrossEntropyOptions extends LossOptions {
-  /** Rescales each element's loss; the input's shape or its trailing dimensions. */
+  /** Rescales each element's loss; the input's shape or its trailing dimensions (default none: every weight 1). */
   weight?: Tensor;
 }
 
 export interface BinaryCrossEntropyWithLogitsOptions extends LossOptions {
-  /** Weight of the positive term, e.g. [C] for C independent labels; the input's shape or its trailing dimensions. */
+  /** Weight of the positive term, e.g. [C] for C independent labels; the input's shape or its trailing dimensions (default none: 1). */
   posWeight?: Tensor;
 }
 
@@ -46,6 +47,7 @@ export interface CrossEntropyOptions extends NllLossOptions {
 }
 
 export interface MultiMarginLossOptions extends LossOptions {
+  /** The margin each wrong class's score must stay below the right one's by (default 1). */
   margin?: number;
   /** 1 (the default) or 2: the power of each hinge term. */
   p?: 1 | 2;

@@ -6,9 +6,9 @@ import { Tensor } from '../tensor.js';
 import { checkOptions, checkShapeArg, checkTensor } from '../check-args.js';
 
 export interface BatchNormOptions {
-  /** Per-channel scale [C] (gamma); none means 1. */
+  /** Per-channel scale [C] (gamma); default none, which means 1. */
   weight?: Tensor | null;
-  /** Per-channel shift [C] (beta); none means 0. */
+  /** Per-channel shift [C] (beta); default none, which means 0. */
   bias?: Tensor | null;
   /** Normalize with the batch's statistics and update the running ones (default false: use the running ones). */
   training?: boolean;
@@ -59,9 +59,9 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
 }
 
 export interface LayerNormOptions {
-  /** Elementwise scale of the normalized shape; none means 1. */
+  /** Elementwise scale of the normalized shape; default none, which means 1. */
   weight?: Tensor | null;
-  /** Elementwise shift of the normalized shape; none means 0. */
+  /** Elementwise shift of the normalized shape; default none, which means 0. */
   bias?: Tensor | null;
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;

@@ -7,24 +7,28 @@ import { spatialPair, type SpatialSize } from './window.js';
 import { checkTensor, describe } from '../check-args.js';
 
 export interface MaxPool2dOptions {
+  /** Window size (required). */
   kernelSize: SpatialSize;
-  /** Defaults to kernelSize. */
+  /** Step between windows; defaults to kernelSize. */
   stride?: SpatialSize;
-  /** Implicit -infinity on each side; at most half the kernel size. */
+  /** Implicit -infinity on each side (default 0); at most half the kernel size. */
   padding?: SpatialSize;
+  /** Spacing between window taps (default 1). */
   dilation?: SpatialSize;
-  /** Round the output size up, adding a last window that starts inside the input or left padding. */
+  /** Round the output size up, adding a last window that starts inside the input or left padding (default false). */
   ceilMode?: boolean;
 }
 
 export interface AvgPool2dOptions {
+  /** Window size (required). */
   kernelSize: SpatialSize;
-  /** Defaults to kernelSize. */
+  /** Step between windows; defaults to kernelSize. */
   stride?: SpatialSize;
-  /** Implicit zeros on each side; at most half the kernel size. */
+  /** Implicit zeros on each side (default 0); at most half the kernel size. */
   padding?: SpatialSize;
+  /** Round the output size up, adding a last window that starts inside the input or left padding (default false). */
   ceilMode?: boolean;
-  /** Divide by the whole window, padding included (true), or only by the input elements in it. */
+  /** Divide by the whole window, padding included (true, the default), or only by the input elements in it. */
   countIncludePad?: boolean;
 }
 

@@ -2,7 +2,7 @@ import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { normalizeAxis } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import { broadcastTo } from './arithmetic.js';
+import { broadcastTo } from './broadcast-kernel.js';
 import { reshape } from './shape.js';
 import { checkBoolean, checkTensor, describe } from '../check-args.js';
 

@@ -7,11 +7,17 @@ import type { TensorTable } from './tensor-table.js';
 import { checkOptions } from '../check-args.js';
 
 export interface AdagradHyperParameters {
+  /** Learning rate. Default 1e-2. */
   lr: number;
+  /** Learning-rate decay: step t uses lr / (1 + (t - 1)·lrDecay). Default 0. */
   lrDecay: number;
+  /** L2 penalty added to the gradient. Default 0. */
   weightDecay: number;
+  /** Starting value of the sum of squared gradients. Default 0. */
   initialAccumulatorValue: number;
+  /** Added to the denominator for numerical stability. Default 1e-10. */
   eps: number;
+  /** Maximize the objective instead of minimizing it. Default false. */
   maximize: boolean;
 }
 

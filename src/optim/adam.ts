@@ -7,11 +7,17 @@ import type { TensorTable } from './tensor-table.js';
 import { checkOptions } from '../check-args.js';
 
 export interface AdamHyperParameters {
+  /** Learning rate. Default 1e-3. */
   lr: number;
+  /** Decay rates of the running averages of the gradient and of its square. Default [0.9, 0.999]. */
   betas: readonly [number, number];
+  /** Added to the denominator for numerical stability. Default 1e-8. */
   eps: number;
+  /** Adam: L2 penalty added to the gradient, default 0. AdamW: decoupled decay of the weights, default 1e-2. */
   weightDecay: number;
+  /** Use the maximum of past squared-gradient averages (AMSGrad). Default false. */
   amsgrad: boolean;
+  /** Maximize the objective instead of minimizing it. Default false. */
   maximize: boolean;
 }
 

@@ -7,10 +7,10 @@ export {
   type OptimizerParams,
   type OptimizerStateDict,
 } from './optimizer.js';
-export { SGD, type SGDOptions, type SGDHyperParameters } from './sgd.js';
+export { SGD, type SGDOptions, type SGDHyperParameters, type SGDParamGroupWithLr } from './sgd.js';
 export { Adam, type AdamOptions, type AdamHyperParameters } from './adam.js';
 export { AdamW } from './adamw.js';
 export { RMSprop, type RMSpropOptions, type RMSpropHyperParameters } from './rmsprop.js';
 export { Adagrad, type AdagradOptions, type AdagradHyperParameters } from './adagrad.js';
-export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, type LRSchedulerStateDict } from './lr-scheduler.js';
+export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, type LRSchedulerStateDict, type StepLROptions, type ExponentialLROptions, type CosineAnnealingLROptions } from './lr-scheduler.js';
 export { clipGradNorm } from './clip-grad.js';

@@ -67,12 +67,19 @@ export abstract class LRScheduler {
   }
 }
 
+export interface StepLROptions {
+  /** Epochs between two decays (required). */
+  stepSize: number;
+  /** Factor applied to the lr at each decay. Default 0.1. */
+  gamma?: number;
+}
+
 /** Multiplies the lr by gamma every stepSize epochs: `lr = baseLr · gamma^⌊epoch / stepSize⌋`. */
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: Optimizer, options: StepLROptions) {
     super(optimizer, 'StepLR');
     checkOptions('StepLR', options);
     this.stepSize = options?.stepSize;
@@ -86,11 +93,16 @@ export class StepLR extends LRScheduler {
   }
 }
 
+export interface ExponentialLROptions {
+  /** Factor applied to the lr every epoch (required). */
+  gamma: number;
+}
+
 /** Multiplies the lr by gamma every epoch: `lr = baseLr · gamma^epoch`. */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
 
-  constructor(optimizer: Optimizer, options: { gamma: number }) {
+  constructor(optimizer: Optimizer, options: ExponentialLROptions) {
     super(optimizer, 'ExponentialLR');
     checkOptions('ExponentialLR', options);
     this.gamma = options?.gamma;
@@ -102,6 +114,13 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
+export interface CosineAnnealingLROptions {
+  /** Epochs of one half-period, from the base lr down to etaMin (required). */
+  tMax: number;
+  /** The lowest lr. Default 0. */
+  etaMin?: number;
+}
+
 /**
  * Cosine annealing from the base lr to etaMin over tMax epochs (then back up, periodically):
  * `lr = etaMin + (baseLr − etaMin) · (1 + cos(π · epoch / tMax)) / 2`.
@@ -110,7 +129,7 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
-  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
     super(optimizer, 'CosineAnnealingLR');
     checkOptions('CosineAnnealingLR', options);
     this.tMax = options?.tMax;

@@ -9,6 +9,7 @@ export type HyperValue = number | boolean | readonly number[];
 
 /** The hyper-parameter every optimizer has; LR schedulers change it. */
 export interface HyperParameters {
+  /** Learning rate; each optimizer has its default (SGD's is required). */
   lr: number;
 }
 
@@ -19,7 +20,10 @@ export interface HyperParameters {
 export type ParamGroup<H extends HyperParameters = HyperParameters> = H & { readonly params: readonly Tensor[] };
 
 /** A param group for the constructor or addParamGroup(): its tensors and the options it overrides. */
-export type ParamGroupOptions<H extends HyperParameters> = { params: Tensor | Iterable<Tensor> } & Partial<H>;
+export type ParamGroupOptions<H extends HyperParameters> = {
+  /** The group's tensors (required). */
+  params: Tensor | Iterable<Tensor>;
+} & Partial<H>;
 
 /** Tensors (e.g. `model.parameters()`), or param groups with their own options. */
 export type OptimizerParams<H extends HyperParameters> = Iterable<Tensor> | Iterable<ParamGroupOptions<H>>;

@@ -7,12 +7,19 @@ import type { TensorTable } from './tensor-table.js';
 import { checkOptions } from '../check-args.js';
 
 export interface RMSpropHyperParameters {
+  /** Learning rate. Default 1e-2. */
   lr: number;
+  /** Smoothing constant of the running average of the squared gradient. Default 0.99. */
   alpha: number;
+  /** Added to the denominator for numerical stability. Default 1e-8. */
   eps: number;
+  /** L2 penalty added to the gradient. Default 0. */
   weightDecay: number;
+  /** Momentum factor. Default 0. */
   momentum: number;
+  /** Normalize by the gradient's estimated variance instead of its second moment. Default false. */
   centered: boolean;
+  /** Maximize the objective instead of minimizing it. Default false. */
   maximize: boolean;
 }
 

@@ -1,21 +1,31 @@
 import { kernels } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { checkBoolean, checkFinite, checkLr, checkNonNegative } from './hyper-parameters.js';
-import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
+import { Optimizer, type OptimizerParams, type OptimizerSpec, type ParamGroupOptions } from './optimizer.js';
 import type { ParamState } from './param-state.js';
 import type { TensorTable } from './tensor-table.js';
 import { checkOptions } from '../check-args.js';
 
 export interface SGDHyperParameters {
+  /** Learning rate. Required: SGD has no default, as in PyTorch (pass it here or in every param group). */
   lr: number;
+  /** Momentum factor. Default 0 (plain SGD). */
   momentum: number;
+  /** Dampening of the momentum's new gradient. Default 0. */
   dampening: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). Default false. */
   nesterov: boolean;
+  /** L2 penalty added to the gradient. Default 0. */
   weightDecay: number;
+  /** Maximize the objective instead of minimizing it. Default false. */
   maximize: boolean;
 }
 
-export type SGDOptions = Partial<SGDHyperParameters>;
+/** SGD's options: `lr` is required, the rest default as in {@link SGDHyperParameters}. */
+export type SGDOptions = Partial<SGDHyperParameters> & { lr: number };
+
+/** A param group that sets its own `lr`, so the options may leave it out. */
+export type SGDParamGroupWithLr = ParamGroupOptions<SGDHyperParameters> & { lr: number };
 
 const SGD_SPEC: OptimizerSpec<SGDHyperParameters> = {
   name: 'SGD',
@@ -44,7 +54,9 @@ const SGD_SPEC: OptimizerSpec<SGDHyperParameters> = {
  * `g + momentum·buf` (Nesterov) or `buf`; `p −= lr·step`.
  */
 export class SGD extends Optimizer<SGDHyperParameters> {
-  constructor(params: OptimizerParams<SGDHyperParameters>, options: SGDOptions = {}) {
+  constructor(params: OptimizerParams<SGDHyperParameters>, options: SGDOptions);
+  constructor(params: Iterable<SGDParamGroupWithLr>, options?: Partial<SGDHyperParameters>);
+  constructor(params: OptimizerParams<SGDHyperParameters>, options: Partial<SGDHyperParameters> = {}) {
     super(SGD_SPEC, params, options);
     options = checkOptions<SGDOptions>('SGD', options) as SGDOptions;
   }

@@ -20,9 +20,13 @@ export type Batches = Iterable<readonly [Tensor, Target]>;
 
 /** Whole arrays, batched by fit()/evaluate() themselves. */
 export interface ArrayData {
+  /** Inputs, one sample per row of the first dimension. */
   x: Tensor;
+  /** Targets, one per sample: class indices or a tensor. */
   y: Target;
+  /** Samples per batch (default 32). */
   batchSize?: number;
+  /** Visit the samples in a new random order every epoch (default: true for fit()'s train data, false otherwise). */
   shuffle?: boolean;
 }
 

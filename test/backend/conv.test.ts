@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backend, init, kernels } from '../../src/backend/backend.js';
+import { backend, kernels } from '../../src/backend/backend.js';
+import { init } from '../../src/index.js';
 import { naiveConv2d, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
 
 // conv2dForward(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw,

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { F, matmul, tensor } from 'simdgrad';
-import { backend, init, kernels } from '../../src/backend/backend.js';
+import { backend, kernels } from '../../src/backend/backend.js';
+import { init } from '../../src/index.js';
 
 // gemm(transA, transB, m, n, k, a, b, c, accumulate): C[m,n] (+)= op(A)·op(B), row-major, with
 // A stored [m,k] ([k,m] when transA) and B stored [k,n] ([n,k] when transB).

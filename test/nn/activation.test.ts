@@ -39,6 +39,49 @@ describe('activation modules', () => {
     expect(approx.toString()).toBe("GELU(approximate='tanh')");
   });
 
+  it('ELU is x above 0 and alpha (e^x - 1) below, alpha 1 by default, as F.elu', () => {
+    expect(values(new nn.ELU().forward(x()))).toEqual(values(tensor([Math.expm1(-2), Math.expm1(-0.5), 0, 0.5, 3])));
+    expect(values(new nn.ELU({ alpha: 0.5 }).forward(x()))).toEqual(values(F.elu(x(), 0.5)));
+    expect(new nn.ELU().toString()).toBe('ELU(alpha=1.0)');
+    expect(new nn.ELU({ alpha: 0.25 }).toString()).toBe('ELU(alpha=0.25)');
+    expect(() => new nn.ELU({ alpha: NaN })).toThrow('simdgrad: nn.ELU: alpha must be a finite number, got NaN.');
+  });
+
+  it('SiLU is x · sigmoid(x), as F.silu', () => {
+    const silu = values(new nn.SiLU().forward(x()));
+    values(x()).forEach((v, i) => expect(silu[i]).toBeCloseTo(v / (1 + Math.exp(-v)), 6));
+    expect(silu).toEqual(values(F.silu(x())));
+    expect(new nn.SiLU().toString()).toBe('SiLU()');
+  });
+
+  it('Softplus is ln(1 + e^(beta x)) / beta, linear above threshold, as F.softplus with the same options', () => {
+    const plain = values(new nn.Softplus().forward(x()));
+    values(x()).forEach((v, i) => expect(plain[i]).toBeCloseTo(Math.log1p(Math.exp(v)), 6));
+    const sharp = new nn.Softplus({ beta: 2, threshold: 1 });
+    expect(values(sharp.forward(x()))).toEqual(values(F.softplus(x(), { beta: 2, threshold: 1 })));
+    expect(sharp.forward(tensor([3])).item()).toBe(3);
+    expect(new nn.Softplus().toString()).toBe('Softplus(beta=1.0, threshold=20.0)');
+    expect(sharp.toString()).toBe('Softplus(beta=2.0, threshold=1.0)');
+    expect(() => new nn.Softplus({ beta: 0 })).toThrow('simdgrad: nn.Softplus: beta must not be 0 (the result is divided by it); the default is 1.');
+    expect(() => new nn.Softplus({ threshold: Infinity })).toThrow('simdgrad: nn.Softplus: threshold must be a finite number, got Infinity.');
+  });
+
+  it('ELU, SiLU and Softplus have no state and pass gradients through, as F.* do', () => {
+    for (const [module, fn] of [
+      [new nn.ELU({ alpha: 0.7 }), (t: ReturnType<typeof x>) => F.elu(t, 0.7)],
+      [new nn.SiLU(), (t: ReturnType<typeof x>) => F.silu(t)],
+      [new nn.Softplus({ beta: 1.5 }), (t: ReturnType<typeof x>) => F.softplus(t, { beta: 1.5 })],
+    ] as const) {
+      expect(module.stateDict().size).toBe(0);
+      const a = tensor([[-1.5, 0.25, 2]], undefined, { requiresGrad: true });
+      const b = tensor([[-1.5, 0.25, 2]], undefined, { requiresGrad: true });
+      module.forward(a).sum().backward();
+      fn(b).sum().backward();
+      expect(values(a.grad!)).toEqual(values(b.grad!));
+      expect(values(a.grad!).every((g) => g !== 0)).toBe(true);
+    }
+  });
+
   it('Softmax and LogSoftmax work over the last dim by default, or the one given', () => {
     const logits = tensor([[1, 2, 3], [1, 1, 1]]);
     const rows = new nn.Softmax().forward(logits).toArray() as number[][];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { optim, tensor } from 'simdgrad';
+import { optim, tensor, zeros } from 'simdgrad';
 import { loadCases } from '../helpers/fixtures.js';
 import { expectFixtureCase, expectTrajectory, gradients, referenceSGD, values } from './reference.js';
+import { typeErrors } from '../helpers/typecheck.js';
 
 describe('SGD matches the golden fixtures', () => {
   for (const c of loadCases('optim', 'optim.SGD')) {
@@ -47,5 +48,16 @@ describe('SGD options', () => {
     expect(() => new optim.SGD(params(), { lr: Number.NaN })).toThrow(/lr must be a finite number >= 0, got NaN/);
     expect(() => new optim.SGD(params(), { lr: 0.1, momentum: -0.9 })).toThrow(/SGD: momentum must be a finite number >= 0, got -0.9/);
     expect(() => new optim.SGD(params(), { lr: 0.1, weightDecay: Infinity })).toThrow(/weightDecay must be a finite number >= 0, got Infinity/);
+  });
+});
+
+describe('SGD options type', () => {
+  it('requires lr, as the constructor does at run time, unless every param group sets it', () => {
+    const prelude = "import { optim, zeros } from 'simdgrad';\nconst params = [zeros([2], { requiresGrad: true })];\n";
+    expect(typeErrors(`${prelude}new optim.SGD(params, { momentum: 0.9 });`).join('\n')).toMatch(/lr/);
+    expect(typeErrors(`${prelude}new optim.SGD(params);`)).not.toEqual([]);
+    expect(typeErrors(`${prelude}new optim.SGD(params, { lr: 0.1, momentum: 0.9 });`)).toEqual([]);
+    expect(typeErrors(`${prelude}new optim.SGD([{ params, lr: 0.1 }]);`)).toEqual([]);
+    expect(() => new optim.SGD([zeros([2], { requiresGrad: true })], {} as never)).toThrow('simdgrad: SGD: lr is required');
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeReference, trainXorIn } from './harness/cli-hosts.js';
+import { loadFashionMnistInDeno, nodeReference, trainXorIn } from './harness/cli-hosts.js';
 import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
 import { requireBuiltBundle } from './harness/paths.js';
 
@@ -23,5 +23,11 @@ describe('Deno runs dist/simdgrad.js', () => {
     expect(result.build).toBe('simd');
     expectLearnedXor(result);
     expectSameTrainingAs(result, reference);
+  });
+
+  it("loadFashionMnist() without --allow-read names the flag, and with only --allow-read loads the subset", async () => {
+    const denied = (await loadFashionMnistInDeno([])) as { error: string };
+    expect(denied.error).toMatch(/^simdgrad: loadFashionMnist\(\): Deno denied reading \/.*: run with --allow-read \(e\.g\. `deno run --allow-read main\.js`\)/);
+    expect(await loadFashionMnistInDeno(['--allow-read'])).toEqual({ source: 'subset', trainImages: [6000, 1, 28, 28], testLabels: 1000 });
   });
 });

@@ -3,7 +3,7 @@ import { F, evaluate, fit, manualSeed, nn, optim } from 'simdgrad';
 import { firstRows } from '../../examples/lib/fashion-mnist.mjs';
 import { loadFashionMnist } from 'simdgrad/node';
 
-// The LeNet of WORKLOADS.md W3 on the committed Fashion-MNIST subset.
+// The LeNet of docs/workloads.md W3 on the committed Fashion-MNIST subset.
 function lenet(): nn.Sequential {
   return new nn.Sequential(
     new nn.Conv2d(1, 8, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),

@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-
-/** Debian's Chromium; scripts/install-test-runtimes.sh installs it (playwright downloads no browser here). */
-export const CHROMIUM = '/usr/bin/chromium';
+import { findChrome } from '../../../scripts/find-chrome.mjs';
 
 // Headless with a fresh profile and no background traffic: this machine's network is closed, and
 // Chromium's own connections (updates, sync, QUIC probes) would only fail and slow it down.
@@ -16,10 +14,12 @@ export interface Chromium {
 }
 
 export async function launchChromium(): Promise<Chromium> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-test-runtimes.sh (installs Debian's chromium package).`);
+  // The browser `npm test`'s pretest found or installed; playwright downloads none here.
+  const executablePath = findChrome();
+  if (!executablePath) throw new Error("no Chrome or Chromium found: set CHROME_PATH, or run scripts/install-test-runtimes.sh (installs Debian's chromium package).");
   const profile = mkdtempSync(join(tmpdir(), 'simdgrad-chromium-'));
   try {
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 30_000 });
+    const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: FLAGS, timeout: 30_000 });
     return {
       context,
       close: async () => {

@@ -29,6 +29,12 @@ export async function trainXorIn(runtime: CliRuntime, build: Build, options: { n
   return parseResult(run, `${runtime} ${args.join(' ')}`) as XorResult;
 }
 
+/** Runs hosts/load-fashion-mnist.mjs in Deno with `permissions` (flags such as --allow-read); its JSON line. */
+export async function loadFashionMnistInDeno(permissions: string[]): Promise<unknown> {
+  const run = await runCommand(npmBinary('deno'), ['run', '--no-prompt', ...permissions, `${hostsDir}load-fashion-mnist.mjs`], { cwd: repoRoot, env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } });
+  return parseResult(run, `deno run ${permissions.join(' ')} load-fashion-mnist.mjs`);
+}
+
 /** What `node hosts/cli.mjs simd` learns: the reference every other runtime's plain SIMD build must match. */
 export function nodeReference(): Promise<XorResult> {
   return trainXorIn('node', 'simd');

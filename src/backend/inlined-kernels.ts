@@ -1,0 +1,31 @@
+// The two builds inlined (base64) into the bundle by @rollup/plugin-wasm. Only the 'simdgrad'
+// entry imports this module; 'simdgrad/slim' leaves it out, and with it about 166 KB.
+import loadInlinedSimd from '../../build/simdgrad.wasm';
+import loadInlinedRelaxed from '../../build/simdgrad-relaxed.wasm';
+import type { InitOptions } from './backend.js';
+import { compileSource, hasRelaxedSimd, type KernelBuild, type LoadedModule } from './load-module.js';
+
+/** The 'simdgrad' entry's loader: the kernels passed as `wasm`, else the inlined `build`. */
+export async function inlinedKernelsOrProvided(options: InitOptions): Promise<LoadedModule> {
+  if (options.wasm !== undefined) return { module: await compileSource(options.wasm), build: 'custom' };
+  return loadInlinedKernels(options.build ?? 'auto');
+}
+
+async function loadInlinedKernels(build: KernelBuild): Promise<LoadedModule> {
+  if (build !== 'auto' && build !== 'simd' && build !== 'relaxed-simd') {
+    throw new Error(`simdgrad: init({ build: '${String(build)}' }): build must be 'auto', 'simd' or 'relaxed-simd'.`);
+  }
+  const relaxed = build === 'relaxed-simd' || (build === 'auto' && hasRelaxedSimd());
+  if (relaxed && !hasRelaxedSimd()) {
+    throw new Error("simdgrad: init({ build: 'relaxed-simd' }): this runtime has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use build 'auto' or 'simd'.");
+  }
+  try {
+    return relaxed ? { module: await loadInlinedRelaxed(), build: 'relaxed-simd' } : { module: await loadInlinedSimd(), build: 'simd' };
+  } catch (error) {
+    throw new Error(
+      'simdgrad: init(): this runtime refuses to compile WebAssembly from bytes (Cloudflare Workers/workerd do); ' +
+        "import the kernels as a wasm module (the package ships 'simdgrad/simdgrad.wasm') and pass init({ wasm: module }). " +
+        `The runtime said: ${(error as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,22 @@
+// Everything the 'simdgrad' and 'simdgrad/slim' entries share: all but init().
+import './ops/tensor-ops.js';
+export { isInitialized, kernelBuild, type InitOptions } from './backend/backend.js';
+export { hasRelaxedSimd, type WasmSource, type KernelBuild } from './backend/load-module.js';
+export { Tensor, memory, type NestedArray } from './tensor.js';
+export { tensor, zeros, ones, full, zerosLike, onesLike, rand, randn, arange, type TensorOptions } from './creation.js';
+export { tidy, keep } from './scope.js';
+export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
+export type { BackwardOptions } from './autograd/backward.js';
+export { manualSeed } from './random.js';
+export { add, sub, mul, div, neg, exp, log, sqrt, pow, type TensorOrScalar } from './ops/arithmetic.js';
+export { matmul } from './ops/matmul.js';
+export { relu, sigmoid, tanh } from './ops/activation.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
+export { sum, mean, max, type Dims } from './ops/reduce.js';
+export { reshape, flatten, transpose, clone } from './ops/shape.js';
+export * as F from './functional.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';
+export * as io from './io/index.js';
+export * from './train/index.js';
