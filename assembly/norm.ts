@@ -5,83 +5,141 @@
 // When spatial is 1 ([N, C] input) a channel's values are strided, so those paths run the
 // vectors across channels instead of along a plane.
 
-import { affine } from './elementwise';
+import { affine, axpy } from './elementwise';
 
-// Results of shiftedMoments: a kernel cannot return two values without allocating.
-let shiftedSum: f32 = 0;
-let shiftedSquares: f32 = 0;
+// Every variance here is two-pass: a first pass estimates the mean, a second sums the
+// deviations d = x - estimate and their squares. Then mean = estimate + mean(d) and
+// variance = mean(d^2) - mean(d)^2, where mean(d) is tiny, so nothing cancels (a one-pass
+// E[(x - x0)^2] - E[x - x0]^2 lost 5e-4 of a normalized row whose x0 was far from the rest).
+
+// Results of deviationMoments: a kernel cannot return two values without allocating.
+let deviationSum: f32 = 0;
+let squaredDeviations: f32 = 0;
 
 @inline function horizontalSum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-// Sums of (x - shift) and (x - shift)^2 over n contiguous values. Shifting by one of the
-// values keeps the one-pass variance from cancelling when the mean is far from zero.
-@inline function shiftedMoments(row: usize, n: i32, shift: f32): void {
-  const sv = f32x4.splat(shift);
-  let sums = f32x4.splat(0);
-  let squares = f32x4.splat(0);
+// The loops below keep two or four independent accumulators so that they are not bound by
+// the latency of one chain of additions.
+@inline function contiguousSum(row: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const d = f32x4.sub(v128.load(row + (<usize>i << 2)), sv);
-    sums = f32x4.add(sums, d);
-    squares = f32x4.add(squares, f32x4.mul(d, d));
+  for (; i + 16 <= n; i += 16) {
+    const at = row + (<usize>i << 2);
+    s0 = f32x4.add(s0, v128.load(at));
+    s1 = f32x4.add(s1, v128.load(at, 16));
+    s2 = f32x4.add(s2, v128.load(at, 32));
+    s3 = f32x4.add(s3, v128.load(at, 48));
   }
-  let s = horizontalSum(sums);
-  let q = horizontalSum(squares);
+  for (; i + 4 <= n; i += 4) s0 = f32x4.add(s0, v128.load(row + (<usize>i << 2)));
+  let s = horizontalSum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+  for (; i < n; i++) s += load<f32>(row + (<usize>i << 2));
+  return s;
+}
+
+// Sums of (x - center) and (x - center)^2 over n contiguous values.
+@inline function deviationMoments(row: usize, n: i32, center: f32): void {
+  const cv = f32x4.splat(center);
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let q0 = f32x4.splat(0);
+  let q1 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const at = row + (<usize>i << 2);
+    const d0 = f32x4.sub(v128.load(at), cv);
+    const d1 = f32x4.sub(v128.load(at, 16), cv);
+    s0 = f32x4.add(s0, d0);
+    s1 = f32x4.add(s1, d1);
+    q0 = f32x4.add(q0, f32x4.mul(d0, d0));
+    q1 = f32x4.add(q1, f32x4.mul(d1, d1));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const d = f32x4.sub(v128.load(row + (<usize>i << 2)), cv);
+    s0 = f32x4.add(s0, d);
+    q0 = f32x4.add(q0, f32x4.mul(d, d));
+  }
+  let s = horizontalSum(f32x4.add(s0, s1));
+  let q = horizontalSum(f32x4.add(q0, q1));
   for (; i < n; i++) {
-    const d = load<f32>(row + (<usize>i << 2)) - shift;
+    const d = load<f32>(row + (<usize>i << 2)) - center;
     s += d;
     q += d * d;
   }
-  shiftedSum = s;
-  shiftedSquares = q;
+  deviationSum = s;
+  squaredDeviations = q;
 }
 
 // mean[c] and biased variance[c] over batch and spatial, for spatial > 1.
 function planeMoments(x: usize, mean: usize, variance: usize, batch: i32, channels: i32, spatial: i32): void {
   const count = <f64>batch * <f64>spatial;
   for (let c = 0; c < channels; c++) {
-    const shift = load<f32>(x + (<usize>c * <usize>spatial << 2));
+    let total: f64 = 0;
+    for (let b = 0; b < batch; b++) total += contiguousSum(x + ((<usize>(b * channels + c) * <usize>spatial) << 2), spatial);
+    const estimate = <f32>(total / count);
     let sum: f64 = 0;
     let squares: f64 = 0;
     for (let b = 0; b < batch; b++) {
-      shiftedMoments(x + ((<usize>(b * channels + c) * <usize>spatial) << 2), spatial, shift);
-      sum += shiftedSum;
-      squares += shiftedSquares;
+      deviationMoments(x + ((<usize>(b * channels + c) * <usize>spatial) << 2), spatial, estimate);
+      sum += deviationSum;
+      squares += squaredDeviations;
     }
-    const centered = sum / count;
-    store<f32>(mean + (<usize>c << 2), <f32>(shift + centered));
-    store<f32>(variance + (<usize>c << 2), <f32>max<f64>(squares / count - centered * centered, 0));
+    const correction = sum / count;
+    store<f32>(mean + (<usize>c << 2), <f32>(<f64>estimate + correction));
+    store<f32>(variance + (<usize>c << 2), <f32>max<f64>(squares / count - correction * correction, 0));
   }
 }
 
-// The same for [batch, channels] input, shifting each channel by its value in the first row.
-function rowMoments(x: usize, mean: usize, variance: usize, batch: i32, channels: i32): void {
+// Rows of [batch, channels] input summed into a channel's total one by one would round
+// `batch` times in a row; adding them into a partial sum that joins the total every
+// ROWS_PER_PARTIAL rows keeps the chain of roundings short.
+const ROWS_PER_PARTIAL = 16;
+
+// The same for [batch, channels] input, whose rows run across channels. The partial and total
+// sums of squares live in the first two rows of `out` (batch >= 2 when training), written only
+// later; the sums of deviations, small by construction, in `variance`.
+function rowMoments(x: usize, out: usize, mean: usize, variance: usize, batch: i32, channels: i32): void {
   const bytes = <usize>channels << 2;
+  const sums = variance;
+  const partial = out;
+  const squares = out + bytes;
   memory.fill(mean, 0, bytes);
-  memory.fill(variance, 0, bytes);
-  for (let b = 0; b < batch; b++) {
-    const row = x + <usize>b * bytes;
-    let c = 0;
-    for (; c + 4 <= channels; c += 4) {
-      const off = <usize>c << 2;
-      const d = f32x4.sub(v128.load(row + off), v128.load(x + off));
-      v128.store(mean + off, f32x4.add(v128.load(mean + off), d));
-      v128.store(variance + off, f32x4.add(v128.load(variance + off), f32x4.mul(d, d)));
-    }
-    for (; c < channels; c++) {
-      const off = <usize>c << 2;
-      const d = load<f32>(row + off) - load<f32>(x + off);
-      store<f32>(mean + off, load<f32>(mean + off) + d);
-      store<f32>(variance + off, load<f32>(variance + off) + d * d);
-    }
+  for (let b = 0; b < batch; b++) axpy(x + <usize>b * bytes, mean, channels, 1);
+  affine(mean, mean, channels, 1 / <f32>batch, 0);
+  memory.fill(sums, 0, bytes);
+  memory.fill(squares, 0, bytes);
+  for (let first = 0; first < batch; first += ROWS_PER_PARTIAL) {
+    memory.fill(partial, 0, bytes);
+    const end = min(batch, first + ROWS_PER_PARTIAL);
+    for (let b = first; b < end; b++) accumulateDeviations(x + <usize>b * bytes, mean, sums, partial, channels);
+    axpy(partial, squares, channels, 1);
   }
   for (let c = 0; c < channels; c++) {
     const off = <usize>c << 2;
-    const centered = load<f32>(mean + off) / <f32>batch;
-    store<f32>(mean + off, load<f32>(x + off) + centered);
-    store<f32>(variance + off, max<f32>(load<f32>(variance + off) / <f32>batch - centered * centered, 0));
+    const correction = load<f32>(sums + off) / <f32>batch;
+    store<f32>(mean + off, load<f32>(mean + off) + correction);
+    store<f32>(variance + off, max<f32>(load<f32>(squares + off) / <f32>batch - correction * correction, 0));
+  }
+}
+
+// sums += row - center, squares += (row - center)^2, elementwise over channels.
+@inline function accumulateDeviations(row: usize, center: usize, sums: usize, squares: usize, channels: i32): void {
+  let c = 0;
+  for (; c + 4 <= channels; c += 4) {
+    const off = <usize>c << 2;
+    const d = f32x4.sub(v128.load(row + off), v128.load(center + off));
+    v128.store(sums + off, f32x4.add(v128.load(sums + off), d));
+    v128.store(squares + off, f32x4.add(v128.load(squares + off), f32x4.mul(d, d)));
+  }
+  for (; c < channels; c++) {
+    const off = <usize>c << 2;
+    const d = load<f32>(row + off) - load<f32>(center + off);
+    store<f32>(sums + off, load<f32>(sums + off) + d);
+    store<f32>(squares + off, load<f32>(squares + off) + d * d);
   }
 }
 
@@ -128,7 +186,7 @@ export function batchNormForwardTraining(
   x: usize, out: usize, weight: usize, bias: usize, mean: usize, invStd: usize, runningMean: usize, runningVar: usize,
   batch: i32, channels: i32, spatial: i32, momentum: f32, eps: f32,
 ): void {
-  if (spatial == 1) rowMoments(x, mean, invStd, batch, channels);
+  if (spatial == 1) rowMoments(x, out, mean, invStd, batch, channels);
   else planeMoments(x, mean, invStd, batch, channels, spatial);
   const count = <f64>batch * <f64>spatial;
   const unbias = count / (count - 1);
@@ -302,11 +360,11 @@ export function layerNormForward(
 ): void {
   for (let r = 0; r < rows; r++) {
     const row = (<usize>r * <usize>features) << 2;
-    const shift = load<f32>(x + row);
-    shiftedMoments(x + row, features, shift);
-    const centered = shiftedSum / <f32>features;
-    const m = shift + centered;
-    const is: f32 = 1 / Mathf.sqrt(max<f32>(shiftedSquares / <f32>features - centered * centered, 0) + eps);
+    const estimate = contiguousSum(x + row, features) / <f32>features;
+    deviationMoments(x + row, features, estimate);
+    const correction = deviationSum / <f32>features;
+    const m = estimate + correction;
+    const is: f32 = 1 / Mathf.sqrt(max<f32>(squaredDeviations / <f32>features - correction * correction, 0) + eps);
     store<f32>(mean + (<usize>r << 2), m);
     store<f32>(invStd + (<usize>r << 2), is);
     const mv = f32x4.splat(m);
