@@ -1,7 +1,7 @@
 // Elementwise arithmetic over f32 in linear memory: broadcasting binary ops, unary math,
 // and the axpy/scale/fill helpers that gradient accumulation and the optimizers build on.
 
-import { allValuesFinite } from './finite';
+import { allBelowInfinity, allValuesFinite } from './finite';
 
 const OP_ADD: i32 = 0;
 const OP_SUB: i32 = 1;
@@ -172,6 +172,11 @@ export function powScalarBackward(x: usize, upstream: usize, gradIn: usize, n: i
 // 1 when every value is finite, else 0: used to reject NaN/Infinity before a loss.
 export function allFinite(x: usize, n: i32): i32 {
   return allValuesFinite(x, n) ? 1 : 0;
+}
+
+// 1 when no value is NaN or +Infinity, else 0: logits and log-probabilities may hold -Infinity.
+export function allFiniteOrNegativeInfinity(x: usize, n: i32): i32 {
+  return allBelowInfinity(x, n) ? 1 : 0;
 }
 
 // out[c, r] = x[r, c]: blocked so both sides stay in cache.
