@@ -161,8 +161,13 @@ export function powScalarForward(x: usize, out: usize, n: i32, exponent: f32): v
   }
 }
 
-// grad_in = upstream * exponent * x^(exponent-1)
+// grad_in = upstream * exponent * x^(exponent-1), except that exponent 0 gives 0 everywhere
+// as in PyTorch (x^0 is constant), where the formula would give 0 * 0^-1 = NaN at x = 0.
 export function powScalarBackward(x: usize, upstream: usize, gradIn: usize, n: i32, exponent: f32): void {
+  if (exponent == 0) {
+    memory.fill(gradIn, 0, <usize>n << 2);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const off = <usize>i << 2;
     store<f32>(gradIn + off, load<f32>(upstream + off) * exponent * Mathf.pow(load<f32>(x + off), exponent - 1));
