@@ -7,11 +7,15 @@ const OP_ADD: i32 = 0;
 const OP_SUB: i32 = 1;
 const OP_MUL: i32 = 2;
 const OP_DIV: i32 = 3;
+// 1 where x and y hold the same value, NaN matching NaN, else 0: which elements of a group
+// tie with its maximum, for max's gradient.
+const OP_SAME: i32 = 4;
 
 @inline function applyVec(op: i32, x: v128, y: v128): v128 {
   if (op == OP_ADD) return f32x4.add(x, y);
   if (op == OP_SUB) return f32x4.sub(x, y);
   if (op == OP_MUL) return f32x4.mul(x, y);
+  if (op == OP_SAME) return v128.and(v128.or(f32x4.eq(x, y), v128.and(f32x4.ne(x, x), f32x4.ne(y, y))), f32x4.splat(1));
   return f32x4.div(x, y);
 }
 
@@ -19,6 +23,7 @@ const OP_DIV: i32 = 3;
   if (op == OP_ADD) return x + y;
   if (op == OP_SUB) return x - y;
   if (op == OP_MUL) return x * y;
+  if (op == OP_SAME) return x == y || (isNaN(x) && isNaN(y)) ? 1 : 0;
   return x / y;
 }
 
@@ -82,6 +87,9 @@ export function mulForward(a: usize, b: usize, out: usize, outer: i32, inner: i3
 }
 export function divForward(a: usize, b: usize, out: usize, outer: i32, inner: i32, aOuter: i32, aInner: i32, bOuter: i32, bInner: i32): void {
   binaryBroadcast(OP_DIV, a, b, out, outer, inner, aOuter, aInner, bOuter, bInner);
+}
+export function sameValueForward(a: usize, b: usize, out: usize, outer: i32, inner: i32, aOuter: i32, aInner: i32, bOuter: i32, bInner: i32): void {
+  binaryBroadcast(OP_SAME, a, b, out, outer, inner, aOuter, aInner, bOuter, bInner);
 }
 
 export function fill(out: usize, n: i32, value: f32): void {

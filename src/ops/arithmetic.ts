@@ -7,7 +7,7 @@ import { sumToShape } from './reduce.js';
 
 export type TensorOrScalar = Tensor | number;
 
-type BinaryKernel = 'addForward' | 'subForward' | 'mulForward' | 'divForward';
+type BinaryKernel = 'addForward' | 'subForward' | 'mulForward' | 'divForward' | 'sameValueForward';
 
 /** Runs a broadcasting binary kernel into a new tensor of shape `outShape`. */
 export function broadcastBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, outShape: readonly number[]): Tensor {
