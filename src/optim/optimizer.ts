@@ -1,4 +1,5 @@
 import { kernels } from '../backend/backend.js';
+import { NON_FINITE_STATE_FIX, stateValuesProblem } from '../nn/state-validation.js';
 import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { ParamState } from './param-state.js';
@@ -146,7 +147,8 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
 
   /**
    * Restores what stateDict() returned (possibly after a JSON round trip) into an optimizer over
-   * the same parameters. Everything is checked first: on a mismatch it throws and changes nothing.
+   * the same parameters. Everything is checked first, buffer values included (finite float32
+   * numbers only): on any problem it throws and changes nothing.
    */
   loadStateDict(dict: OptimizerStateDict): void {
     this.assertUsable('loadStateDict');
@@ -309,10 +311,9 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
       if (!allowed.includes(name)) {
         throw new Error(`simdgrad: ${where}: parameter ${id} has a state buffer '${name}', but ${this.spec.name} keeps only [${allowed.join(', ')}]; was the state saved from another optimizer?`);
       }
-      if (!Array.isArray(values) || values.length !== param.size || !values.every((v) => typeof v === 'number')) {
-        const got = Array.isArray(values) ? `${values.length} values` : 'no array';
-        throw new Error(`simdgrad: ${where}: state buffer '${name}' of parameter ${id} has ${got}, but the parameter has shape ${formatShape(param.shape)} (${param.size} numbers); the state belongs to a different model.`);
-      }
+      const problem = stateValuesProblem(values, param.size, `state buffer '${name}' of parameter ${id}`, `the parameter has shape ${formatShape(param.shape)} (${param.size} numbers)`);
+      if (problem?.kind === 'layout') throw new Error(`simdgrad: ${where}: ${problem.message}; the state belongs to a different model.`);
+      if (problem) throw new Error(`simdgrad: ${where}: ${problem.message}. ${NON_FINITE_STATE_FIX}`);
     }
     return [step, buffers as Record<string, number[]>];
   }
