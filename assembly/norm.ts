@@ -5,7 +5,7 @@
 // When spatial is 1 ([N, C] input) a channel's values are strided, so those paths run the
 // vectors across channels instead of along a plane.
 
-import { affine, axpy } from './elementwise';
+import { affine } from './elementwise';
 
 // Every variance here is two-pass: a first pass estimates the mean, a second sums the
 // deviations d = x - estimate and their squares. Then mean = estimate + mean(d) and
@@ -94,29 +94,28 @@ function planeMoments(x: usize, mean: usize, variance: usize, batch: i32, channe
   }
 }
 
-// Rows of [batch, channels] input summed into a channel's total one by one would round
-// `batch` times in a row; adding them into a partial sum that joins the total every
-// ROWS_PER_PARTIAL rows keeps the chain of roundings short.
-const ROWS_PER_PARTIAL = 16;
+// [batch, channels] input is walked in chunks of ROWS_PER_CHUNK rows: each block of four
+// channels is summed down the chunk in registers, then added to the totals in memory once. A
+// chunk stays in L1, the totals are loaded and stored once per chunk rather than once per row,
+// and each total rounds batch / ROWS_PER_CHUNK times in a row rather than batch times.
+const ROWS_PER_CHUNK = 16;
 
-// The same for [batch, channels] input, whose rows run across channels. The partial and total
-// sums of squares live in the first two rows of `out` (batch >= 2 when training), written only
-// later; the sums of deviations, small by construction, in `variance`.
+// The same for [batch, channels] input, whose rows run across channels. The sums of squares
+// live in the first row of `out` (written only later), the sums of deviations, small by
+// construction, in `variance`.
 function rowMoments(x: usize, out: usize, mean: usize, variance: usize, batch: i32, channels: i32): void {
   const bytes = <usize>channels << 2;
   const sums = variance;
-  const partial = out;
-  const squares = out + bytes;
+  const squares = out;
   memory.fill(mean, 0, bytes);
-  for (let b = 0; b < batch; b++) axpy(x + <usize>b * bytes, mean, channels, 1);
+  for (let first = 0; first < batch; first += ROWS_PER_CHUNK) {
+    addColumnSums(x + <usize>first * bytes, bytes, min(ROWS_PER_CHUNK, batch - first), channels, mean);
+  }
   affine(mean, mean, channels, 1 / <f32>batch, 0);
   memory.fill(sums, 0, bytes);
   memory.fill(squares, 0, bytes);
-  for (let first = 0; first < batch; first += ROWS_PER_PARTIAL) {
-    memory.fill(partial, 0, bytes);
-    const end = min(batch, first + ROWS_PER_PARTIAL);
-    for (let b = first; b < end; b++) accumulateDeviations(x + <usize>b * bytes, mean, sums, partial, channels);
-    axpy(partial, squares, channels, 1);
+  for (let first = 0; first < batch; first += ROWS_PER_CHUNK) {
+    addColumnDeviations(x + <usize>first * bytes, bytes, min(ROWS_PER_CHUNK, batch - first), channels, mean, sums, squares);
   }
   for (let c = 0; c < channels; c++) {
     const off = <usize>c << 2;
@@ -126,20 +125,51 @@ function rowMoments(x: usize, out: usize, mean: usize, variance: usize, batch: i
   }
 }
 
-// sums += row - center, squares += (row - center)^2, elementwise over channels.
-@inline function accumulateDeviations(row: usize, center: usize, sums: usize, squares: usize, channels: i32): void {
+// totals[c] += sum over `rows` rows (starting at x, `stride` bytes apart) of x[r, c].
+@inline function addColumnSums(x: usize, stride: usize, rows: i32, channels: i32, totals: usize): void {
   let c = 0;
   for (; c + 4 <= channels; c += 4) {
     const off = <usize>c << 2;
-    const d = f32x4.sub(v128.load(row + off), v128.load(center + off));
-    v128.store(sums + off, f32x4.add(v128.load(sums + off), d));
-    v128.store(squares + off, f32x4.add(v128.load(squares + off), f32x4.mul(d, d)));
+    let acc = v128.load(x + off);
+    for (let r = 1; r < rows; r++) acc = f32x4.add(acc, v128.load(x + <usize>r * stride + off));
+    v128.store(totals + off, f32x4.add(v128.load(totals + off), acc));
   }
   for (; c < channels; c++) {
     const off = <usize>c << 2;
-    const d = load<f32>(row + off) - load<f32>(center + off);
-    store<f32>(sums + off, load<f32>(sums + off) + d);
-    store<f32>(squares + off, load<f32>(squares + off) + d * d);
+    let acc: f32 = 0;
+    for (let r = 0; r < rows; r++) acc += load<f32>(x + <usize>r * stride + off);
+    store<f32>(totals + off, load<f32>(totals + off) + acc);
+  }
+}
+
+// sums[c] += sum of d and squares[c] += sum of d^2, d = x[r, c] - center[c], over `rows` rows.
+@inline function addColumnDeviations(x: usize, stride: usize, rows: i32, channels: i32, center: usize, sums: usize, squares: usize): void {
+  let c = 0;
+  for (; c + 4 <= channels; c += 4) {
+    const off = <usize>c << 2;
+    const cv = v128.load(center + off);
+    let s = f32x4.splat(0);
+    let q = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) {
+      const d = f32x4.sub(v128.load(x + <usize>r * stride + off), cv);
+      s = f32x4.add(s, d);
+      q = f32x4.add(q, f32x4.mul(d, d));
+    }
+    v128.store(sums + off, f32x4.add(v128.load(sums + off), s));
+    v128.store(squares + off, f32x4.add(v128.load(squares + off), q));
+  }
+  for (; c < channels; c++) {
+    const off = <usize>c << 2;
+    const center0 = load<f32>(center + off);
+    let s: f32 = 0;
+    let q: f32 = 0;
+    for (let r = 0; r < rows; r++) {
+      const d = load<f32>(x + <usize>r * stride + off) - center0;
+      s += d;
+      q += d * d;
+    }
+    store<f32>(sums + off, load<f32>(sums + off) + s);
+    store<f32>(squares + off, load<f32>(squares + off) + q);
   }
 }
 
