@@ -100,9 +100,9 @@ function planeMoments(x: usize, mean: usize, variance: usize, batch: i32, channe
 // and each total rounds batch / ROWS_PER_CHUNK times in a row rather than batch times.
 const ROWS_PER_CHUNK = 16;
 
-// The same for [batch, channels] input, whose rows run across channels. The sums of squares
-// live in the first row of `out` (written only later), the sums of deviations, small by
-// construction, in `variance`.
+// mean[c] and biased variance[c] for [batch, channels] input (spatial 1), whose rows run
+// across channels. The sums of squares live in the first row of `out` (written only later),
+// the sums of deviations, small by construction, in `variance`.
 function rowMoments(x: usize, out: usize, mean: usize, variance: usize, batch: i32, channels: i32): void {
   const bytes = <usize>channels << 2;
   const sums = variance;
