@@ -52,27 +52,30 @@ export function loadIntoTensors(named: [string, Tensor][], state: StateDictInput
   const missingKeys = [...targets.keys()].filter((name) => !entries.has(name));
   const unexpectedKeys = [...entries.keys()].filter((name) => !targets.has(name));
   const loads = [...targets].filter(([name]) => entries.has(name)).map(([name, t]) => ({ name, target: t, entry: resolveEntry(name, entries.get(name), owner) }));
-  const entryChecks = loads.map(({ name, target, entry }) => entryProblem(name, target, entry));
   const problems = [
-    ...(strict && missingKeys.length > 0 ? [`missing keys: ${quoteAll(missingKeys)}`] : []),
-    ...(strict && unexpectedKeys.length > 0 ? [`unexpected keys: ${quoteAll(unexpectedKeys)}`] : []),
-    ...entryChecks.flatMap((check) => (check ? [check.message] : [])),
+    ...(strict && missingKeys.length > 0 ? [layout(`missing keys: ${quoteAll(missingKeys)}`)] : []),
+    ...(strict && unexpectedKeys.length > 0 ? [layout(`unexpected keys: ${quoteAll(unexpectedKeys)}`)] : []),
+    ...loads.flatMap(({ name, target, entry }) => entryProblem(name, target, entry) ?? []),
   ];
-  if (problems.length > 0) {
-    const badValues = entryChecks.some((check) => check?.kind === 'values');
-    const badLayout = problems.length > entryChecks.filter((check) => check?.kind === 'values').length;
-    const fixes = [
-      ...(badLayout ? ['Load a state dict saved from the same architecture' + (strict ? ', or pass { strict: false } to skip missing and unexpected keys.' : '.')] : []),
-      ...(badValues ? [NON_FINITE_STATE_FIX] : []),
-    ];
-    throw new Error(
-      `simdgrad: ${owner}.loadStateDict: the state dict does not fit this model, so nothing was loaded:\n` +
-        problems.map((p) => `  - ${p}`).join('\n') + `\n${fixes.join('\n')}`,
-    );
-  }
+  if (problems.length > 0) throw loadError(owner, strict, problems);
   const memory = backend().allocator.f32();
   for (const { target, entry } of loads) memory.set((entry as CheckedEntry).data, target.ptr >>> 2);
   return { missingKeys: strict ? [] : missingKeys, unexpectedKeys: strict ? [] : unexpectedKeys };
+}
+
+function loadError(owner: string, strict: boolean, problems: StateValuesProblem[]): Error {
+  const fixes = [
+    ...(problems.some((p) => p.kind === 'layout') ? ['Load a state dict saved from the same architecture' + (strict ? ', or pass { strict: false } to skip missing and unexpected keys.' : '.')] : []),
+    ...(problems.some((p) => p.kind === 'values') ? [NON_FINITE_STATE_FIX] : []),
+  ];
+  return new Error(
+    `simdgrad: ${owner}.loadStateDict: the state dict does not fit this model, so nothing was loaded:\n` +
+      problems.map((p) => `  - ${p.message}`).join('\n') + `\n${fixes.join('\n')}`,
+  );
+}
+
+function layout(message: string): StateValuesProblem {
+  return { kind: 'layout', message };
 }
 
 interface CheckedEntry {
@@ -96,7 +99,6 @@ function resolveEntry(name: string, entry: unknown, owner: string): unknown {
 }
 
 function entryProblem(name: string, target: Tensor, entry: unknown): StateValuesProblem | null {
-  const layout = (message: string): StateValuesProblem => ({ kind: 'layout', message });
   if (target.isDisposed) return layout(`'${name}': the model's tensor has been disposed`);
   if (typeof entry !== 'object' || entry === null) return layout(`'${name}': the state dict's entry is ${describeKind(entry)}, not { shape, data } or a Tensor`);
   const { shape, data } = entry as { shape?: unknown; data?: unknown };

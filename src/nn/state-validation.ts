@@ -56,7 +56,11 @@ function describeValue(v: unknown): string {
 /** "null", "undefined", "a string", "an object", "a Map": for the thing where an entry or array was expected. */
 export function describeKind(v: unknown): string {
   if (v === null || v === undefined) return String(v);
-  if (typeof v !== 'object') return `${/^[aeiou]/.test(typeof v) ? 'an' : 'a'} ${typeof v}`;
+  if (typeof v !== 'object') return withArticle(typeof v);
   const name = (v as object).constructor?.name;
-  return name && name !== 'Object' ? `a ${name}` : 'an object';
+  return withArticle(name && name !== 'Object' ? name : 'object');
+}
+
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }

@@ -155,6 +155,13 @@ describe('loadStateDict refuses values that are not finite float32 numbers, and 
     }
   });
 
+  it('refuses a state dict that is not a Map or an object', () => {
+    const target = new nn.Linear(2, 1);
+    for (const [state, kind] of [[null, 'null'], [[1, 2], 'an Array'], ['weights', 'a string']] as const) {
+      expect(() => target.loadStateDict(state as never)).toThrow(`simdgrad: Linear.loadStateDict: expected a state dict (a Map or an object of { shape, data } entries, as stateDict() returns), got ${kind}.`);
+    }
+  });
+
   it('refuses data that is not an array of numbers', () => {
     const target = new nn.Linear(2, 1);
     expect(() => target.loadStateDict({ weight: { shape: [1, 2], data: 'ab' as unknown as number[] }, bias: { shape: [1], data: [0] } })).toThrow(
