@@ -1,17 +1,21 @@
 // Elementwise arithmetic over f32 in linear memory: broadcasting binary ops, unary math,
 // and the axpy/scale/fill helpers that gradient accumulation and the optimizers build on.
 
-import { allValuesFinite } from './finite';
+import { allBelowInfinity, allValuesFinite } from './finite';
 
 const OP_ADD: i32 = 0;
 const OP_SUB: i32 = 1;
 const OP_MUL: i32 = 2;
 const OP_DIV: i32 = 3;
+// 1 where x and y hold the same value, NaN matching NaN, else 0: which elements of a group
+// tie with its maximum, for max's gradient.
+const OP_SAME: i32 = 4;
 
 @inline function applyVec(op: i32, x: v128, y: v128): v128 {
   if (op == OP_ADD) return f32x4.add(x, y);
   if (op == OP_SUB) return f32x4.sub(x, y);
   if (op == OP_MUL) return f32x4.mul(x, y);
+  if (op == OP_SAME) return v128.and(v128.or(f32x4.eq(x, y), v128.and(f32x4.ne(x, x), f32x4.ne(y, y))), f32x4.splat(1));
   return f32x4.div(x, y);
 }
 
@@ -19,6 +23,7 @@ const OP_DIV: i32 = 3;
   if (op == OP_ADD) return x + y;
   if (op == OP_SUB) return x - y;
   if (op == OP_MUL) return x * y;
+  if (op == OP_SAME) return x == y || (isNaN(x) && isNaN(y)) ? 1 : 0;
   return x / y;
 }
 
@@ -82,6 +87,9 @@ export function mulForward(a: usize, b: usize, out: usize, outer: i32, inner: i3
 }
 export function divForward(a: usize, b: usize, out: usize, outer: i32, inner: i32, aOuter: i32, aInner: i32, bOuter: i32, bInner: i32): void {
   binaryBroadcast(OP_DIV, a, b, out, outer, inner, aOuter, aInner, bOuter, bInner);
+}
+export function sameValueForward(a: usize, b: usize, out: usize, outer: i32, inner: i32, aOuter: i32, aInner: i32, bOuter: i32, bInner: i32): void {
+  binaryBroadcast(OP_SAME, a, b, out, outer, inner, aOuter, aInner, bOuter, bInner);
 }
 
 export function fill(out: usize, n: i32, value: f32): void {
@@ -161,8 +169,13 @@ export function powScalarForward(x: usize, out: usize, n: i32, exponent: f32): v
   }
 }
 
-// grad_in = upstream * exponent * x^(exponent-1)
+// grad_in = upstream * exponent * x^(exponent-1), except that exponent 0 gives 0 everywhere
+// as in PyTorch (x^0 is constant), where the formula would give 0 * 0^-1 = NaN at x = 0.
 export function powScalarBackward(x: usize, upstream: usize, gradIn: usize, n: i32, exponent: f32): void {
+  if (exponent == 0) {
+    memory.fill(gradIn, 0, <usize>n << 2);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const off = <usize>i << 2;
     store<f32>(gradIn + off, load<f32>(upstream + off) * exponent * Mathf.pow(load<f32>(x + off), exponent - 1));
@@ -172,6 +185,11 @@ export function powScalarBackward(x: usize, upstream: usize, gradIn: usize, n: i
 // 1 when every value is finite, else 0: used to reject NaN/Infinity before a loss.
 export function allFinite(x: usize, n: i32): i32 {
   return allValuesFinite(x, n) ? 1 : 0;
+}
+
+// 1 when no value is NaN or +Infinity, else 0: logits and log-probabilities may hold -Infinity.
+export function allFiniteOrNegativeInfinity(x: usize, n: i32): i32 {
+  return allBelowInfinity(x, n) ? 1 : 0;
 }
 
 // out[c, r] = x[r, c]: blocked so both sides stay in cache.

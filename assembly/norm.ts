@@ -7,81 +7,169 @@
 
 import { affine } from './elementwise';
 
-// Results of shiftedMoments: a kernel cannot return two values without allocating.
-let shiftedSum: f32 = 0;
-let shiftedSquares: f32 = 0;
+// Every variance here is two-pass: a first pass estimates the mean, a second sums the
+// deviations d = x - estimate and their squares. Then mean = estimate + mean(d) and
+// variance = mean(d^2) - mean(d)^2, where mean(d) is tiny, so nothing cancels (a one-pass
+// E[(x - x0)^2] - E[x - x0]^2 lost 5e-4 of a normalized row whose x0 was far from the rest).
+
+// Results of deviationMoments: a kernel cannot return two values without allocating.
+let deviationSum: f32 = 0;
+let squaredDeviations: f32 = 0;
 
 @inline function horizontalSum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-// Sums of (x - shift) and (x - shift)^2 over n contiguous values. Shifting by one of the
-// values keeps the one-pass variance from cancelling when the mean is far from zero.
-@inline function shiftedMoments(row: usize, n: i32, shift: f32): void {
-  const sv = f32x4.splat(shift);
-  let sums = f32x4.splat(0);
-  let squares = f32x4.splat(0);
+// The loops below keep two or four independent accumulators so that they are not bound by
+// the latency of one chain of additions.
+@inline function contiguousSum(row: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const d = f32x4.sub(v128.load(row + (<usize>i << 2)), sv);
-    sums = f32x4.add(sums, d);
-    squares = f32x4.add(squares, f32x4.mul(d, d));
+  for (; i + 16 <= n; i += 16) {
+    const at = row + (<usize>i << 2);
+    s0 = f32x4.add(s0, v128.load(at));
+    s1 = f32x4.add(s1, v128.load(at, 16));
+    s2 = f32x4.add(s2, v128.load(at, 32));
+    s3 = f32x4.add(s3, v128.load(at, 48));
   }
-  let s = horizontalSum(sums);
-  let q = horizontalSum(squares);
+  for (; i + 4 <= n; i += 4) s0 = f32x4.add(s0, v128.load(row + (<usize>i << 2)));
+  let s = horizontalSum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+  for (; i < n; i++) s += load<f32>(row + (<usize>i << 2));
+  return s;
+}
+
+// Sums of (x - center) and (x - center)^2 over n contiguous values.
+@inline function deviationMoments(row: usize, n: i32, center: f32): void {
+  const cv = f32x4.splat(center);
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let q0 = f32x4.splat(0);
+  let q1 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const at = row + (<usize>i << 2);
+    const d0 = f32x4.sub(v128.load(at), cv);
+    const d1 = f32x4.sub(v128.load(at, 16), cv);
+    s0 = f32x4.add(s0, d0);
+    s1 = f32x4.add(s1, d1);
+    q0 = f32x4.add(q0, f32x4.mul(d0, d0));
+    q1 = f32x4.add(q1, f32x4.mul(d1, d1));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const d = f32x4.sub(v128.load(row + (<usize>i << 2)), cv);
+    s0 = f32x4.add(s0, d);
+    q0 = f32x4.add(q0, f32x4.mul(d, d));
+  }
+  let s = horizontalSum(f32x4.add(s0, s1));
+  let q = horizontalSum(f32x4.add(q0, q1));
   for (; i < n; i++) {
-    const d = load<f32>(row + (<usize>i << 2)) - shift;
+    const d = load<f32>(row + (<usize>i << 2)) - center;
     s += d;
     q += d * d;
   }
-  shiftedSum = s;
-  shiftedSquares = q;
+  deviationSum = s;
+  squaredDeviations = q;
 }
 
 // mean[c] and biased variance[c] over batch and spatial, for spatial > 1.
 function planeMoments(x: usize, mean: usize, variance: usize, batch: i32, channels: i32, spatial: i32): void {
   const count = <f64>batch * <f64>spatial;
   for (let c = 0; c < channels; c++) {
-    const shift = load<f32>(x + (<usize>c * <usize>spatial << 2));
+    let total: f64 = 0;
+    for (let b = 0; b < batch; b++) total += contiguousSum(x + ((<usize>(b * channels + c) * <usize>spatial) << 2), spatial);
+    const estimate = <f32>(total / count);
     let sum: f64 = 0;
     let squares: f64 = 0;
     for (let b = 0; b < batch; b++) {
-      shiftedMoments(x + ((<usize>(b * channels + c) * <usize>spatial) << 2), spatial, shift);
-      sum += shiftedSum;
-      squares += shiftedSquares;
+      deviationMoments(x + ((<usize>(b * channels + c) * <usize>spatial) << 2), spatial, estimate);
+      sum += deviationSum;
+      squares += squaredDeviations;
     }
-    const centered = sum / count;
-    store<f32>(mean + (<usize>c << 2), <f32>(shift + centered));
-    store<f32>(variance + (<usize>c << 2), <f32>max<f64>(squares / count - centered * centered, 0));
+    const correction = sum / count;
+    store<f32>(mean + (<usize>c << 2), <f32>(<f64>estimate + correction));
+    store<f32>(variance + (<usize>c << 2), <f32>max<f64>(squares / count - correction * correction, 0));
   }
 }
 
-// The same for [batch, channels] input, shifting each channel by its value in the first row.
-function rowMoments(x: usize, mean: usize, variance: usize, batch: i32, channels: i32): void {
+// [batch, channels] input is walked in chunks of ROWS_PER_CHUNK rows: each block of four
+// channels is summed down the chunk in registers, then added to the totals in memory once. A
+// chunk stays in L1, the totals are loaded and stored once per chunk rather than once per row,
+// and each total rounds batch / ROWS_PER_CHUNK times in a row rather than batch times.
+const ROWS_PER_CHUNK = 16;
+
+// mean[c] and biased variance[c] for [batch, channels] input (spatial 1), whose rows run
+// across channels. The sums of squares live in the first row of `out` (written only later),
+// the sums of deviations, small by construction, in `variance`.
+function rowMoments(x: usize, out: usize, mean: usize, variance: usize, batch: i32, channels: i32): void {
   const bytes = <usize>channels << 2;
+  const sums = variance;
+  const squares = out;
   memory.fill(mean, 0, bytes);
-  memory.fill(variance, 0, bytes);
-  for (let b = 0; b < batch; b++) {
-    const row = x + <usize>b * bytes;
-    let c = 0;
-    for (; c + 4 <= channels; c += 4) {
-      const off = <usize>c << 2;
-      const d = f32x4.sub(v128.load(row + off), v128.load(x + off));
-      v128.store(mean + off, f32x4.add(v128.load(mean + off), d));
-      v128.store(variance + off, f32x4.add(v128.load(variance + off), f32x4.mul(d, d)));
-    }
-    for (; c < channels; c++) {
-      const off = <usize>c << 2;
-      const d = load<f32>(row + off) - load<f32>(x + off);
-      store<f32>(mean + off, load<f32>(mean + off) + d);
-      store<f32>(variance + off, load<f32>(variance + off) + d * d);
-    }
+  for (let first = 0; first < batch; first += ROWS_PER_CHUNK) {
+    addColumnSums(x + <usize>first * bytes, bytes, min(ROWS_PER_CHUNK, batch - first), channels, mean);
+  }
+  affine(mean, mean, channels, 1 / <f32>batch, 0);
+  memory.fill(sums, 0, bytes);
+  memory.fill(squares, 0, bytes);
+  for (let first = 0; first < batch; first += ROWS_PER_CHUNK) {
+    addColumnDeviations(x + <usize>first * bytes, bytes, min(ROWS_PER_CHUNK, batch - first), channels, mean, sums, squares);
   }
   for (let c = 0; c < channels; c++) {
     const off = <usize>c << 2;
-    const centered = load<f32>(mean + off) / <f32>batch;
-    store<f32>(mean + off, load<f32>(x + off) + centered);
-    store<f32>(variance + off, max<f32>(load<f32>(variance + off) / <f32>batch - centered * centered, 0));
+    const correction = load<f32>(sums + off) / <f32>batch;
+    store<f32>(mean + off, load<f32>(mean + off) + correction);
+    store<f32>(variance + off, max<f32>(load<f32>(squares + off) / <f32>batch - correction * correction, 0));
+  }
+}
+
+// totals[c] += sum over `rows` rows (starting at x, `stride` bytes apart) of x[r, c].
+@inline function addColumnSums(x: usize, stride: usize, rows: i32, channels: i32, totals: usize): void {
+  let c = 0;
+  for (; c + 4 <= channels; c += 4) {
+    const off = <usize>c << 2;
+    let acc = v128.load(x + off);
+    for (let r = 1; r < rows; r++) acc = f32x4.add(acc, v128.load(x + <usize>r * stride + off));
+    v128.store(totals + off, f32x4.add(v128.load(totals + off), acc));
+  }
+  for (; c < channels; c++) {
+    const off = <usize>c << 2;
+    let acc: f32 = 0;
+    for (let r = 0; r < rows; r++) acc += load<f32>(x + <usize>r * stride + off);
+    store<f32>(totals + off, load<f32>(totals + off) + acc);
+  }
+}
+
+// sums[c] += sum of d and squares[c] += sum of d^2, d = x[r, c] - center[c], over `rows` rows.
+@inline function addColumnDeviations(x: usize, stride: usize, rows: i32, channels: i32, center: usize, sums: usize, squares: usize): void {
+  let c = 0;
+  for (; c + 4 <= channels; c += 4) {
+    const off = <usize>c << 2;
+    const cv = v128.load(center + off);
+    let s = f32x4.splat(0);
+    let q = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) {
+      const d = f32x4.sub(v128.load(x + <usize>r * stride + off), cv);
+      s = f32x4.add(s, d);
+      q = f32x4.add(q, f32x4.mul(d, d));
+    }
+    v128.store(sums + off, f32x4.add(v128.load(sums + off), s));
+    v128.store(squares + off, f32x4.add(v128.load(squares + off), q));
+  }
+  for (; c < channels; c++) {
+    const off = <usize>c << 2;
+    const center0 = load<f32>(center + off);
+    let s: f32 = 0;
+    let q: f32 = 0;
+    for (let r = 0; r < rows; r++) {
+      const d = load<f32>(x + <usize>r * stride + off) - center0;
+      s += d;
+      q += d * d;
+    }
+    store<f32>(sums + off, load<f32>(sums + off) + s);
+    store<f32>(squares + off, load<f32>(squares + off) + q);
   }
 }
 
@@ -128,7 +216,7 @@ export function batchNormForwardTraining(
   x: usize, out: usize, weight: usize, bias: usize, mean: usize, invStd: usize, runningMean: usize, runningVar: usize,
   batch: i32, channels: i32, spatial: i32, momentum: f32, eps: f32,
 ): void {
-  if (spatial == 1) rowMoments(x, mean, invStd, batch, channels);
+  if (spatial == 1) rowMoments(x, out, mean, invStd, batch, channels);
   else planeMoments(x, mean, invStd, batch, channels, spatial);
   const count = <f64>batch * <f64>spatial;
   const unbias = count / (count - 1);
@@ -302,11 +390,11 @@ export function layerNormForward(
 ): void {
   for (let r = 0; r < rows; r++) {
     const row = (<usize>r * <usize>features) << 2;
-    const shift = load<f32>(x + row);
-    shiftedMoments(x + row, features, shift);
-    const centered = shiftedSum / <f32>features;
-    const m = shift + centered;
-    const is: f32 = 1 / Mathf.sqrt(max<f32>(shiftedSquares / <f32>features - centered * centered, 0) + eps);
+    const estimate = contiguousSum(x + row, features) / <f32>features;
+    deviationMoments(x + row, features, estimate);
+    const correction = deviationSum / <f32>features;
+    const m = estimate + correction;
+    const is: f32 = 1 / Mathf.sqrt(max<f32>(squaredDeviations / <f32>features - correction * correction, 0) + eps);
     store<f32>(mean + (<usize>r << 2), m);
     store<f32>(invStd + (<usize>r << 2), is);
     const mv = f32x4.splat(m);

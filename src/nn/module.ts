@@ -151,8 +151,9 @@ export abstract class Module<Inputs extends unknown[] = [Tensor], Output = Tenso
 
   /**
    * Copies values from `state` into this module's parameters and buffers, in place (so
-   * optimizers keep working). Every name and shape is checked before anything is written: on
-   * any problem it throws, listing them all, and the model is unchanged. With
+   * optimizers keep working). Every name, shape and value is checked before anything is written:
+   * on any problem it throws, listing them all, and the model is unchanged. Values must be
+   * finite float32 numbers (NaN, Infinity, strings and null are refused). With
    * `{ strict: false }` missing and unexpected keys are skipped and reported instead.
    */
   loadStateDict(state: StateDictInput, options: LoadStateDictOptions = {}): LoadStateDictResult {

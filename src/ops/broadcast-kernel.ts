@@ -6,7 +6,7 @@ import { full } from '../creation.js';
 import { Tensor } from '../tensor.js';
 import { broadcastBlocks, broadcastShapes } from './broadcast.js';
 
-export type BinaryKernel = 'addForward' | 'subForward' | 'mulForward' | 'divForward';
+export type BinaryKernel = 'addForward' | 'subForward' | 'mulForward' | 'divForward' | 'sameValueForward';
 
 /** Runs a broadcasting binary kernel into a new tensor of shape `outShape`. */
 export function broadcastBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, outShape: readonly number[]): Tensor {

@@ -137,7 +137,10 @@ export function hingeLoss(input: Tensor, target: Tensor, options: LossOptions = 
 
 /**
  * Log-softmax and negative log-likelihood fused, as torch.nn.functional.cross_entropy:
- * `input` are logits [N, C], `target` one class index per sample.
+ * `input` are logits [N, C], `target` one class index per sample. A -Infinity logit masks its
+ * class, with PyTorch's results: a masked target, or any masked class under labelSmoothing,
+ * gives loss +Infinity, and a row that is all -Infinity gives NaN. An ignored sample gives loss
+ * and gradient 0 whatever its logits (PyTorch's gradient is NaN for an ignored all -Infinity row).
  */
 export function crossEntropy(input: Tensor, target: ClassTargets, options: CrossEntropyOptions = {}): Tensor {
   options = checkOptions<CrossEntropyOptions>('crossEntropy', options) as CrossEntropyOptions;
@@ -145,7 +148,7 @@ export function crossEntropy(input: Tensor, target: ClassTargets, options: Cross
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`simdgrad: ${op}: labelSmoothing must be in [0, 1], got ${smoothing}.`);
   const ignoreIndex = resolveIgnoreIndex(op, options.ignoreIndex);
-  return classLoss(op, input, target, options, ignoreIndex, (targets, out, grad, perElement, scale) =>
+  return classLoss(op, input, target, options, ignoreIndex, MASKABLE, (targets, out, grad, perElement, scale) =>
     kernels().crossEntropyForward!(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, smoothing, ignoreIndex));
 }
 
@@ -154,7 +157,7 @@ export function nllLoss(input: Tensor, target: ClassTargets, options: NllLossOpt
   options = checkOptions<NllLossOptions>('nllLoss', options) as NllLossOptions;
   const op = 'nllLoss';
   const ignoreIndex = resolveIgnoreIndex(op, options.ignoreIndex);
-  return classLoss(op, input, target, options, ignoreIndex, (targets, out, grad, perElement, scale) =>
+  return classLoss(op, input, target, options, ignoreIndex, MASKABLE, (targets, out, grad, perElement, scale) =>
     kernels().nllLossForward!(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, ignoreIndex));
 }
 
@@ -169,7 +172,7 @@ export function multiMarginLoss(input: Tensor, target: ClassTargets, options: Mu
   const p = options.p ?? 1;
   if (p !== 1 && p !== 2) throw new Error(`simdgrad: ${op}: p must be 1 or 2, got ${String(p)}.`);
   if (!Number.isFinite(margin)) throw new Error(`simdgrad: ${op}: margin must be a finite number, got ${margin}.`);
-  return classLoss(op, input, target, options, undefined, (targets, out, grad, perElement, scale) =>
+  return classLoss(op, input, target, options, undefined, FINITE, (targets, out, grad, perElement, scale) =>
     kernels().multiMarginLossForward!(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, margin, p));
 }
 
@@ -228,13 +231,13 @@ function elementwiseLoss(op: string, input: Tensor, target: Tensor, options: Los
 
 type ClassLossKernel = (targetsPtr: number, out: number, grad: number, perElement: number, scale: number) => void;
 
-function classLoss(op: string, input: Tensor, target: ClassTargets, options: LossOptions, ignoreIndex: number | undefined, run: ClassLossKernel): Tensor {
+function classLoss(op: string, input: Tensor, target: ClassTargets, options: LossOptions, ignoreIndex: number | undefined, allowed: AllowedValues, run: ClassLossKernel): Tensor {
   const reduction = resolveReduction(op, options.reduction);
   checkTensor(op, 'input', input);
   if (input.ndim !== 2 || input.shape[1] === 0) {
     throw new Error(`simdgrad: ${op}: input must be [N, C] (one row of class scores per sample), got ${formatShape(input.shape)}; reshape it, e.g. input.reshape(-1, C).`);
   }
-  checkFinite(op, 'input', input);
+  checkFinite(op, 'input', input, allowed);
   return withClassTargets(target, { op, input, ignoreIndex }, (targetsPtr, counted) =>
     fusedLoss({ op, input, reduction, lossShape: [input.shape[0]!], count: counted, run: (...args) => run(targetsPtr, ...args) }));
 }
@@ -279,15 +282,29 @@ function checkTrailingShape(op: string, name: string, weight: Tensor, input: Ten
   );
 }
 
-function checkFinite(op: string, name: 'input' | 'target', t: Tensor): void {
-  if (kernels().allFinite!(t.ptr, t.size)) return;
+/**
+ * Which values an input may hold. Logits and log-probabilities may be -Infinity, the usual way
+ * to mask a class (its probability is 0), as PyTorch allows; NaN and +Infinity there, and any
+ * non-finite value elsewhere, mean diverged training or corrupt data.
+ */
+type AllowedValues = 'finite' | 'finiteOrNegativeInfinity';
+const FINITE: AllowedValues = 'finite';
+const MASKABLE: AllowedValues = 'finiteOrNegativeInfinity';
+
+function checkFinite(op: string, name: 'input' | 'target', t: Tensor, allowed: AllowedValues = FINITE): void {
+  const k = kernels();
+  const maskable = allowed === MASKABLE;
+  if (maskable ? k.allFiniteOrNegativeInfinity!(t.ptr, t.size) : k.allFinite!(t.ptr, t.size)) return;
+  const refused = maskable ? (v: number) => !(v < Infinity) : (v: number) => !Number.isFinite(v);
   const values = t.toFloat32Array();
-  const count = values.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
-  const first = values.findIndex((v) => !Number.isFinite(v));
+  const count = values.reduce((n, v) => (refused(v) ? n + 1 : n), 0);
+  const first = values.findIndex(refused);
   const hint = name === 'input'
     ? 'training has probably diverged: lower the learning rate (or clip gradients), and check the data if it happens from the first step'
     : 'the targets come from the data: check it for missing or corrupt values';
-  throw new Error(`simdgrad: ${op}: ${name} ${formatShape(t.shape)} contains ${count} NaN/Infinity value(s) (the first, ${values[first]}, at ${formatIndex(first, t.shape)}); ${hint}.`);
+  const kinds = maskable ? 'NaN/+Infinity' : 'NaN/Infinity';
+  const masking = maskable ? ' (-Infinity is allowed: it masks a class)' : '';
+  throw new Error(`simdgrad: ${op}: ${name} ${formatShape(t.shape)} contains ${count} ${kinds} value(s) (the first, ${values[first]}, at ${formatIndex(first, t.shape)}); ${hint}${masking}.`);
 }
 
 function firstIndexWhere(t: Tensor, predicate: (value: number) => boolean): number {

@@ -2,7 +2,7 @@ import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { normalizeAxis } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import { broadcastTo } from './broadcast-kernel.js';
+import { broadcastBinary, broadcastTo } from './broadcast-kernel.js';
 import { reshape } from './shape.js';
 import { checkBoolean, checkTensor, describe } from '../check-args.js';
 
@@ -109,8 +109,9 @@ function product(dims: readonly number[]): number {
 }
 
 /**
- * Largest value over `dim` (all dimensions when omitted), as torch.amax. The gradient flows
- * to the first maximal element of each reduced group, as torch.max(x, dim) routes it.
+ * Largest value over `dim` (all dimensions when omitted), as torch.amax. The gradient is split
+ * evenly among the elements of each reduced group that equal its maximum, as torch.amax and
+ * torch.max(x) do; where the maximum is NaN, among the group's NaNs, as torch.max(x) does.
  */
 export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('max', 'input', x);
@@ -119,53 +120,32 @@ export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (axes.some((a) => x.shape[a] === 0)) {
     throw new Error(`simdgrad: max: cannot take the maximum over an empty dimension of shape [${x.shape.join(', ')}]; reduce over non-empty dimensions only.`);
   }
-  const runs: Run[] = [];
-  const argmaxes: Tensor[] = [];
-  let current = x;
-  for (const [first, last] of consecutiveRuns(axes).reverse()) {
-    const { result, argmax, run } = maxOverRun(current, first, last);
-    runs.push(run);
-    argmaxes.push(argmax);
-    if (current !== x) current.dispose();
-    current = result;
-  }
-  if (current === x) current = copyOf(x);
-  const out = keepdim ? current : squeezeAxes(current, axes);
-  if (!keepdim) current.dispose();
+  const maxima = maxKeepdim(x, axes);
+  const out = keepdim ? maxima : squeezeAxes(maxima, axes);
   record(out, {
     op: 'max',
     inputs: [x],
-    saved: argmaxes,
-    backward: (g, savedArgmaxes) => {
-      let grad = reshape(g, keptShape(x.shape, axes));
-      for (let i = runs.length - 1; i >= 0; i--) {
-        const { inputShape, outer, n, inner } = runs[i]!;
-        const gradIn = Tensor.empty(inputShape);
-        kernels().maxAxisBackward!(grad.ptr, savedArgmaxes[i]!.ptr, gradIn.ptr, outer, n, inner);
-        grad = gradIn;
-      }
-      return [grad];
+    saved: [x, maxima],
+    backward: (g, [input, savedMaxima]) => {
+      const ties = broadcastBinary('sameValueForward', input!, savedMaxima!, input!.shape);
+      const upstream = reshape(g, savedMaxima!.shape);
+      const share = broadcastBinary('divForward', upstream, sumKeepdim(ties, axes, 1), upstream.shape);
+      return [broadcastBinary('mulForward', ties, share, ties.shape)];
     },
   });
-  for (const argmax of argmaxes) argmax.dispose();
+  if (!keepdim) maxima.dispose();
   return out;
 }
 
-/** One reduction over consecutive axes, with x viewed as [outer, n, inner]. */
-interface Run {
-  inputShape: readonly number[];
-  outer: number;
-  n: number;
-  inner: number;
-}
-
-// Max over the consecutive axes first..last. The argmax tensor's memory holds int32 indices
-// along the run: kept as a tensor, so the tape owns and frees it like any saved value.
-function maxOverRun(x: Tensor, first: number, last: number): { result: Tensor; argmax: Tensor; run: Run } {
-  const shape = x.shape;
-  const run = { inputShape: shape, outer: product(shape.slice(0, first)), n: product(shape.slice(first, last + 1)), inner: product(shape.slice(last + 1)) };
-  const result = Tensor.empty(shape.map((d, i) => (i >= first && i <= last ? 1 : d)));
-  const argmax = Tensor.empty(result.shape);
-  kernels().maxAxisForward!(x.ptr, result.ptr, argmax.ptr, run.outer, run.n, run.inner);
-  return { result, argmax, run };
+// Maximum over each run of consecutive axes with one kernel call, viewing x as [outer, n, inner].
+function maxKeepdim(x: Tensor, axes: readonly number[]): Tensor {
+  let current = x;
+  for (const [first, last] of consecutiveRuns(axes).reverse()) {
+    const shape = current.shape;
+    const next = Tensor.empty(shape.map((d, i) => (i >= first && i <= last ? 1 : d)));
+    kernels().maxAxisForward!(current.ptr, next.ptr, product(shape.slice(0, first)), product(shape.slice(first, last + 1)), product(shape.slice(last + 1)));
+    if (current !== x) current.dispose();
+    current = next;
+  }
+  return current === x ? copyOf(x) : current;
 }

@@ -1,4 +1,5 @@
 import { kernels } from '../backend/backend.js';
+import { NON_FINITE_STATE_FIX, stateValuesProblem } from '../nn/state-validation.js';
 import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { ParamState } from './param-state.js';
@@ -57,9 +58,10 @@ interface PendingUpdate {
 
 /**
  * Base of the optimizers, as torch.optim.Optimizer. Each step() first checks every gradient for
- * NaN and Infinity in one kernel call (if one has any, nothing is changed and step() throws),
- * then updates each param group's parameters that have a gradient with one fused kernel call,
- * as PyTorch's foreach implementation.
+ * NaN and Infinity in one kernel call, then prepares every parameter's state, then updates each
+ * param group's parameters that have a gradient with one fused kernel call, as PyTorch's
+ * foreach implementation. A step is all or nothing: if it throws (a non-finite gradient, or no
+ * memory for new state), no parameter and no state has changed, and it can be retried.
  */
 export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
   readonly paramGroups: ParamGroup<H>[] = [];
@@ -127,8 +129,9 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     const { all, byGroup } = this.pendingUpdates();
     for (const item of all) this.checkGradientShape(item);
     this.checkGradientsFinite(all);
+    const tables = this.writeEntries(byGroup);
     byGroup.forEach((updates, g) => {
-      if (updates.length > 0) this.updateGroup(updates, this.groupValues[g]!);
+      if (updates.length > 0) this.updateTensors(tables[g]!, updates.length, this.groupValues[g]!);
     });
   }
 
@@ -150,7 +153,8 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
 
   /**
    * Restores what stateDict() returned (possibly after a JSON round trip) into an optimizer over
-   * the same parameters. Everything is checked first: on a mismatch it throws and changes nothing.
+   * the same parameters. Everything is checked first, buffer values included (finite float32
+   * numbers only): on any problem it throws and changes nothing.
    */
   loadStateDict(dict: OptimizerStateDict): void {
     this.assertUsable('loadStateDict');
@@ -223,23 +227,47 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     return `${this.spec.name}.step(): parameter ${index} (shape ${formatShape(param.shape)}, param group ${groupIndex})`;
   }
 
-  private updateGroup(updates: PendingUpdate[], hyper: H): void {
-    const table = this.table.start(updates.length * this.spec.entryWords);
-    for (const { param, grad } of updates) {
-      const state = this.stateOf(param);
-      state.step++;
-      this.writeEntry(this.table, param, grad, state, hyper);
+  // Writes the kernel-table entries of every group, counting the step and creating missing
+  // state, before any kernel runs: running out of memory for a state buffer, the one thing that
+  // can fail here, then happens before any parameter changes, and is undone (new buffers freed,
+  // step counts restored) so that a retried step is exactly the step that failed. Returns the
+  // address of each group's first entry.
+  private writeEntries(byGroup: PendingUpdate[][]): number[] {
+    const words = this.spec.entryWords;
+    let address = this.table.start(byGroup.reduce((n, updates) => n + updates.length, 0) * words);
+    const undo: (() => void)[] = [];
+    try {
+      return byGroup.map((updates, g) => {
+        const first = address;
+        for (const { param, grad } of updates) {
+          const state = this.stateForStep(param, undo);
+          state.step++;
+          this.writeEntry(this.table, param, grad, state, this.groupValues[g]!);
+        }
+        address += updates.length * words * 4;
+        return first;
+      });
+    } catch (error) {
+      for (const restore of undo.reverse()) restore();
+      throw error;
     }
-    this.updateTensors(table, updates.length, hyper);
   }
 
-  private stateOf(param: Tensor): ParamState {
-    let state = this.state.get(param);
-    if (!state) {
-      state = new ParamState();
-      this.state.set(param, state);
+  // The parameter's state, created on first use, with how to put it back as it was in `undo`.
+  private stateForStep(param: Tensor, undo: (() => void)[]): ParamState {
+    const existing = this.state.get(param);
+    if (existing) {
+      const saved = existing.savePoint();
+      undo.push(() => existing.rollBack(saved));
+      return existing;
     }
-    return state;
+    const created = new ParamState();
+    this.state.set(param, created);
+    undo.push(() => {
+      created.dispose();
+      this.state.delete(param);
+    });
+    return created;
   }
 
   private checkSavedGroup(saved: unknown, g: number, where: string, savedParams: Map<string, Tensor>): H {
@@ -289,10 +317,9 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
       if (!allowed.includes(name)) {
         throw new Error(`simdgrad: ${where}: parameter ${id} has a state buffer '${name}', but ${this.spec.name} keeps only [${allowed.join(', ')}]; was the state saved from another optimizer?`);
       }
-      if (!Array.isArray(values) || values.length !== param.size || !values.every((v) => typeof v === 'number')) {
-        const got = Array.isArray(values) ? `${values.length} values` : 'no array';
-        throw new Error(`simdgrad: ${where}: state buffer '${name}' of parameter ${id} has ${got}, but the parameter has shape ${formatShape(param.shape)} (${param.size} numbers); the state belongs to a different model.`);
-      }
+      const problem = stateValuesProblem(values, param.size, `state buffer '${name}' of parameter ${id}`, `the parameter has shape ${formatShape(param.shape)} (${param.size} numbers)`);
+      if (problem?.kind === 'layout') throw new Error(`simdgrad: ${where}: ${problem.message}; the state belongs to a different model.`);
+      if (problem) throw new Error(`simdgrad: ${where}: ${problem.message}. ${NON_FINITE_STATE_FIX}`);
     }
     return [step, buffers as Record<string, number[]>];
   }

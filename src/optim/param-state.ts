@@ -35,6 +35,21 @@ export class ParamState {
     return state;
   }
 
+  /** The step count and which buffers exist, for rollBack(). */
+  savePoint(): { step: number; buffers: ReadonlySet<string> } {
+    return { step: this.step, buffers: new Set(this.buffers.keys()) };
+  }
+
+  /** Undoes what a failed step did since savePoint(): restores the count, frees buffers created since. */
+  rollBack(point: { step: number; buffers: ReadonlySet<string> }): void {
+    this.step = point.step;
+    for (const [name, buffer] of this.buffers) {
+      if (point.buffers.has(name)) continue;
+      buffer.dispose();
+      this.buffers.delete(name);
+    }
+  }
+
   toJSON(): { step: number; buffers: Record<string, number[]> } {
     const buffers: Record<string, number[]> = {};
     for (const [name, buffer] of this.buffers) buffers[name] = Array.from(buffer.toFloat32Array());

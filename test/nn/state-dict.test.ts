@@ -100,3 +100,73 @@ describe('stateDict / loadStateDict', () => {
     expect(model.stateDict()).toEqual(before);
   });
 });
+
+describe('loadStateDict refuses values that are not finite float32 numbers, and changes nothing', () => {
+  // Linear then BatchNorm1d: the last entries are buffers (running_var, num_batches_tracked).
+  const model = () => new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3));
+  const asJson = (state: Map<string, { shape: number[]; data: Float32Array }>): Record<string, { shape: number[]; data: unknown[] }> =>
+    Object.fromEntries([...state].map(([name, { shape, data }]) => [name, { shape, data: Array.from(data) }]));
+  const bad: [unknown, RegExp][] = [
+    [Number.NaN, /'1\.num_batches_tracked': value 0 of the state dict's data is NaN/],
+    [Number.POSITIVE_INFINITY, /'1\.num_batches_tracked': value 0 of the state dict's data is Infinity/],
+    [Number.NEGATIVE_INFINITY, /'1\.num_batches_tracked': value 0 of the state dict's data is -Infinity/],
+    [1e39, /'1\.num_batches_tracked': value 0 of the state dict's data is 1e\+39, beyond float32's range/],
+    ['abc', /'1\.num_batches_tracked': value 0 of the state dict's data is the string "abc", not a number/],
+    ['1', /'1\.num_batches_tracked': value 0 of the state dict's data is the string "1", not a number/],
+    [null, /'1\.num_batches_tracked': value 0 of the state dict's data is null, not a number/],
+    [undefined, /'1\.num_batches_tracked': value 0 of the state dict's data is undefined, not a number/],
+  ];
+
+  for (const [value, message] of bad) {
+    for (const strict of [true, false]) {
+      it(`refuses ${typeof value === 'string' ? JSON.stringify(value) : String(value)} in the last entry (strict: ${strict})`, () => {
+        const target = model();
+        const before = target.stateDict();
+        const state = asJson(model().stateDict());
+        state['1.num_batches_tracked']!.data[0] = value;
+        expect(() => target.loadStateDict(state, { strict })).toThrow(message);
+        expect(() => target.loadStateDict(state, { strict })).toThrow(/nothing was loaded[\s\S]*Every value must be a finite number/);
+        expect(target.stateDict()).toEqual(before);
+      });
+    }
+  }
+
+  it('refuses NaN in a Float32Array of a StateDict, naming the key and the index', () => {
+    const target = model();
+    const before = target.stateDict();
+    const state = model().stateDict();
+    state.get('1.running_var')!.data[2] = Number.NaN;
+    expect(() => target.loadStateDict(state)).toThrow(/'1\.running_var': value 2 of the state dict's data is NaN/);
+    expect(target.stateDict()).toEqual(before);
+  });
+
+  it('refuses an entry that is null, undefined or not an entry, even with strict: false', () => {
+    for (const entry of [null, undefined, 42, 'weights']) {
+      for (const strict of [true, false]) {
+        const target = model();
+        const before = target.stateDict();
+        const state: Record<string, unknown> = asJson(model().stateDict());
+        state['1.running_var'] = entry;
+        expect(() => target.loadStateDict(state as Parameters<nn.Sequential['loadStateDict']>[0], { strict }), `${String(entry)}, strict ${strict}`).toThrow(
+          new RegExp(`'1\\.running_var': the state dict's entry is ${entry === 'weights' ? 'a string' : typeof entry === 'number' ? 'a number' : String(entry)}, not \\{ shape, data \\} or a Tensor`),
+        );
+        expect(target.stateDict()).toEqual(before);
+      }
+    }
+  });
+
+  it('refuses a state dict that is not a Map or an object', () => {
+    const target = new nn.Linear(2, 1);
+    for (const [state, kind] of [[null, 'null'], [[1, 2], 'an Array'], ['weights', 'a string']] as const) {
+      expect(() => target.loadStateDict(state as never)).toThrow(`simdgrad: Linear.loadStateDict: expected a state dict (a Map or an object of { shape, data } entries, as stateDict() returns), got ${kind}.`);
+    }
+  });
+
+  it('refuses data that is not an array of numbers', () => {
+    const target = new nn.Linear(2, 1);
+    expect(() => target.loadStateDict({ weight: { shape: [1, 2], data: 'ab' as unknown as number[] }, bias: { shape: [1], data: [0] } })).toThrow(
+      /'weight': the state dict's data is a string, not an array of numbers/,
+    );
+  });
+});
+

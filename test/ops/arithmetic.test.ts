@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { add, div, exp, log, mul, pow, sqrt, sub, tensor } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases } from '../helpers/fixtures.js';
+import { expectValues } from '../helpers/expect-values.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
 
 const ops = { add, mul } as const;
@@ -51,5 +52,24 @@ describe('arithmetic', () => {
     expect(Array.from(log(x).toFloat32Array()).map((v) => +v.toFixed(6))).toEqual([-1.386294, 0, 1.386294]);
     expect(Array.from(sqrt(x).toFloat32Array())).toEqual([0.5, 1, 2]);
     expect(Array.from(pow(x, 2).toFloat32Array())).toEqual([0.0625, 1, 16]);
+  });
+
+  it("pow's gradient at 0, at negative bases and at non-finite values is PyTorch's, exponent 0 giving 0 everywhere", () => {
+    // From PyTorch 1.13: x.pow(exponent).backward(ones) for x = [0, 2, -2, NaN, Infinity].
+    const expected: [number, number[]][] = [
+      [0, [0, 0, 0, 0, 0]],
+      [1, [1, 1, 1, 1, 1]],
+      [2, [0, 4, -4, NaN, Infinity]],
+      [0.5, [Infinity, 0.3535533845424652, NaN, NaN, 0]],
+      [-1, [-Infinity, -0.25, -0.25, NaN, 0]],
+      [3, [0, 12, 12, NaN, Infinity]],
+      [-0.5, [-Infinity, -0.1767766922712326, NaN, NaN, 0]],
+      [1.5, [0, 2.1213202476501465, NaN, NaN, Infinity]],
+    ];
+    for (const [exponent, grad] of expected) {
+      const x = tensor([0, 2, -2, NaN, Infinity], undefined, { requiresGrad: true });
+      pow(x, exponent).backward(tensor([1, 1, 1, 1, 1]));
+      expectValues(x.grad, grad, `gradient of pow(x, ${exponent})`);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { F, memory, noGrad, tensor, type Tensor } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases, type FixtureCase } from '../helpers/fixtures.js';
+import { expectValues } from '../helpers/expect-values.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
 
 type Reduction = 'mean' | 'sum' | 'none';
@@ -152,6 +153,110 @@ describe('loss values', () => {
   });
 });
 
+describe('crossEntropy with -Infinity logits (masked classes) gives what PyTorch gives', () => {
+  // Every expected value below is from PyTorch 1.13 (torch.nn.functional.cross_entropy, float32)
+  // on the same logits and targets; gradients are of the loss, or of sum(loss * [1, -2, 0.5])
+  // for reduction 'none'.
+  const masked = [[0, -Infinity, 1, 2, -Infinity, 0.5], [-Infinity, 3, -Infinity, -1, 0, -Infinity], [1, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity]];
+  const logits = (rows: number[][] = masked) => tensor(rows, undefined, { requiresGrad: true });
+  const upstreamPerSample = () => tensor([1, -2, 0.5]);
+
+  it('masks a class: [[0, -Infinity, 1]] with target 0 gives loss 1.3133 and gradient [-0.731, 0, 0.731]', () => {
+    const x = logits([[0, -Infinity, 1]]);
+    const loss = F.crossEntropy(x, [0]);
+    expectValues(loss, [1.31326162815094], 'loss');
+    loss.backward();
+    expectValues(x.grad, [-0.7310585975646973, 0, 0.7310585975646973], 'gradient');
+  });
+
+  it("matches for 'none', 'sum' and 'mean', with masks in the vector part and the tail of a row", () => {
+    const rowGrads = [0.07839411497116089, 0, -0.7869027256965637, 0.5792585611343384, 0, 0.12925003468990326];
+    const x = logits();
+    const none = F.crossEntropy(x, [2, 1, 0], { reduction: 'none' });
+    expectValues(none, [1.546006441116333, 0.06588391214609146, 0], 'none');
+    none.backward(upstreamPerSample());
+    expectValues(x.grad, [...rowGrads, 0, 0.12752091884613037, 0, -0.034295644611120224, -0.09322524815797806, 0, 0, 0, 0, 0, 0, 0], 'none gradient');
+    const y = logits();
+    const sum = F.crossEntropy(y, [2, 1, 0], { reduction: 'sum' });
+    expectValues(sum, [1.6118903160095215], 'sum');
+    sum.backward();
+    expectValues(y.grad, [...rowGrads, 0, -0.06376045942306519, 0, 0.017147822305560112, 0.04661262407898903, 0, 0, 0, 0, 0, 0, 0], 'sum gradient');
+    const z = logits();
+    const mean = F.crossEntropy(z, [2, 1, 0]);
+    expectValues(mean, [0.5372967720031738], 'mean');
+    mean.backward();
+    expectValues(z.grad, [...rowGrads.map((g) => g / 3), 0, -0.021253487095236778, 0, 0.0057159410789608955, 0.01553754135966301, 0, 0, 0, 0, 0, 0, 0], 'mean gradient');
+  });
+
+  it('gives +Infinity with label smoothing (the smoothing term takes every log-probability) and a finite gradient', () => {
+    const x = logits();
+    const loss = F.crossEntropy(x, [2, 1, 0], { labelSmoothing: 0.2, reduction: 'none' });
+    expectValues(loss, [Infinity, Infinity, Infinity], 'loss');
+    loss.backward(upstreamPerSample());
+    expectValues(x.grad, [
+      0.045060791075229645, -0.03333333507180214, -0.6202360391616821, 0.5459253191947937, -0.03333333507180214, 0.09591671824455261,
+      0.06666667014360428, -0.20581255853176117, 0.06666667014360428, 0.032371021807193756, -0.026558589190244675, 0.06666667014360428,
+      0.08333337306976318, -0.01666666753590107, -0.01666666753590107, -0.01666666753590107, -0.01666666753590107, -0.01666666753590107,
+    ], 'gradient');
+  });
+
+  it('gives +Infinity when the target itself is masked, with the gradient PyTorch gives', () => {
+    const x = logits();
+    const loss = F.crossEntropy(x, [1, 3, 0], { reduction: 'none' });
+    expectValues(loss, [Infinity, 4.065884113311768, 0], 'loss');
+    loss.backward(upstreamPerSample());
+    expectValues(x.grad, [
+      0.07839411497116089, -1, 0.21309728920459747, 0.5792585611343384, 0, 0.12925003468990326,
+      0, -1.8724790811538696, 0, 1.965704321861267, -0.09322524815797806, 0,
+      0, 0, 0, 0, 0, 0,
+    ], 'gradient');
+  });
+
+  it('gives NaN for a row that is all -Infinity, and NaN gradients in that row only', () => {
+    const x = logits([masked[0]!.map(() => -Infinity), masked[1]!]);
+    const loss = F.crossEntropy(x, [0, 1], { reduction: 'none' });
+    expectValues(loss, [NaN, 0.06588391214609146], 'loss');
+    loss.backward(tensor([1, 1]));
+    expectValues(x.grad, [NaN, NaN, NaN, NaN, NaN, NaN, 0, -0.06376045942306519, 0, 0.017147822305560112, 0.04661262407898903, 0], 'gradient');
+    expect(F.crossEntropy(x, [0, 1]).item()).toBeNaN();
+  });
+
+  it('skips an ignored sample whatever its logits, even a row that is all -Infinity', () => {
+    const x = logits();
+    const loss = F.crossEntropy(x, [2, -100, 0]);
+    expectValues(loss, [0.7730032205581665], 'loss');
+    loss.backward();
+    expectValues(x.grad, [0.039197057485580444, 0, -0.39345136284828186, 0.2896292805671692, 0, 0.06462501734495163, ...new Array<number>(12).fill(0)], 'gradient');
+    // PyTorch's gradient for an ignored all -Infinity row is NaN (log_softmax's backward
+    // multiplies its NaN by the zero gradient); an ignored sample contributes nothing here.
+    const allMasked = logits([masked[0]!, masked[0]!.map(() => -Infinity)]);
+    const skipped = F.crossEntropy(allMasked, [2, -100]);
+    expectValues(skipped, [1.546006441116333], 'loss with an ignored all -Infinity row');
+    skipped.backward();
+    expectValues(allMasked.grad, [0.07839411497116089, 0, -0.7869027256965637, 0.5792585611343384, 0, 0.12925003468990326, 0, 0, 0, 0, 0, 0], 'gradient with an ignored all -Infinity row');
+  });
+
+  it('nllLoss of logSoftmax takes -Infinity log-probabilities and equals crossEntropy', () => {
+    const x = logits();
+    const loss = F.nllLoss(F.logSoftmax(x, 1), [2, 1, 0]);
+    expectValues(loss, [0.5372967720031738], 'loss');
+    loss.backward();
+    expectValues(x.grad, [
+      0.026131372898817062, 0, -0.26230090856552124, 0.1930861920118332, 0, 0.043083347380161285,
+      0, -0.021253487095236778, 0, 0.0057159410789608955, 0.01553754135966301, 0,
+      0, 0, 0, 0, 0, 0,
+    ], 'gradient');
+  });
+
+  it('still refuses NaN and +Infinity logits, which mean training diverged', () => {
+    expect(() => F.crossEntropy(tensor([[0, -Infinity, Infinity]]), [0])).toThrow(
+      /crossEntropy: input \[1, 3\] contains 1 NaN\/\+Infinity value\(s\) \(the first, Infinity, at \[0, 2\]\); .*lower the learning rate.*-Infinity is allowed: it masks a class/,
+    );
+    expect(() => F.nllLoss(tensor([[NaN, -Infinity]]), [1])).toThrow(/nllLoss: input \[1, 2\] contains 1 NaN\/\+Infinity value\(s\) \(the first, NaN, at \[0, 0\]\)/);
+    expect(() => F.multiMarginLoss(tensor([[0, -Infinity]]), [0])).toThrow(/multiMarginLoss: input \[1, 2\] contains 1 NaN\/Infinity value\(s\) \(the first, -Infinity, at \[0, 1\]\)/);
+  });
+});
+
 describe('loss errors say what is wrong and how to fix it', () => {
   it('rejects input and target shapes that differ', () => {
     expect(() => F.mseLoss(tensor([[1, 2, 3], [4, 5, 6]]), tensor([1, 2, 3, 4, 5, 6]))).toThrow(
@@ -177,7 +282,7 @@ describe('loss errors say what is wrong and how to fix it', () => {
 
   it('rejects NaN or Infinity, saying how many and where, and suggests a lower learning rate', () => {
     const diverged = tensor([[1, 2], [NaN, Infinity]]);
-    expect(() => F.crossEntropy(diverged, [0, 1])).toThrow(/crossEntropy: input \[2, 2\] contains 2 NaN\/Infinity value\(s\) \(the first, NaN, at \[1, 0\]\); .*lower the learning rate/);
+    expect(() => F.crossEntropy(diverged, [0, 1])).toThrow(/crossEntropy: input \[2, 2\] contains 2 NaN\/\+Infinity value\(s\) \(the first, NaN, at \[1, 0\]\); .*lower the learning rate/);
     expect(() => F.mseLoss(tensor([1, 2, 3]), tensor([0, -Infinity, 1]))).toThrow(/mseLoss: target \[3\] contains 1 NaN\/Infinity value\(s\) \(the first, -Infinity, at \[1\]\); .*check it for missing or corrupt values/);
   });
 

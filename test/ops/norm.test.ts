@@ -170,3 +170,86 @@ describe('F.layerNorm', () => {
     expect(() => F.layerNorm(x, [])).toThrow(/layerNorm: normalizedShape is empty/);
   });
 });
+
+// Float64 layer/batch normalization of `groups` (each a list of values), with upstream gradient
+// `upstream` laid out the same way: out = (x - mean) / sqrt(var + eps) and
+// gradIn = invStd * (g - mean(g) - xhat * mean(g * xhat)), computed two-pass.
+function normalizeInFloat64(groups: number[][], upstream: number[][], eps: number): { out: number[][]; grad: number[][]; variance: number[] } {
+  const out: number[][] = [];
+  const grad: number[][] = [];
+  const variance: number[] = [];
+  groups.forEach((values, k) => {
+    const n = values.length;
+    const mean = values.reduce((s, v) => s + v, 0) / n;
+    const v = values.reduce((s, x) => s + (x - mean) ** 2, 0) / n;
+    const invStd = 1 / Math.sqrt(v + eps);
+    const xhat = values.map((x) => (x - mean) * invStd);
+    const g = upstream[k]!;
+    const meanG = g.reduce((s, x) => s + x, 0) / n;
+    const meanGXhat = g.reduce((s, x, i) => s + x * xhat[i]!, 0) / n;
+    out.push(xhat);
+    grad.push(g.map((x, i) => invStd * (x - meanG - xhat[i]! * meanGXhat)));
+    variance.push(v);
+  });
+  return { out, grad, variance };
+}
+
+function expectWithinRelative(got: ArrayLike<number>, want: number[], rtol: number, label: string): void {
+  const scale = Math.max(...want.map(Math.abs));
+  const worst = Math.max(...want.map((w, i) => Math.abs(got[i]! - w)));
+  expect(worst / scale, label).toBeLessThanOrEqual(rtol);
+}
+
+// A row whose first value is far from the others: the case where a one-pass variance,
+// E[(x - x0)^2] - E[x - x0]^2, loses about 5e-4 of the output to cancellation in float32.
+// The float32 values are taken back to float64 before the reference computes with them.
+const farFirstRow = Array.from(Float32Array.from({ length: 784 }, (_, i) => (i === 0 ? 0 : 10 + Math.sin(i))));
+const rowUpstream = Array.from(Float32Array.from({ length: 784 }, (_, i) => Math.cos(0.37 * i)));
+
+describe('normalization is as accurate as a two-pass float64 variance', () => {
+  it('has the reference itself agree with torch.nn.functional.layer_norm in float64', () => {
+    // From PyTorch 1.13: layer_norm in float64 of the same float32 row and upstream, out[0..1] and grad[0..1].
+    const { out, grad } = normalizeInFloat64([farFirstRow], [rowUpstream], 1e-5);
+    expect(out[0]![0]).toBeCloseTo(-12.615965246848988, 10);
+    expect(out[0]![1]).toBeCloseTo(1.0768776936960809, 10);
+    expect(grad[0]![0]).toBeCloseTo(1.0445008078344347, 10);
+    expect(grad[0]![1]).toBeCloseTo(1.1916840851913069, 10);
+  });
+
+  it('layerNorm of a row with a far first value is within 1e-6 of float64, forward and backward', () => {
+    const want = normalizeInFloat64([farFirstRow], [rowUpstream], 1e-5);
+    const x = tensor(farFirstRow, [1, 784], { requiresGrad: true });
+    const out = F.layerNorm(x, 784);
+    out.backward(tensor(rowUpstream, [1, 784]));
+    expectWithinRelative(out.toFloat32Array(), want.out[0]!, 1e-6, 'output');
+    expectWithinRelative(x.grad!.toFloat32Array(), want.grad[0]!, 1e-6, 'input gradient');
+  });
+
+  it('batchNorm in training on [N, C, H, W] planes is within 1e-6 of float64, with the running variance', () => {
+    // Two samples of [1, 28, 14] planes: the channel's values are the row, split across the batch.
+    const x = tensor(farFirstRow, [2, 1, 28, 14], { requiresGrad: true });
+    const runningVar = ones([1]);
+    const out = F.batchNorm(x, zeros([1]), runningVar, { training: true, momentum: 1 });
+    out.backward(tensor(rowUpstream, [2, 1, 28, 14]));
+    const want = normalizeInFloat64([farFirstRow], [rowUpstream], 1e-5);
+    expectWithinRelative(out.toFloat32Array(), want.out[0]!, 1e-6, 'output');
+    expectWithinRelative(x.grad!.toFloat32Array(), want.grad[0]!, 1e-6, 'input gradient');
+    expectWithinRelative(runningVar.toFloat32Array(), [(want.variance[0]! * 784) / 783], 1e-6, 'running variance');
+  });
+
+  it('batchNorm in training on [N, C] columns is within 1e-6 of float64, with the running variance', () => {
+    // Five channels (a vector of four and a tail of one), each the row shifted and scaled.
+    const channels = [0, 1, 2, 3, 4].map((c) => Array.from(Float32Array.from(farFirstRow, (v) => v * (1 + c) + 100 * c)));
+    const grads = [0, 1, 2, 3, 4].map((c) => rowUpstream.map((g, i) => rowUpstream[(i + 97 * c) % 784]! + g));
+    const byRow = (columns: number[][]): number[] => Array.from({ length: 784 * 5 }, (_, k) => columns[k % 5]![Math.floor(k / 5)]!);
+    const x = tensor(byRow(channels), [784, 5], { requiresGrad: true });
+    const runningVar = ones([5]);
+    const out = F.batchNorm(x, zeros([5]), runningVar, { training: true, momentum: 1 });
+    out.backward(tensor(byRow(grads), [784, 5]));
+    const want = normalizeInFloat64(channels, grads, 1e-5);
+    expectWithinRelative(out.toFloat32Array(), byRow(want.out), 1e-6, 'output');
+    expectWithinRelative(x.grad!.toFloat32Array(), byRow(want.grad), 1e-6, 'input gradient');
+    const runningWant = want.variance.map((v) => (v * 784) / 783);
+    runningWant.forEach((v, c) => expect(Math.abs(runningVar.toFloat32Array()[c]! - v) / v, `running variance ${c}`).toBeLessThanOrEqual(1e-6));
+  });
+});

@@ -63,13 +63,43 @@ describe('max', () => {
     expect(max(x, [1, 2], true).shape).toEqual([3, 1, 1]);
   });
 
-  it('gives the gradient to the first maximum on ties, as torch.max(x, dim) does', () => {
-    const x = tensor([[3, 1, 3], [2, 2, 0]], undefined, { requiresGrad: true });
-    max(x, 1).backward(tensor([10, 20]));
-    expect(x.grad!.toArray()).toEqual([[10, 0, 0], [20, 0, 0]]);
-    const y = tensor([[7, 7], [7, 7]], undefined, { requiresGrad: true });
+  it('splits the gradient evenly among tied maxima, as torch.amax and torch.max(x) do', () => {
+    // Expected gradients from PyTorch 1.13 (torch.amax / torch.max on the same values).
+    const rows = [[1, 3, 3], [2, 2, 2]];
+    const x = tensor(rows, undefined, { requiresGrad: true });
+    max(x).backward();
+    expect(x.grad!.toArray()).toEqual([[0, 0.5, 0.5], [0, 0, 0]]);
+    const y = tensor(rows, undefined, { requiresGrad: true });
+    max(y, 1).backward(tensor([1, 6]));
+    expect(y.grad!.toArray()).toEqual([[0, 0.5, 0.5], [2, 2, 2]]);
+    const z = tensor(rows, undefined, { requiresGrad: true });
+    max(z, 1, true).backward(tensor([[1], [6]]));
+    expect(z.grad!.toArray()).toEqual([[0, 0.5, 0.5], [2, 2, 2]]);
+    const all = tensor([[7, 7], [7, 7]], undefined, { requiresGrad: true });
+    max(all).backward();
+    expect(all.grad!.toArray()).toEqual([[0.25, 0.25], [0.25, 0.25]]);
+  });
+
+  it('splits among the ties of the whole group when the axes are not adjacent', () => {
+    // Over dims 0 and 2, column 0 has three 5s (one in one row, two in the other): a third each.
+    const values = [[[5, 1], [2, 2], [4, 0]], [[5, 5], [3, 1], [4, 1]]];
+    const third = Math.fround(1 / 3);
+    const want = [[[third, 0], [0, 0], [1.5, 0]], [[third, third], [2, 0], [1.5, 0]]];
+    for (const keepdim of [false, true]) {
+      const x = tensor(values, undefined, { requiresGrad: true });
+      const upstream = tensor([1, 2, 3], keepdim ? [1, 3, 1] : [3]);
+      max(x, [0, 2], keepdim).backward(upstream);
+      expect(x.grad!.toArray(), `keepdim ${keepdim}`).toEqual(want);
+    }
+  });
+
+  it('splits the gradient among the NaNs of a group whose maximum is NaN, as torch.max(x) does', () => {
+    const x = tensor([[1, Number.NaN, Number.NaN], [3, 2, 3]], undefined, { requiresGrad: true });
+    max(x, 1).backward(tensor([1, 4]));
+    expect(x.grad!.toArray()).toEqual([[0, 0.5, 0.5], [2, 0, 2]]);
+    const y = tensor([1, Number.NaN, 3, Number.NaN], undefined, { requiresGrad: true });
     max(y).backward();
-    expect(y.grad!.toArray()).toEqual([[1, 0], [0, 0]]);
+    expect(y.grad!.toArray()).toEqual([0, 0.5, 0, 0.5]);
   });
 
   it('gradients match finite differences over every kind of axis set', () => {

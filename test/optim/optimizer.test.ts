@@ -209,10 +209,32 @@ describe('stateDict and loadStateDict', () => {
       [variant((d) => (d.state[0]!.step = -1)), /the state of parameter 0 must be \{ step: integer >= 0/],
       [variant((d) => (d.state[5] = d.state[0]!)), /state for parameter 5, which none of its param groups lists/],
       [{} as optim.OptimizerStateDict, /expected an object \{ state, paramGroups \}/],
+      [variant((d) => (d.state[0]!.buffers.expAvgSq![2] = Number.NaN)), /Adam.loadStateDict\(\): value 2 of state buffer 'expAvgSq' of parameter 0 is NaN\. Every value must be a finite number/],
+      [variant((d) => (d.state[0]!.buffers.expAvg![0] = -Infinity)), /value 0 of state buffer 'expAvg' of parameter 0 is -Infinity\. Every value must be a finite number/],
+      [variant((d) => (d.state[0]!.buffers.expAvg![1] = 1e39)), /value 1 of state buffer 'expAvg' of parameter 0 is 1e\+39, beyond float32's range/],
+      [variant((d) => (d.state[0]!.buffers.expAvg![1] = '0.5' as unknown as number)), /value 1 of state buffer 'expAvg' of parameter 0 is the string "0\.5", not a number/],
+      [variant((d) => (d.state[0]!.buffers.expAvg![1] = null as unknown as number)), /value 1 of state buffer 'expAvg' of parameter 0 is null, not a number/],
+      [variant((d) => (d.state[0]!.step = Number.NaN)), /the state of parameter 0 must be \{ step: integer >= 0/],
     ];
     for (const [dict, message] of cases) {
       expect(() => optimizer.loadStateDict(dict)).toThrow(message);
       expect(optimizer.stateDict()).toEqual(saved);
     }
+  });
+
+  it('refuses NaN in the last buffer of the last parameter, leaving every state and hyper-parameter as it was', () => {
+    const params = [parameter([1, 2, 3]), parameter([4, 5])];
+    const optimizer = new optim.Adam(params, { lr: 0.1, amsgrad: true });
+    setGrad(params[0]!, [1, 1, 1]);
+    setGrad(params[1]!, [0.5, -0.5]);
+    optimizer.step();
+    const saved = optimizer.stateDict();
+    const dict = JSON.parse(JSON.stringify(saved)) as optim.OptimizerStateDict;
+    dict.paramGroups[0]!.lr = 0.5;
+    dict.state[0]!.step = 7;
+    dict.state[1]!.buffers.maxExpAvgSq![1] = Number.NaN;
+    expect(() => optimizer.loadStateDict(dict)).toThrow(/value 1 of state buffer 'maxExpAvgSq' of parameter 1 is NaN/);
+    expect(optimizer.stateDict()).toEqual(saved);
+    expect(optimizer.paramGroups[0]!.lr).toBe(0.1);
   });
 });
