@@ -1,6 +1,7 @@
 // Minimum or maximum along one dimension of a tensor viewed as [outer, n, inner], with the
 // position of the first extreme value (written as float32, the library's only dtype), and the
-// k largest or smallest values. NaN counts as the most extreme value either way, as in torch.
+// k largest or smallest values. As in torch, NaN wins both max and min (it propagates), while
+// topk ranks NaN above every number (first among the largest, last among the smallest).
 
 // values[o, i] = max_k (or min_k) x[o, k, i]; indices[o, i] = the first k reaching it.
 export function extremumAxis(x: usize, values: usize, indices: usize, outer: i32, n: i32, inner: i32, wantMax: i32): void {
@@ -56,9 +57,9 @@ export function topkAxis(x: usize, values: usize, indices: usize, outer: i32, n:
       let filled = 0;
       for (let j = 0; j < n; j++) {
         const v = load<f32>(src + (<usize>(j * inner) << 2));
-        if (filled == k && !isBetter(v, load<f32>(values + (<usize>(base + (k - 1) * inner) << 2)), largest)) continue;
+        if (filled == k && !ranksBefore(v, load<f32>(values + (<usize>(base + (k - 1) * inner) << 2)), largest)) continue;
         let slot = filled < k ? filled++ : k - 1;
-        while (slot > 0 && isBetter(v, load<f32>(values + (<usize>(base + (slot - 1) * inner) << 2)), largest)) {
+        while (slot > 0 && ranksBefore(v, load<f32>(values + (<usize>(base + (slot - 1) * inner) << 2)), largest)) {
           const from = <usize>(base + (slot - 1) * inner) << 2;
           const to = <usize>(base + slot * inner) << 2;
           store<f32>(values + to, load<f32>(values + from));
@@ -70,6 +71,12 @@ export function topkAxis(x: usize, values: usize, indices: usize, outer: i32, n:
       }
     }
   }
+}
+
+// NaN sorts above every number, as in torch.sort/topk.
+@inline function ranksBefore(v: f32, other: f32, largest: i32): bool {
+  if (largest != 0) return isNaN(v) ? !isNaN(other) : v > other;
+  return !isNaN(v) && (v < other || isNaN(other));
 }
 
 @inline function isBetter(v: f32, best: f32, wantMax: i32): bool {
