@@ -43,7 +43,13 @@ export function ge(a: Tensor | number, b: Tensor | number): Tensor {
 function compare(op: string, kernel: BroadcastKernel, a: Tensor | number, b: Tensor | number): Tensor {
   checkTensorOrNumber(a, op, 'a');
   checkTensorOrNumber(b, op, 'b');
-  return withTensors(a, b, (x, y) => runBroadcast(kernel, x, y, broadcastShapes(x.shape, y.shape, op)));
+  const shape = broadcastShapes(shapeOf(a), shapeOf(b), op);
+  return withTensors(a, b, (x, y) => runBroadcast(kernel, x, y, shape));
+}
+
+/** The shape a number or tensor operand broadcasts as: [] for a number. */
+export function shapeOf(value: Tensor | number): readonly number[] {
+  return typeof value === 'number' ? [] : value.shape;
 }
 
 /** Runs fn on a and b with numbers turned into 0-d tensors, freed afterwards. */

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 import { add, mul } from './arithmetic.js';
 import { broadcastShapes } from './broadcast.js';
 import { checkTensor, checkTensorOrNumber, describe } from './check-args.js';
-import { runBroadcast, withTensors, type BroadcastKernel } from './compare.js';
+import { runBroadcast, shapeOf, withTensors, type BroadcastKernel } from './compare.js';
 import { sumToShape } from './reduce.js';
 
 /** |x| elementwise; the gradient at 0 is 0, as in torch. */
@@ -61,8 +61,8 @@ export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
 function extremum(op: string, kernel: BroadcastKernel, wins: BroadcastKernel, a: Tensor | number, b: Tensor | number): Tensor {
   checkTensorOrNumber(a, op, 'a');
   checkTensorOrNumber(b, op, 'b');
+  const shape = broadcastShapes(shapeOf(a), shapeOf(b), op);
   return withTensors(a, b, (x, y) => {
-    const shape = broadcastShapes(x.shape, y.shape, op);
     const out = runBroadcast(kernel, x, y, shape);
     return record(out, {
       op,

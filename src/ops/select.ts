@@ -3,7 +3,7 @@ import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes } from './broadcast.js';
 import { checkTensor, checkTensorOrNumber, describe } from './check-args.js';
-import { withTensors } from './compare.js';
+import { shapeOf, withTensors } from './compare.js';
 import { sumToShape } from './reduce.js';
 import { broadcastCopy } from './strided-copy.js';
 
@@ -14,8 +14,8 @@ export function where(condition: Tensor, a: Tensor | number, b: Tensor | number)
   checkTensor(condition, 'where', 'condition');
   checkTensorOrNumber(a, 'where', 'a');
   checkTensorOrNumber(b, 'where', 'b');
+  const shape = broadcastShapes(broadcastShapes(condition.shape, shapeOf(a), 'where'), shapeOf(b), 'where');
   return withTensors(a, b, (x, y) => {
-    const shape = broadcastShapes(broadcastShapes(condition.shape, x.shape, 'where'), y.shape, 'where');
     const [c, xs, ys] = [condition, x, y].map((t) => broadcastCopy(t, shape)) as [Tensor, Tensor, Tensor];
     const out = Tensor.empty(shape);
     kernels().whereForward!(c.ptr, xs.ptr, ys.ptr, out.ptr, out.size);

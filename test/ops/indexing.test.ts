@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { F, gather, indexSelect, oneHot, scatterAdd, tensor } from 'simdgrad';
 import { expectCloseToFixture } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
+import { expectMemoryUnchanged } from '../helpers/memory.js';
 import { cosineUpstream, sample, spread } from '../helpers/sample-data.js';
 
 // idx = [[[2,0,1,1],[0,0,2,1]],[[1,2,2,0],[2,1,0,0]]], a [2, 2, 4] index into dim 1 of the sample.
@@ -91,5 +92,18 @@ describe('oneHot', () => {
     expect(() => oneHot(tensor([0, -1]))).toThrow(/^simdgrad: oneHot: index holds -1 at position \[1\], out of range/);
     expect(() => oneHot(tensor([], [0]))).toThrow(/^simdgrad: oneHot: cannot infer numClasses from an empty index/);
     expect(() => oneHot(tensor([0]), -2)).toThrow(/^simdgrad: oneHot: numClasses must be an integer >= -1, got -2/);
+  });
+});
+
+describe('rejected calls', () => {
+  it('leave memory as it was', () => {
+    const x = tensor([[1, 2], [3, 4]], undefined, { requiresGrad: true });
+    const bad = tensor([[0, 5], [1, 0]]);
+    const outOfRange = tensor([2]);
+    expectMemoryUnchanged(() => {
+      expect(() => gather(x, 1, bad)).toThrow(/^simdgrad: gather: index holds 5/);
+      expect(() => scatterAdd(x, 1, bad, x)).toThrow(/^simdgrad: scatterAdd: index holds 5/);
+      expect(() => indexSelect(x, 0, outOfRange)).toThrow(/^simdgrad: indexSelect: index holds 2/);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { logsumexp, mul, tensor } from 'simdgrad';
 import { expectCloseToFixture } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
+import { expectMemoryUnchanged } from '../helpers/memory.js';
 import { sample, spread } from '../helpers/sample-data.js';
 
 describe('logsumexp', () => {
@@ -28,5 +29,17 @@ describe('logsumexp', () => {
 
   it('rejects an empty dimension', () => {
     expect(() => logsumexp(tensor([], [0, 2]), 0)).toThrow(/^simdgrad: logsumexp: cannot reduce over an empty dimension of shape \[0, 2\]/);
+  });
+
+  it('frees its intermediates once the result and gradient are disposed', () => {
+    const x = sample(true);
+    const upstream = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    expectMemoryUnchanged(() => {
+      const out = logsumexp(x, 2);
+      out.backward(upstream);
+      out.dispose();
+      x.grad!.dispose();
+      x.grad = null;
+    });
   });
 });

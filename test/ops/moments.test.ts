@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { std, tensor, variance, var as torchVar } from 'simdgrad';
 import { expectCloseToFixture } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
+import { expectMemoryUnchanged } from '../helpers/memory.js';
 import { sample, spread } from '../helpers/sample-data.js';
 
 describe('var and std', () => {
@@ -28,5 +29,17 @@ describe('var and std', () => {
   it('reject a correction that is not a finite number', () => {
     expect(() => variance(tensor([1, 2]), 0, { correction: NaN })).toThrow(/^simdgrad: var: correction must be a finite number, got NaN/);
     expect(() => std(tensor([1, 2]), 1)).toThrow(/^simdgrad: std: dim 1 is out of range/);
+  });
+
+  it('frees its intermediates once the result and gradient are disposed', () => {
+    const x = sample(true);
+    const upstream = tensor([1, 2, 3, 4], [4]);
+    expectMemoryUnchanged(() => {
+      const out = std(x, [0, 1]);
+      out.backward(upstream);
+      out.dispose();
+      x.grad!.dispose();
+      x.grad = null;
+    });
   });
 });

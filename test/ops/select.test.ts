@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gt, maskedFill, tensor, where } from 'simdgrad';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
+import { expectMemoryUnchanged } from '../helpers/memory.js';
 import { spread } from '../helpers/sample-data.js';
 
 describe('where', () => {
@@ -50,5 +51,16 @@ describe('maskedFill', () => {
 
   it('wants a number to fill with', () => {
     expect(() => maskedFill(tensor([1]), tensor([1]), '0' as never)).toThrow(/^simdgrad: maskedFill: value must be a number, got string/);
+  });
+});
+
+describe('rejected calls', () => {
+  it('leave memory as it was', () => {
+    const condition = tensor([1, 0]);
+    const x = tensor([1, 2, 3]);
+    expectMemoryUnchanged(() => {
+      expect(() => where(condition, x, 0)).toThrow(/^simdgrad: where: shapes/);
+      expect(() => maskedFill(x, condition, 0)).toThrow(/^simdgrad: maskedFill: shapes/);
+    });
   });
 });
