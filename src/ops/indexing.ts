@@ -5,6 +5,7 @@ import { formatShape, normalizeAxis, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { checkIndices, checkInteger, checkTensor } from './check-args.js';
 import { narrow } from './slice.js';
+import { contiguousStrides, copyStrided } from './strided-copy.js';
 
 // Index tensors are float32 tensors holding whole numbers (the library's only dtype); they are
 // checked to be whole and in range before anything is allocated.
@@ -30,7 +31,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 /**
  * x with src added at the positions index gives along dim: out[i][index[i][j][k]][k] +=
  * src[i][j][k] for dim 1, as torch.scatter_add. Only the first index.shape entries of src are
- * used; index must match x in every dimension except dim.
+ * used, and index may be smaller than x outside dim.
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkTensor(x, 'scatterAdd', 'x');
@@ -40,24 +41,38 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   checkSameRank(index, 'index', x, 'scatterAdd');
   checkSameRank(src, 'src', x, 'scatterAdd');
   index.shape.forEach((size, d) => {
-    if ((d !== axis && size !== x.shape[d]) || size > src.shape[d]!) {
-      throw new Error(`simdgrad: scatterAdd: index ${formatShape(index.shape)} must match x ${formatShape(x.shape)} except along dim ${dim}, and fit in src ${formatShape(src.shape)}; dim ${d} does not.`);
+    if ((d !== axis && size > x.shape[d]!) || size > src.shape[d]!) {
+      throw new Error(`simdgrad: scatterAdd: index ${formatShape(index.shape)} must fit in x ${formatShape(x.shape)} except along dim ${dim}, and in src ${formatShape(src.shape)}; dim ${d} does not.`);
     }
   });
   checkIndices(index, x.shape[axis]!, 'scatterAdd', `dim ${dim} of x ${formatShape(x.shape)}`);
   const values = narrowTo(src, index.shape, -1);
   const out = Tensor.empty(x.shape);
   kernels().copy!(x.ptr, out.ptr, x.size);
-  const [outer, m, inner] = view3(index.shape, axis);
-  kernels().scatterAddForward!(values.ptr, index.ptr, out.ptr, outer, x.shape[axis]!, m, inner);
+  addAtIndices(out, axis, index, values);
   record(out, {
     op: 'scatterAdd',
     inputs: [x, values],
     saved: [index],
-    backward: (g, [savedIndex]) => [g, gatherChecked(g, axis, savedIndex!)],
+    backward: (g, [savedIndex]) => [g, gatherChecked(narrowTo(g, savedIndex!.shape, axis), axis, savedIndex!)],
   });
   if (values !== src) values.dispose();
   return out;
+}
+
+// out[..., index[...], ...] += values[...] along axis, in place. Where index covers only part
+// of out outside axis, that part goes through a contiguous copy the kernel can address.
+function addAtIndices(out: Tensor, axis: number, index: Tensor, values: Tensor): void {
+  const region = out.shape.map((size, d) => (d === axis ? size : index.shape[d]!));
+  const whole = region.every((size, d) => size === out.shape[d]);
+  const part = whole ? out : Tensor.empty(region);
+  const outStrides = contiguousStrides(out.shape);
+  if (!whole) copyStrided({ src: out.ptr, dst: part.ptr, shape: region, srcStrides: outStrides, dstStrides: contiguousStrides(region) });
+  const [outer, m, inner] = view3(index.shape, axis);
+  kernels().scatterAddForward!(values.ptr, index.ptr, part.ptr, outer, out.shape[axis] ?? 1, m, inner);
+  if (whole) return;
+  copyStrided({ src: part.ptr, dst: out.ptr, shape: region, srcStrides: contiguousStrides(region), dstStrides: outStrides });
+  part.dispose();
 }
 
 /** The entries of x at positions index (1-D) along dim, as torch.index_select. */

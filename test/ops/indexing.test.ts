@@ -54,8 +54,17 @@ describe('scatterAdd', () => {
     expectGradientsMatchFiniteDifferences((base, src) => scatterAdd(base, 1, idx, src), [{ shape: [2, 2], data: spread(4) }, { shape: [2, 3], data: spread(6) }]);
   });
 
-  it('wants index to match x outside dim', () => {
-    expect(() => scatterAdd(tensor([[1, 2], [3, 4]]), 1, tensor([[0]]), tensor([[1]]))).toThrow(/^simdgrad: scatterAdd: index \[1, 1\] must match x \[2, 2\] except along dim 1, and fit in src \[1, 1\]; dim 0 does not/);
+  it('takes an index smaller than x outside dim, as torch does', () => {
+    // torch.scatter_add(torch.arange(12.).reshape(3, 4), 1, torch.tensor([[3, 0, 3], [1, 1, 2]]), torch.tensor([10., 20, 30, 40, 50, 60]).reshape(2, 3))
+    const idx = tensor([[3, 0, 3], [1, 1, 2]]);
+    expect(scatterAdd(tensor(Float32Array.from({ length: 12 }, (_, i) => i), [3, 4]), 1, idx, tensor([10, 20, 30, 40, 50, 60], [2, 3])).toArray())
+      .toEqual([[20, 1, 2, 43], [4, 95, 66, 7], [8, 9, 10, 11]]);
+    expectGradientsMatchFiniteDifferences((base, src) => scatterAdd(base, 0, tensor([[1, 0], [1, 2]]), src), [{ shape: [3, 3], data: spread(9) }, { shape: [2, 2], data: spread(4) }]);
+  });
+
+  it('wants index to fit in x outside dim, and in src', () => {
+    expect(() => scatterAdd(tensor([[1, 2], [3, 4]]), 1, tensor([[0], [0], [0]]), tensor([[1], [1], [1]]))).toThrow(/^simdgrad: scatterAdd: index \[3, 1\] must fit in x \[2, 2\] except along dim 1, and in src \[3, 1\]; dim 0 does not/);
+    expect(() => scatterAdd(tensor([[1, 2], [3, 4]]), 1, tensor([[0, 1], [0, 1]]), tensor([[1], [1]]))).toThrow(/^simdgrad: scatterAdd: index \[2, 2\] must fit in x \[2, 2\] except along dim 1, and in src \[2, 1\]; dim 1 does not/);
     expect(() => scatterAdd(tensor([1, 2]), 0, tensor([3]), tensor([1]))).toThrow(/^simdgrad: scatterAdd: index holds 3 at position \[0\], out of range for dim 0 of x \[2\]/);
   });
 });
