@@ -48,29 +48,84 @@ export function extremumAxis(x: usize, values: usize, indices: usize, outer: i32
 }
 
 // The k most extreme values of each x[o, :, i] in order, most extreme first; among equal values
-// the lower position comes first. values and indices are viewed as [outer, k, inner].
+// the lower position comes first. values and indices are viewed as [outer, k, inner]. The k best
+// so far are kept as a heap with the worst at the root, in the output slots themselves, then
+// heap-sorted in place: O(n log k) per row.
 export function topkAxis(x: usize, values: usize, indices: usize, outer: i32, n: i32, inner: i32, k: i32, largest: i32): void {
+  const stride = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const src = x + (<usize>(o * n * inner + i) << 2);
-      const base = o * k * inner + i;
-      let filled = 0;
+      const vals = values + (<usize>(o * k * inner + i) << 2);
+      const idxs = indices + (<usize>(o * k * inner + i) << 2);
+      let size = 0;
       for (let j = 0; j < n; j++) {
-        const v = load<f32>(src + (<usize>(j * inner) << 2));
-        if (filled == k && !ranksBefore(v, load<f32>(values + (<usize>(base + (k - 1) * inner) << 2)), largest)) continue;
-        let slot = filled < k ? filled++ : k - 1;
-        while (slot > 0 && ranksBefore(v, load<f32>(values + (<usize>(base + (slot - 1) * inner) << 2)), largest)) {
-          const from = <usize>(base + (slot - 1) * inner) << 2;
-          const to = <usize>(base + slot * inner) << 2;
-          store<f32>(values + to, load<f32>(values + from));
-          store<f32>(indices + to, load<f32>(indices + from));
-          slot--;
+        const v = load<f32>(src + <usize>j * stride);
+        if (size < k) {
+          siftUp(vals, idxs, stride, size++, v, <f32>j, largest);
+        } else if (ranksBefore(v, load<f32>(vals), largest)) {
+          siftDown(vals, idxs, stride, k, v, <f32>j, largest);
         }
-        store<f32>(values + (<usize>(base + slot * inner) << 2), v);
-        store<f32>(indices + (<usize>(base + slot * inner) << 2), <f32>j);
+      }
+      for (let end = k - 1; end > 0; end--) {
+        const worstValue = load<f32>(vals);
+        const worstIndex = load<f32>(idxs);
+        const lastValue = load<f32>(vals + <usize>end * stride);
+        const lastIndex = load<f32>(idxs + <usize>end * stride);
+        store<f32>(vals + <usize>end * stride, worstValue);
+        store<f32>(idxs + <usize>end * stride, worstIndex);
+        siftDown(vals, idxs, stride, end, lastValue, lastIndex, largest);
       }
     }
   }
+}
+
+// (v, at) ranks after (w, wAt): a worse value, or an equal one from a later position.
+@inline function worse(v: f32, at: f32, w: f32, wAt: f32, largest: i32): bool {
+  if (ranksBefore(w, v, largest)) return true;
+  return !ranksBefore(v, w, largest) && at > wAt;
+}
+
+// Places (v, at) in slot `slot` of the heap and moves it up past better parents.
+function siftUp(vals: usize, idxs: usize, stride: usize, slot: i32, v: f32, at: f32, largest: i32): void {
+  let pos = slot;
+  while (pos > 0) {
+    const parent = (pos - 1) >> 1;
+    const pv = load<f32>(vals + <usize>parent * stride);
+    const pi = load<f32>(idxs + <usize>parent * stride);
+    if (!worse(v, at, pv, pi, largest)) break;
+    store<f32>(vals + <usize>pos * stride, pv);
+    store<f32>(idxs + <usize>pos * stride, pi);
+    pos = parent;
+  }
+  store<f32>(vals + <usize>pos * stride, v);
+  store<f32>(idxs + <usize>pos * stride, at);
+}
+
+// Replaces the root of a heap of `size` slots by (v, at) and moves it down past worse children.
+function siftDown(vals: usize, idxs: usize, stride: usize, size: i32, v: f32, at: f32, largest: i32): void {
+  let pos = 0;
+  while (true) {
+    let child = 2 * pos + 1;
+    if (child >= size) break;
+    let cv = load<f32>(vals + <usize>child * stride);
+    let ci = load<f32>(idxs + <usize>child * stride);
+    if (child + 1 < size) {
+      const rv = load<f32>(vals + <usize>(child + 1) * stride);
+      const ri = load<f32>(idxs + <usize>(child + 1) * stride);
+      if (worse(rv, ri, cv, ci, largest)) {
+        child++;
+        cv = rv;
+        ci = ri;
+      }
+    }
+    if (!worse(cv, ci, v, at, largest)) break;
+    store<f32>(vals + <usize>pos * stride, cv);
+    store<f32>(idxs + <usize>pos * stride, ci);
+    pos = child;
+  }
+  store<f32>(vals + <usize>pos * stride, v);
+  store<f32>(idxs + <usize>pos * stride, at);
 }
 
 // NaN sorts above every number, as in torch.sort/topk.

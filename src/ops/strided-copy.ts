@@ -45,7 +45,7 @@ export interface StridedCopy {
  * few long contiguous runs; more than six after merging cost one kernel call per leading index.
  */
 export function copyStrided(copy: StridedCopy): void {
-  const dims = mergeDims(copy);
+  const dims = placeForTiling(mergeDims(copy));
   if (dims.some((d) => d.size === 0)) return;
   while (dims.length < KERNEL_DIMS) dims.unshift({ size: 1, src: 0, dst: 0 });
   const lead = dims.slice(0, dims.length - KERNEL_DIMS);
@@ -70,6 +70,19 @@ interface Dim {
   size: number;
   src: number;
   dst: number;
+}
+
+// A copy may walk its dimensions in any order. When the destination's contiguous run is strided
+// in the source (a transpose), the source's contiguous dimension goes second to last, where the
+// kernel moves both in 4x4 SIMD tiles.
+function placeForTiling(dims: Dim[]): Dim[] {
+  const last = dims[dims.length - 1];
+  if (!last || last.dst !== 1 || last.src === 1) return dims;
+  const contiguous = dims.findIndex((d) => d.src === 1);
+  if (contiguous < 0 || contiguous === dims.length - 2) return dims;
+  const [moved] = dims.splice(contiguous, 1);
+  dims.splice(dims.length - 1, 0, moved!);
+  return dims;
 }
 
 function mergeDims(copy: StridedCopy): Dim[] {

@@ -10,7 +10,7 @@ beforeAll(async () => {
   await init();
 });
 
-const SHAPES = [[3, 1, 1], [2, 9, 1], [2, 13, 1], [1, 5, 4], [3, 6, 7], [2, 3, 9]] as const;
+const SHAPES = [[3, 1, 1], [2, 9, 1], [2, 13, 1], [1, 5, 4], [3, 6, 7], [2, 3, 9], [1, 203, 3]] as const;
 
 function withNaNs(values: number[], seed: number): number[] {
   return values.map((v, i) => ((i * 7 + seed) % 23 === 0 ? NaN : v));

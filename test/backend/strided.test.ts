@@ -107,6 +107,11 @@ describe('copyStrided (host side)', () => {
     check(permutation([2, 1, 5, 1, 6], [4, 1, 0, 3, 2]), true);
   });
 
+  it('walks a transpose whose source-contiguous dim is outermost in 4x4 tiles, reordering the loops', () => {
+    check(permutation([5, 6, 7], [2, 0, 1]), true);
+    check(permutation([9, 3, 2, 5], [3, 1, 2, 0]), true);
+  });
+
   it('copies nothing for an empty shape', () => {
     check({ sizes: [3, 0, 2], src: [2, 2, 1], dst: [2, 2, 1] }, true);
   });
