@@ -7,7 +7,7 @@ export function absForward(x: usize, out: usize, n: i32): void {
   for (; i < n; i++) store<f32>(out + (<usize>i << 2), Mathf.abs(load<f32>(x + (<usize>i << 2))));
 }
 
-// gradIn = upstream * sign(x), with sign(0) = 0 as in torch.
+// gradIn = upstream * sign(x), 0 where x is 0 or NaN, as in torch.
 export function absBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
@@ -15,8 +15,9 @@ export function absBackward(x: usize, upstream: usize, gradIn: usize, n: i32): v
     const off = <usize>i << 2;
     const v = v128.load(x + off);
     const g = v128.load(upstream + off);
-    const signed = v128.bitselect(f32x4.neg(g), g, f32x4.lt(v, zero));
-    v128.store(gradIn + off, v128.and(signed, f32x4.ne(v, zero)));
+    const negative = f32x4.lt(v, zero);
+    const signed = v128.bitselect(f32x4.neg(g), g, negative);
+    v128.store(gradIn + off, v128.and(signed, v128.or(negative, f32x4.gt(v, zero))));
   }
   for (; i < n; i++) {
     const off = <usize>i << 2;

@@ -64,6 +64,13 @@ describe('split and chunk', () => {
     expect(x.chunk(2).map((t) => t.toArray())).toEqual([[1, 2, 3], [4, 5, 6]]);
   });
 
+  it('chunks carry gradients back to their place', () => {
+    expectGradientsMatchFiniteDifferences((x) => {
+      const [p, q, r] = chunk(x, 3, 1);
+      return cat([r!, p!.mul(q!)], 1);
+    }, [{ shape: [2, 6], data: spread(12) }]);
+  });
+
   it('pieces carry gradients back to their place', () => {
     expectGradientsMatchFiniteDifferences((x) => {
       const [p, q] = split(x, [1, 2], 0);
