@@ -191,19 +191,3 @@ export function allFinite(x: usize, n: i32): i32 {
 export function allFiniteOrNegativeInfinity(x: usize, n: i32): i32 {
   return allBelowInfinity(x, n) ? 1 : 0;
 }
-
-// out[c, r] = x[r, c]: blocked so both sides stay in cache.
-export function transpose2d(x: usize, out: usize, rows: i32, cols: i32): void {
-  const B = 32;
-  for (let r0 = 0; r0 < rows; r0 += B) {
-    const r1 = min(r0 + B, rows);
-    for (let c0 = 0; c0 < cols; c0 += B) {
-      const c1 = min(c0 + B, cols);
-      for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) {
-          store<f32>(out + (<usize>(c * rows + r) << 2), load<f32>(x + (<usize>(r * cols + c) << 2)));
-        }
-      }
-    }
-  }
-}

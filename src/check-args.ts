@@ -1,6 +1,7 @@
 // The checks every public entry point runs on its arguments before it allocates anything, so
 // that a wrong call fails with a `simdgrad:` error naming the argument, what was expected and
 // what came, and leaves memory as it was.
+import { kernels } from './backend/backend.js';
 import { Tensor } from './tensor.js';
 import { formatShape } from './shape-util.js';
 
@@ -13,9 +14,9 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value instanceof Tensor) return `${value.isDisposed ? 'a disposed' : 'a'} Tensor of shape ${formatShape(value.shape)}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (Array.isArray(value)) return value.length <= 16 && value.every((v) => typeof v === 'number') ? `[${value.join(', ')}]` : `an array of length ${value.length}`;
   switch (typeof value) {
-    case 'number': return `the number ${value}`;
+    case 'number': return String(value);
     case 'string': return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}`;
     case 'boolean': return `the boolean ${value}`;
     case 'function': return 'a function';
@@ -126,4 +127,33 @@ export function checkBytes(op: string, name: string, value: unknown): Uint8Array
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   throw new Error(`simdgrad: ${op}: ${name} must be a Uint8Array or ArrayBuffer with the file's bytes, got ${describe(value)}; pass e.g. await readFile(path) or new Uint8Array(await response.arrayBuffer()).`);
+}
+
+export function checkInteger(op: string, name: string, value: unknown, min = -Infinity): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    const range = min === -Infinity ? 'an integer' : min === 0 ? 'a non-negative integer' : `an integer >= ${min}`;
+    throw new Error(`simdgrad: ${op}: ${name} must be ${range}, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Checks that an index tensor holds whole numbers in [0, limit) with one SIMD pass, and throws
+ * naming the first offending value and its position.
+ */
+export function checkIndices(op: string, index: Tensor, limit: number, what: string): void {
+  const bad = kernels().firstInvalidIndex!(index.ptr, index.size, limit);
+  if (bad < 0) return;
+  const value = index.toFloat32Array()[bad]!;
+  const problem = Number.isInteger(value) ? 'out of range' : 'not a whole number';
+  throw new Error(`simdgrad: ${op}: index holds ${value} at position ${formatShape(unravel(bad, index.shape))}, ${problem} for ${what}; indices must be whole numbers in [0, ${limit}).`);
+}
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const position: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    position.unshift(flat % shape[d]!);
+    flat = Math.floor(flat / shape[d]!);
+  }
+  return position;
 }

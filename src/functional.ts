@@ -7,3 +7,4 @@ export * from './ops/loss.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
+export { oneHot } from './ops/indexing.js';

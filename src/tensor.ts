@@ -6,6 +6,8 @@ import { countCreated, countReleased, liveTensorCount, liveTensorsByOp, type Liv
 import { Storage } from './storage.js';
 import { checkShape, formatShape, shapeSize } from './shape-util.js';
 import type { TensorOps } from './ops/tensor-ops.js';
+import type { TopkOptions } from './ops/extremum.js';
+import type { VarianceOptions } from './ops/moments.js';
 
 // The ops behind the methods: they import Tensor, so ops/tensor-ops.ts provides them at load.
 let ops: TensorOps;
@@ -198,9 +200,9 @@ export class Tensor {
     return ops.flatten(this, startDim, endDim);
   }
 
-  /** Transpose of a 2-D tensor (a copy). */
-  transpose(): Tensor {
-    return ops.transpose(this);
+  /** dim0 and dim1 swapped (a copy); without dims, the transpose of a 2-D tensor. */
+  transpose(dim0?: number, dim1?: number): Tensor {
+    return ops.transpose(this, dim0, dim1);
   }
 
   get T(): Tensor {
@@ -225,6 +227,41 @@ export class Tensor {
   sum(dim?: number | number[] | null, keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
   mean(dim?: number | number[] | null, keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
   max(dim?: number | number[] | null, keepdim = false): Tensor { return ops.max(this, dim, keepdim); }
+  min(dim?: number | number[] | null, keepdim = false): Tensor { return ops.min(this, dim, keepdim); }
+  permute(...dims: number[] | [readonly number[]]): Tensor { return ops.permute(this, flattenArgs(dims)); }
+  unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
+  squeeze(dim?: number | readonly number[]): Tensor { return ops.squeeze(this, dim); }
+  expand(...sizes: number[] | [readonly number[]]): Tensor { return ops.expand(this, flattenArgs(sizes)); }
+  slice(dim: number, start?: number, end?: number, step?: number): Tensor { return ops.slice(this, dim, start, end, step); }
+  narrow(dim: number, start: number, length: number): Tensor { return ops.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return ops.select(this, dim, index); }
+  split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] { return ops.split(this, splitSizeOrSections, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return ops.chunk(this, chunks, dim); }
+  gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, dim, index, src); }
+  indexSelect(dim: number, index: Tensor): Tensor { return ops.indexSelect(this, dim, index); }
+  eq(other: Tensor | number): Tensor { return ops.eq(this, other); }
+  ne(other: Tensor | number): Tensor { return ops.ne(this, other); }
+  lt(other: Tensor | number): Tensor { return ops.lt(this, other); }
+  le(other: Tensor | number): Tensor { return ops.le(this, other); }
+  gt(other: Tensor | number): Tensor { return ops.gt(this, other); }
+  ge(other: Tensor | number): Tensor { return ops.ge(this, other); }
+  /** This where condition is true (nonzero), else other, as torch's x.where(condition, other). */
+  where(condition: Tensor, other: Tensor | number): Tensor { return ops.where(condition, this, other); }
+  maskedFill(mask: Tensor, value: number): Tensor { return ops.maskedFill(this, mask, value); }
+  abs(): Tensor { return ops.abs(this); }
+  clamp(min: number | null = null, max: number | null = null): Tensor { return ops.clamp(this, min, max); }
+  minimum(other: Tensor | number): Tensor { return ops.minimum(this, other); }
+  maximum(other: Tensor | number): Tensor { return ops.maximum(this, other); }
+  argmax(dim?: number, keepdim = false): Tensor { return ops.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return ops.argmin(this, dim, keepdim); }
+  topk(k: number, options: TopkOptions = {}): { values: Tensor; indices: Tensor } { return ops.topk(this, k, options); }
+  cumsum(dim: number): Tensor { return ops.cumsum(this, dim); }
+  tril(diagonal = 0): Tensor { return ops.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return ops.triu(this, diagonal); }
+  var(dim?: number | number[] | null, options: VarianceOptions = {}): Tensor { return ops.variance(this, dim, options); }
+  std(dim?: number | number[] | null, options: VarianceOptions = {}): Tensor { return ops.std(this, dim, options); }
+  logsumexp(dim: number | number[] | null, keepdim = false): Tensor { return ops.logsumexp(this, dim, keepdim); }
 
   toString(): string {
     return `Tensor(shape=${formatShape(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''}${this.disposed ? ', disposed' : ''})`;

@@ -32,16 +32,6 @@ export function clone(x: Tensor): Tensor {
   return record(out, { op: 'clone', inputs: [x], backward: (g) => [g] });
 }
 
-/** The transpose of a 2-D tensor, as a new contiguous tensor. */
-export function transpose(x: Tensor): Tensor {
-  checkTensor('transpose', 'input', x);
-  if (x.ndim !== 2) throw new Error(`simdgrad: transpose: needs a 2-D tensor, got shape ${formatShape(x.shape)}; reshape it first.`);
-  const [rows, cols] = x.shape as [number, number];
-  const out = Tensor.empty([cols, rows]);
-  kernels().transpose2d!(x.ptr, out.ptr, rows, cols);
-  return record(out, { op: 'transpose', inputs: [x], backward: (g) => [transpose(g)] });
-}
-
 function resolveShape(shape: readonly number[], size: number, from: readonly number[]): number[] {
   const unknown = shape.filter((d) => d === -1).length;
   const known = shape.filter((d) => d !== -1).reduce((n, d) => n * d, 1);

@@ -9,7 +9,10 @@ const HOT_KERNELS = ['gemm', 'gemmBiasRelu', 'addForward', 'subForward', 'mulFor
   'mseLossForward', 'crossEntropyForward', 'lossBackward', 'sgdStepTensors', 'adamStepTensors', 'rmspropStepTensors', 'adagradStepTensors', 'allFinite',
   'firstNonFiniteTensor', 'sumOfSquaresTensors',
   'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardBias', 'maxPool2dForward', 'maxPool2dBackward', 'avgPool2dForward',
-  'avgPool2dBackward', 'adaptiveAvgPool2dForward', 'adaptiveAvgPool2dBackward'];
+  'avgPool2dBackward', 'adaptiveAvgPool2dForward', 'adaptiveAvgPool2dBackward',
+  'stridedCopy', 'firstInvalidIndex', 'indexSelectForward', 'indexAddForward', 'oneHotForward', 'eqForward', 'neForward', 'ltForward', 'leForward',
+  'gtForward', 'geForward', 'minimumForward', 'maximumForward', 'whereForward', 'fillWhere', 'zeroInfinite', 'absForward', 'absBackward',
+  'clampForward', 'clampBackward', 'cumsumForward', 'triangleForward', 'extremumAxis'];
 
 describe('compiled kernels', () => {
   const counts = simdInstructionCounts(readFileSync(new URL('../../build/simdgrad.wasm', import.meta.url)));
