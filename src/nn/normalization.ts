@@ -5,6 +5,7 @@ import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { constant_ } from './init.js';
 import { Module } from './module.js';
+import { markInt64 } from './state-dict.js';
 import { pythonBool, pythonFloat, pythonTuple } from './repr.js';
 
 export interface BatchNormOptions {
@@ -59,7 +60,7 @@ export abstract class BatchNorm extends Module {
     this.bias = this.affine ? this.registerParameter('bias', full(channels, 0)) : null;
     this.runningMean = this.trackRunningStats ? this.registerBuffer('running_mean', full(channels, 0)) : null;
     this.runningVar = this.trackRunningStats ? this.registerBuffer('running_var', full(channels, 1)) : null;
-    this.numBatchesTracked = this.trackRunningStats ? this.registerBuffer('num_batches_tracked', full([], 0)) : null;
+    this.numBatchesTracked = this.trackRunningStats ? this.registerBuffer('num_batches_tracked', markInt64(full([], 0))) : null;
   }
 
   /** Running mean 0, running variance 1, no batches seen. */

@@ -1,4 +1,5 @@
 import { backend } from '../backend/backend.js';
+import type { SafetensorsDtype } from '../io/safetensors-dtypes.js';
 import { formatShape, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 
@@ -6,6 +7,8 @@ import { Tensor } from '../tensor.js';
 export interface StateDictEntry {
   shape: number[];
   data: Float32Array;
+  /** How files store it when not as F32: 'I64' for counts PyTorch keeps as int64 (num_batches_tracked). */
+  dtype?: SafetensorsDtype;
 }
 
 /**
@@ -34,8 +37,17 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+// Buffers PyTorch stores as int64, so that a saved file has PyTorch's dtypes.
+const int64Buffers = new WeakSet<Tensor>();
+
+/** Marks a buffer holding a count (BatchNorm's num_batches_tracked): files store it as I64. */
+export function markInt64(buffer: Tensor): Tensor {
+  int64Buffers.add(buffer);
+  return buffer;
+}
+
 export function snapshotTensors(named: [string, Tensor][]): StateDict {
-  return new Map(named.map(([name, t]) => [name, { shape: [...t.shape], data: t.toFloat32Array() }]));
+  return new Map(named.map(([name, t]) => [name, { shape: [...t.shape], data: t.toFloat32Array(), ...(int64Buffers.has(t) ? { dtype: 'I64' as const } : {}) }]));
 }
 
 /** Validates everything first, then copies: a failed load never leaves the model half-overwritten. */
