@@ -1,15 +1,19 @@
 import { LinearAllocator } from './allocator.js';
+import { checkInitOptions, describeOptions, sameOptions } from './init-options.js';
 import { loadModule, type KernelBuild, type WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
 
 export type Kernel = (...args: number[]) => number;
 
 export interface InitOptions {
-  /** The kernels: inlined in the bundle by default. Edge workers need a precompiled Module. */
+  /**
+   * The kernels: inlined in the bundle by default. Edge workers need a precompiled Module; in
+   * Node a `file:` URL or a file path is read from disk.
+   */
   wasm?: WasmSource;
   /** Which inlined build: 'auto' (default) runs relaxed SIMD (fused multiply-add) where the runtime has it. */
   build?: KernelBuild;
-  /** Ceiling for the wasm linear memory, in MiB (default 2048). */
+  /** Ceiling for the wasm linear memory, in MiB (default 2048, at most 4096). */
   maxMemoryMiB?: number;
 }
 
@@ -21,14 +25,32 @@ export interface Backend {
 }
 
 const PAGE = 65536;
+const MIB = 1048576;
+const INITIAL_PAGES = 32;
 let current: Backend | null = null;
 let loading: Promise<Backend> | null = null;
+let loadedWith: InitOptions | null = null;
 
-/** Loads the WebAssembly kernels. Await it once before creating tensors or models. */
+/**
+ * Loads the WebAssembly kernels. Await it once before creating tensors or models. The kernels
+ * load once per program: calling it again with the same options (or none) does nothing, and
+ * with other options throws, since tensors already live in the first instance's memory.
+ */
 export async function init(options: InitOptions = {}): Promise<void> {
-  if (current) return;
+  checkInitOptions(options);
+  if (loadedWith) {
+    if (!sameOptions(loadedWith, options)) {
+      throw new Error(
+        `simdgrad: init(${describeOptions(options)}): the kernels are already loaded with init(${describeOptions(loadedWith)}), and they load once per program; ` +
+          'call init() once, with the options you need, before anything else (a second call with the same options or none is fine).',
+      );
+    }
+  } else {
+    loadedWith = { ...options };
+  }
   loading ??= instantiate(options).catch((error: unknown) => {
     loading = null;
+    loadedWith = null;
     throw error;
   });
   current = await loading;
@@ -54,19 +76,30 @@ export function kernels(): Record<string, Kernel> {
 
 async function instantiate(options: InitOptions): Promise<Backend> {
   const maxMiB = options.maxMemoryMiB ?? 2048;
-  if (!(maxMiB >= 1 && maxMiB <= 4096)) {
-    throw new Error(`simdgrad: init({ maxMemoryMiB: ${maxMiB} }): must be between 1 and 4096.`);
-  }
   const { module, build } = await loadModule(options.wasm, options.build);
-  const maxPages = Math.floor((maxMiB * 1048576) / PAGE);
-  const memory = new WebAssembly.Memory({ initial: 32, maximum: maxPages });
-  const instance = await WebAssembly.instantiate(module, {
-    env: { memory, abort: abortFromWasm, seed: () => Date.now() },
-  });
-  const kernels = instance.exports as unknown as Record<string, Kernel>;
+  const leastMiB = Math.ceil((await leastMemoryBytes(module)) / MIB);
+  if (maxMiB < leastMiB) {
+    throw new Error(`simdgrad: init({ maxMemoryMiB: ${maxMiB} }): these kernels need at least ${leastMiB} MiB (their static data and GEMM packing scratch) before any tensor; pass maxMemoryMiB >= ${leastMiB}.`);
+  }
+  const maxPages = Math.floor((maxMiB * MIB) / PAGE);
+  const { kernels, memory } = await instantiateWith(module, new WebAssembly.Memory({ initial: Math.min(INITIAL_PAGES, maxPages), maximum: maxPages }));
   const allocator = new LinearAllocator(memory, kernels.heapBase!(), maxPages * PAGE);
   reserveKernelScratch(kernels, allocator);
   return { kernels, allocator, build };
+}
+
+// Measured on a throwaway instance: where the module's static data ends and how much scratch
+// its kernels reserve, as the real instance will lay them out.
+async function leastMemoryBytes(module: WebAssembly.Module): Promise<number> {
+  const { kernels, memory } = await instantiateWith(module, new WebAssembly.Memory({ initial: INITIAL_PAGES }));
+  return reserveKernelScratch(kernels, new LinearAllocator(memory, kernels.heapBase!(), 4096 * MIB));
+}
+
+async function instantiateWith(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<{ kernels: Record<string, Kernel>; memory: WebAssembly.Memory }> {
+  const instance = await WebAssembly.instantiate(module, {
+    env: { memory, abort: abortFromWasm, seed: () => Date.now() },
+  });
+  return { kernels: instance.exports as unknown as Record<string, Kernel>, memory };
 }
 
 /** Which kernels init() loaded: 'simd', 'relaxed-simd' (fused multiply-add), or 'custom'. */
