@@ -26,13 +26,14 @@ function project(name, core, node, extra = {}) {
   return {
     plugins: [inlineWasm()],
     resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/node$/, replacement: node }] },
-    test: { name, include: ['test/**/*.test.ts'], exclude: PORTABILITY, setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
+    test: { name, include: ['test/**/*.test.ts'], exclude: DIST_ONLY, setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
   };
 }
 
 // The portability tests start other runtimes (Deno, Bun, Chromium, workerd) on the built bundle,
-// so they belong to the dist project alone.
-const PORTABILITY = ['test/portability/**'];
+// so they belong to the dist project alone; so do `*.dist.test.ts` files: tests that start a
+// fresh `node` on the bundle, or are too costly to run three times (a 2.5 GiB file).
+const DIST_ONLY = ['test/portability/**', 'test/**/*.dist.test.ts'];
 
 // Node 20 runs relaxed SIMD only behind a flag; later Node versions run it by default.
 const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];

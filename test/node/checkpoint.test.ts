@@ -2,8 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { data, F, getRngState, io, manualSeed, nn, optim, rand, randn, tensor, type Tensor } from 'simdgrad';
+import * as sg from 'simdgrad';
+import { F, getRngState, io, manualSeed, nn, optim, rand, tensor, type Tensor } from 'simdgrad';
 import { loadCheckpoint, saveCheckpoint, saveWeights } from 'simdgrad/node';
+// @ts-expect-error: plain JavaScript shared with a child process (checkpoint-resume.dist.test.ts), without type declarations
+import { makeRun, parameterBits, trainEpochs } from '../helpers/checkpoint-training.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'simdgrad-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,5 +106,69 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const before = net.stateDict();
     await expect(loadCheckpoint(path, { model: net, optimizer: sgd })).rejects.toThrow(/tensor 'optimizer\.9\.momentumBuffer' is neither 'model\.<name>' nor 'optimizer\.<i>\.<buffer>' of a parameter with a step count/);
     expect(net.stateDict()).toEqual(before);
+  });
+
+  it('restores the random generator, the scheduler and the data loader: dropout, shuffling and lr resume exactly', async () => {
+    const run = makeRun(sg, 1);
+    await trainEpochs(sg, run, 2);
+    const path = join(dir, 'run.safetensors');
+    await saveCheckpoint(path, { ...run, epoch: 2 });
+    await trainEpochs(sg, run, 2);
+
+    const resumed = makeRun(sg, 2);
+    manualSeed(3);
+    expect(await loadCheckpoint(path, resumed)).toEqual({ epoch: 2 });
+    expect(resumed.scheduler.lastEpoch).toBe(2);
+    await trainEpochs(sg, resumed, 2);
+    expect(parameterBits(resumed)).toEqual(parameterBits(run));
+    expect(resumed.optimizer.paramGroups[0].lr).toBe(run.optimizer.paramGroups[0].lr);
+    expect(resumed.dataLoader.stateDict()).toEqual(run.dataLoader.stateDict());
+  });
+
+  it('is all or nothing: a checkpoint that fails to load changes no model, optimizer, scheduler, data loader or generator', async () => {
+    const source = makeRun(sg, 1);
+    await trainEpochs(sg, source, 1);
+    const path = join(dir, 'bad-rng.safetensors');
+    await saveCheckpoint(path, { ...source, epoch: 1 });
+    // The generator's state is restored last, so everything before it has to be undone.
+    const { tensors, metadata } = io.decodeSafetensors(readFileSync(path));
+    writeFileSync(path, io.encodeSafetensors(tensors, { ...metadata, rng: JSON.stringify({ words: [0, 0, 0, 0], spareNormal: null }) }));
+
+    const target = makeRun(sg, 2);
+    await trainEpochs(sg, target, 1);
+    manualSeed(4);
+    const before = { model: target.model.stateDict(), optimizer: target.optimizer.stateDict(), scheduler: target.scheduler.stateDict(), dataLoader: target.dataLoader.stateDict(), rng: getRngState() };
+    await expect(loadCheckpoint(path, target)).rejects.toThrow(/^simdgrad: loadCheckpoint\('.*bad-rng\.safetensors'\): setRngState: expected \{ words: four uint32, not all 0/);
+    expect(target.model.stateDict()).toEqual(before.model);
+    expect(target.optimizer.stateDict()).toEqual(before.optimizer);
+    expect(target.scheduler.stateDict()).toEqual(before.scheduler);
+    expect(target.dataLoader.stateDict()).toEqual(before.dataLoader);
+    expect(getRngState()).toEqual(before.rng);
+    expect(target.optimizer.paramGroups[0].lr).toBe(0.2 * 0.7);
+  });
+
+  it('refuses to restore a scheduler or data loader the checkpoint was saved without', async () => {
+    const run = makeRun(sg, 1);
+    const path = join(dir, 'no-scheduler.safetensors');
+    await saveCheckpoint(path, { model: run.model, optimizer: run.optimizer, epoch: 0 });
+    const rng = getRngState();
+    await expect(loadCheckpoint(path, run)).rejects.toThrow(/the checkpoint has no 'scheduler' metadata, so it cannot restore a scheduler; it was saved without one/);
+    await expect(loadCheckpoint(path, { model: run.model, optimizer: run.optimizer, dataLoader: run.dataLoader })).rejects.toThrow(/no 'dataLoader' metadata, so it cannot restore a data loader/);
+    expect(getRngState()).toEqual(rng);
+    rand([1]);
+    expect(await loadCheckpoint(path, { model: run.model, optimizer: run.optimizer })).toEqual({ epoch: 0 });
+    expect(getRngState()).toEqual(rng);
+  });
+
+  it('concurrent checkpoints to one path leave exactly one complete checkpoint', async () => {
+    const folder = mkdtempSync(join(dir, 'concurrent-'));
+    const path = join(folder, 'checkpoint.safetensors');
+    const nets = Array.from({ length: 8 }, (_, i) => model(20 + i));
+    const optimizers = nets.map((net) => new optim.SGD(net.parameters(), { lr: 0.1 }));
+    await Promise.all(nets.map((net, i) => saveCheckpoint(path, { model: net, optimizer: optimizers[i]!, epoch: i })));
+    const check = model(1);
+    const { epoch } = await loadCheckpoint(path, { model: check, optimizer: new optim.SGD(check.parameters(), { lr: 0.1 }) });
+    expect(check.stateDict()).toEqual(nets[epoch]!.stateDict());
+    expect(readdirSync(folder)).toEqual(['checkpoint.safetensors']);
   });
 });
