@@ -85,6 +85,18 @@ export function firstNonInteger(dtype: SafetensorsDtype, data: ArrayLike<number>
   return -1;
 }
 
+// The least magnitudes that round to Infinity: halfway between the largest finite value and 2^16
+// (F16) or 2^128 (BF16); ties go to the even neighbour, which is Infinity.
+const OVERFLOW: Partial<Record<SafetensorsDtype, number>> = { F16: 2 ** 16 - 2 ** 4, BF16: 2 ** 128 - 2 ** 119 };
+
+/** The index of the first value of `data` that `dtype` (a float type) would store as ±Infinity, or -1. */
+export function firstOverflow(dtype: SafetensorsDtype, data: Float32Array): number {
+  const limit = OVERFLOW[dtype];
+  if (limit === undefined) return -1;
+  for (let i = 0; i < data.length; i++) if (Math.abs(data[i]!) >= limit) return i;
+  return -1;
+}
+
 /** The index of the first value of `integers` outside `dtype`'s range (BOOL holds only 0 and 1), or -1. */
 export function firstOutOfRange(dtype: SafetensorsDtype, integers: IntegerValues): number {
   if (dtype !== 'BOOL') return -1;

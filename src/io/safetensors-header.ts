@@ -122,9 +122,8 @@ function parseHeaderJson(bytes: Uint8Array): Record<string, unknown> {
   } catch (error) {
     fail(`the header is not valid UTF-8 JSON (${(error as Error).message}); the file is corrupt or is not a safetensors file.`);
   }
-  const depth = nestingDepth(text);
-  if (depth > MAX_NESTING) {
-    fail(`the header JSON nests ${depth} levels deep, but a safetensors header nests at most ${MAX_NESTING} ({ name: { shape: [...] } }); the file is corrupt or is not a safetensors file.`);
+  if (nestingDepth(text) > MAX_NESTING) {
+    fail(`the header JSON nests deeper than the ${MAX_NESTING} levels of a safetensors header ({ name: { shape: [...] } }); the file is corrupt or is not a safetensors file.`);
   }
   let parsed: unknown;
   try {

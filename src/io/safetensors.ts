@@ -1,7 +1,7 @@
 import type { StateDict } from '../nn/state-dict.js';
 import { shapeSize } from '../shape-util.js';
 import {
-  decodeValues, DTYPES, encodeValues, firstNonFinite, firstNonInteger, firstOutOfRange, integerArrayName, isDtype, isIntegerArrayFor, DTYPE_LIST,
+  decodeValues, DTYPES, encodeValues, firstNonFinite, firstNonInteger, firstOverflow, firstOutOfRange, integerArrayName, isDtype, isIntegerArrayFor, DTYPE_LIST,
   type IntegerValues, type SafetensorsDtype,
 } from './safetensors-dtypes.js';
 import { checkedMetadata, describe, ENCODE, encodeHeader, fail, isReservedName, LENGTH_BYTES, parseHeader, readHeaderLength, type HeaderEntry } from './safetensors-header.js';
@@ -137,8 +137,13 @@ function checkEncodable(name: string, entry: SafetensorsEntry): void {
   }
   const dtype = entry.dtype ?? 'F32';
   if (!isDtype(dtype)) fail(`${where} has dtype ${JSON.stringify(dtype)}; use one of ${DTYPE_LIST}.`, ENCODE);
-  if (DTYPES[dtype].integer) checkIntegers(where, dtype, entry);
-  else checkFinite(where, entry.data);
+  if (DTYPES[dtype].integer) {
+    checkIntegers(where, dtype, entry);
+    return;
+  }
+  checkFinite(where, entry.data);
+  const overflow = firstOverflow(dtype, entry.data);
+  if (overflow >= 0) fail(`${where} holds ${entry.data[overflow]} at index ${overflow}, too large for ${dtype} (it would be stored as Infinity); store it as F32.`, ENCODE);
 }
 
 function checkFinite(where: string, data: Float32Array): void {

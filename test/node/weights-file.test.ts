@@ -119,6 +119,14 @@ describe('saveWeights / loadWeights', () => {
     expect(net.stateDict().get('0.weight')!.data).toEqual(linear.weight.toFloat32Array());
   });
 
+  it('refuses a header length over 100 MB from the first 8 bytes, without reading on', async () => {
+    const path = join(dir, 'huge-header.safetensors');
+    const prefix = new Uint8Array(8);
+    new DataView(prefix.buffer).setBigUint64(0, 2n ** 40n, true);
+    writeFileSync(path, Uint8Array.from([...prefix, ...new TextEncoder().encode('{}')]));
+    await expect(loadWeights(model(1), path)).rejects.toThrow(`simdgrad: loadWeights('${path}'): decodeSafetensors: the header length says ${2 ** 40} bytes, more than the 100000000 the safetensors format allows`);
+  });
+
   it('reports a missing file with its path', async () => {
     const path = join(dir, 'nowhere.safetensors');
     await expect(loadWeights(model(1), path)).rejects.toThrow(`simdgrad: loadWeights('${path}'): ENOENT`);
