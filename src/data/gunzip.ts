@@ -1,7 +1,8 @@
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
-// Compressed bytes fed to the inflater at a time: deflate expands at most ~1032:1, so reading
-// stops at most about 4 MiB past a size limit, however the stream was made.
-const INPUT_PIECE = 4096;
+// Compressed bytes fed to the inflater at a time: deflate expands at most ~1032:1, so inflating
+// stops at most about 17 MiB past a size limit however the stream was made; smaller pieces made
+// reading Fashion-MNIST measurably slower (4 KiB: 2.5x the time of one unbounded read).
+const INPUT_PIECE = 16384;
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
