@@ -1,7 +1,8 @@
 import { backend } from '../backend/backend.js';
-import type { SafetensorsDtype } from '../io/safetensors-dtypes.js';
+import type { IntegerValues, SafetensorsDtype } from '../io/safetensors-dtypes.js';
 import { formatShape, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
+import { countOf } from './count-buffer.js';
 
 /** One saved tensor: its shape and a copy of its values, row-major. */
 export interface StateDictEntry {
@@ -9,6 +10,8 @@ export interface StateDictEntry {
   data: Float32Array;
   /** How files store it when not as F32: 'I64' for counts PyTorch keeps as int64 (num_batches_tracked). */
   dtype?: SafetensorsDtype;
+  /** The exact values of an integer entry (a count past float32's 2^24), when it has them. */
+  integers?: IntegerValues;
 }
 
 /**
@@ -37,17 +40,15 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
-// Buffers PyTorch stores as int64, so that a saved file has PyTorch's dtypes.
-const int64Buffers = new WeakSet<Tensor>();
-
-/** Marks a buffer holding a count (BatchNorm's num_batches_tracked): files store it as I64. */
-export function markInt64(buffer: Tensor): Tensor {
-  int64Buffers.add(buffer);
-  return buffer;
+export function snapshotTensors(named: [string, Tensor][]): StateDict {
+  return new Map(named.map(([name, t]) => [name, snapshot(t)]));
 }
 
-export function snapshotTensors(named: [string, Tensor][]): StateDict {
-  return new Map(named.map(([name, t]) => [name, { shape: [...t.shape], data: t.toFloat32Array(), ...(int64Buffers.has(t) ? { dtype: 'I64' as const } : {}) }]));
+// A count buffer saves its exact count, as int64 like PyTorch's.
+function snapshot(t: Tensor): StateDictEntry {
+  const count = countOf(t);
+  const entry = { shape: [...t.shape], data: t.toFloat32Array() };
+  return count ? { ...entry, dtype: 'I64', integers: BigInt64Array.of(BigInt(count.get())) } : entry;
 }
 
 /** Validates everything first, then copies: a failed load never leaves the model half-overwritten. */
@@ -73,8 +74,13 @@ export function loadIntoTensors(named: [string, Tensor][], state: StateDictInput
   for (const [name, t] of targets) {
     const entry = entries.get(name);
     if (entry) memory.set(entry.data, t.ptr >>> 2);
+    if (entry) countOf(t)?.set(exactCount(entry));
   }
   return { missingKeys: strict ? [] : missingKeys, unexpectedKeys: strict ? [] : unexpectedKeys };
+}
+
+function exactCount(entry: { data: ArrayLike<number>; integers?: IntegerValues }): number {
+  return entry.integers ? Number(entry.integers[0]) : entry.data[0]!;
 }
 
 function fromInput(name: string, entry: EntryInput, owner: string): { shape: readonly number[]; data: ArrayLike<number> } {

@@ -127,6 +127,19 @@ describe('saveWeights / loadWeights', () => {
     await expect(loadWeights(model(1), path)).rejects.toThrow(`simdgrad: loadWeights('${path}'): decodeSafetensors: the header length says ${2 ** 40} bytes, more than the 100000000 the safetensors format allows`);
   });
 
+  it("keeps BatchNorm's batch count exact through a file, past what float32 holds, as I64", async () => {
+    const source = model(1);
+    const state = source.stateDict();
+    state.set('1.num_batches_tracked', { shape: [], data: Float32Array.of(2 ** 40), dtype: 'I64', integers: BigInt64Array.of(2n ** 40n + 3n) });
+    source.loadStateDict(state);
+    const path = join(dir, 'count.safetensors');
+    await saveWeights(source, path);
+    expect(io.decodeSafetensors(readFileSync(path)).tensors.get('1.num_batches_tracked')).toMatchObject({ dtype: 'I64', integers: BigInt64Array.of(2n ** 40n + 3n) });
+    const restored = model(2);
+    await loadWeights(restored, path);
+    expect(restored.stateDict().get('1.num_batches_tracked')!.integers).toEqual(BigInt64Array.of(2n ** 40n + 3n));
+  });
+
   it('reports a missing file with its path', async () => {
     const path = join(dir, 'nowhere.safetensors');
     await expect(loadWeights(model(1), path)).rejects.toThrow(`simdgrad: loadWeights('${path}'): ENOENT`);
