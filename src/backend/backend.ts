@@ -51,7 +51,7 @@ export async function init(options: InitOptions = {}): Promise<void> {
   loading ??= instantiate(options).catch((error: unknown) => {
     loading = null;
     loadedWith = null;
-    throw error;
+    throw asInitError(error);
   });
   current = await loading;
 }
@@ -100,6 +100,14 @@ async function instantiateWith(module: WebAssembly.Module, memory: WebAssembly.M
     env: { memory, abort: abortFromWasm, seed: () => Date.now() },
   });
   return { kernels: instance.exports as unknown as Record<string, Kernel>, memory };
+}
+
+// Errors from the runtime (a module with other imports or exports, a memory the host refuses)
+// get the library's prefix and a hint; the library's own already say what to do.
+function asInitError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith('simdgrad: ')) return error as Error;
+  return new Error(`simdgrad: init(): the runtime could not set up the kernels (${message}); if you passed { wasm }, pass simdgrad's own simdgrad.wasm or simdgrad-relaxed.wasm.`, { cause: error });
 }
 
 /** Which kernels init() loaded: 'simd', 'relaxed-simd' (fused multiply-add), or 'custom'. */

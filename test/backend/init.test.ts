@@ -96,5 +96,8 @@ describe('init', () => {
     await expect((await freshModule()).init({ wasm: new URL('./no-such.wasm', wasmUrl) })).rejects.toThrow(/^simdgrad: init\(\{ wasm: 'file:.*no-such\.wasm' \}\): could not read the kernels from disk \(ENOENT/);
     await expect((await freshModule()).init({ wasm: 'http://127.0.0.1:9/simdgrad.wasm' })).rejects.toThrow(/^simdgrad: init\(\{ wasm: 'http:\/\/127\.0\.0\.1:9\/simdgrad\.wasm' \}\): could not fetch the kernels \(/);
     await expect((await freshModule()).init({ wasm: Uint8Array.of(1, 2, 3) })).rejects.toThrow(/^simdgrad: init\(\{ wasm \}\): the bytes given is not a WebAssembly module this runtime can compile/);
+    // (module (import "x" "y" (func))): valid, but not simdgrad's kernels.
+    const otherModule = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 7, 1, 1, 0x78, 1, 0x79, 0, 0);
+    await expect((await freshModule()).init({ wasm: otherModule })).rejects.toThrow(/^simdgrad: init\(\): the runtime could not set up the kernels \(.*Import #0.*\); if you passed \{ wasm \}, pass simdgrad's own simdgrad\.wasm/);
   });
 });
