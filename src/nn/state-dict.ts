@@ -73,8 +73,9 @@ export function loadIntoTensors(named: [string, Tensor][], state: StateDictInput
   const memory = backend().allocator.f32();
   for (const [name, t] of targets) {
     const entry = entries.get(name);
-    if (entry) memory.set(entry.data, t.ptr >>> 2);
-    if (entry) countOf(t)?.set(exactCount(entry));
+    if (!entry) continue;
+    memory.set(entry.data, t.ptr >>> 2);
+    countOf(t)?.set(exactCount(entry));
   }
   return { missingKeys: strict ? [] : missingKeys, unexpectedKeys: strict ? [] : unexpectedKeys };
 }
