@@ -6,7 +6,7 @@ import type { LRScheduler, LRSchedulerStateDict } from '../optim/lr-scheduler.js
 import type { Optimizer, OptimizerStateDict } from '../optim/optimizer.js';
 import { getRngState, setRngState, type RngState } from '../random.js';
 import { readSafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';
-import { withPath } from './weights-file.js';
+import { withPath } from './with-path.js';
 
 export interface SaveCheckpointOptions {
   model: AnyModule;

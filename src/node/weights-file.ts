@@ -1,6 +1,7 @@
 import type { AnyModule } from '../nn/module.js';
 import type { LoadStateDictResult } from '../nn/state-dict.js';
 import { readSafetensorsFile, writeSafetensorsFile } from './safetensors-file.js';
+import { withPath } from './with-path.js';
 
 export interface SaveWeightsOptions {
   /** String metadata for the file's header; `format: 'pt'` is added unless given (Hugging Face loaders check it). */
@@ -37,14 +38,4 @@ export async function loadWeights(model: AnyModule, path: string, options: LoadW
     const { tensors, metadata } = await readSafetensorsFile(path);
     return { ...model.loadStateDict(tensors, { strict: options.strict ?? true }), metadata };
   });
-}
-
-/** Names the operation and the file in every error, whichever layer threw it. */
-export async function withPath<T>(op: string, path: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`simdgrad: ${op}('${path}'): ${message.replace(/^simdgrad: /, '')}`, { cause: error });
-  }
 }
