@@ -2,8 +2,13 @@
 // that a wrong call fails with a `simdgrad:` error naming the argument, what was expected and
 // what came, and leaves memory as it was.
 import { kernels } from './backend/backend.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 import { formatShape } from './shape-util.js';
+
+/** True for a simdgrad Tensor (checked by its brand, so this module need not load tensor.ts). */
+export function isTensor(value: unknown): value is Tensor {
+  return typeof value === 'object' && value !== null && (value as { isSimdgradTensor?: unknown }).isSimdgradTensor === true;
+}
 
 /** The most float32 elements one tensor can hold in a 4 GiB wasm32 memory. */
 export const MAX_TENSOR_ELEMENTS = 2 ** 30;
@@ -12,7 +17,7 @@ export const MAX_TENSOR_ELEMENTS = 2 ** 30;
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (value instanceof Tensor) return `${value.isDisposed ? 'a disposed' : 'a'} Tensor of shape ${formatShape(value.shape)}`;
+  if (isTensor(value)) return `${value.isDisposed ? 'a disposed' : 'a'} Tensor of shape ${formatShape(value.shape)}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
   if (Array.isArray(value)) return value.length <= 16 && value.every((v) => typeof v === 'number') ? `[${value.join(', ')}]` : `an array of length ${value.length}`;
   switch (typeof value) {
@@ -31,7 +36,7 @@ export function describe(value: unknown): string {
 
 /** A live Tensor, or an error saying what came instead. */
 export function checkTensor(op: string, name: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor)) {
+  if (!(isTensor(value))) {
     throw new Error(`simdgrad: ${op}: ${name} must be a Tensor, got ${describe(value)}${tensorHint(value)}.`);
   }
   if (value.isDisposed || !value.isAlive) {
@@ -47,7 +52,7 @@ export function checkOptionalTensor(op: string, name: string, value: unknown): T
 /** A live Tensor or a finite-or-not number (numbers broadcast like 0-d tensors). */
 export function checkTensorOrNumber(op: string, name: string, value: unknown): Tensor | number {
   if (typeof value === 'number') return value;
-  if (value instanceof Tensor) return checkTensor(op, name, value);
+  if (isTensor(value)) return checkTensor(op, name, value);
   throw new Error(`simdgrad: ${op}: ${name} must be a Tensor or a number, got ${describe(value)}${tensorHint(value)}.`);
 }
 
@@ -104,7 +109,7 @@ export function checkShapeArg(op: string, name: string, value: unknown): number[
 /** An options object (undefined gives {}), refusing anything else so a misplaced argument is caught. */
 export function checkOptions<T extends object>(op: string, value: unknown, name = 'options'): Partial<T> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Tensor || ArrayBuffer.isView(value)) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isTensor(value) || ArrayBuffer.isView(value)) {
     throw new Error(`simdgrad: ${op}: ${name} must be an options object ({ ... }), got ${describe(value)}.`);
   }
   return value as Partial<T>;

@@ -7,7 +7,7 @@ export { tensor, zeros, ones, full, zerosLike, onesLike, rand, randn, arange, ty
 export { tidy, keep } from './scope.js';
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';
 export type { BackwardOptions } from './autograd/backward.js';
-export { manualSeed } from './random.js';
+export { manualSeed, getRngState, setRngState, type RngState } from './random.js';
 export { add, sub, mul, div, neg, exp, log, sqrt, pow, type TensorOrScalar } from './ops/arithmetic.js';
 export { matmul } from './ops/matmul.js';
 export { relu, sigmoid, tanh } from './ops/activation.js';

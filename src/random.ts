@@ -17,6 +17,34 @@ export function manualSeed(seed: number): void {
   spareNormal = null;
 }
 
+/**
+ * The generator's whole state, as torch.get_rng_state(): plain numbers (JSON-safe), so that
+ * setRngState() of it later replays the same draws. The kernels' generator (dropout) needs no
+ * saving: it is reseeded from this one before every use.
+ */
+export interface RngState {
+  /** The four xoshiro128** words. */
+  words: [number, number, number, number];
+  /** The second normal of the last Box-Muller pair, not yet returned (or null). */
+  spareNormal: number | null;
+}
+
+export function getRngState(): RngState {
+  return { words: [state[0]!, state[1]!, state[2]!, state[3]!], spareNormal };
+}
+
+/** Restores what getRngState() returned; checks it first and changes nothing when it is invalid. */
+export function setRngState(saved: RngState): void {
+  const words = saved?.words;
+  const validWords = Array.isArray(words) && words.length === 4 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) && words.some((w) => w !== 0);
+  const validSpare = saved?.spareNormal === null || Number.isFinite(saved?.spareNormal);
+  if (!validWords || !validSpare) {
+    throw new Error(`simdgrad: setRngState: expected { words: four uint32, not all 0; spareNormal: number or null } as getRngState() returns, got ${JSON.stringify(saved)}.`);
+  }
+  state = Uint32Array.from(words);
+  spareNormal = saved.spareNormal;
+}
+
 /** A uint32 from xoshiro128**. */
 export function nextUint32(): number {
   const s = state;

@@ -1,5 +1,5 @@
 import type { Tensor } from './tensor.js';
-import { checkTensor, describe } from './check-args.js';
+import { checkTensor, describe, isTensor } from './check-args.js';
 
 const scopes: Set<Tensor>[] = [];
 
@@ -83,8 +83,4 @@ export function collectTensors(value: unknown, into: Set<Tensor>, seen: Set<obje
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-function isTensor(value: object): value is Tensor {
-  return (value as { isSimdgradTensor?: boolean }).isSimdgradTensor === true;
 }

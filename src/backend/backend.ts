@@ -1,4 +1,5 @@
 import { LinearAllocator } from './allocator.js';
+import { checkInitOptions, describeOptions, sameOptions } from './init-options.js';
 import type { KernelBuild, LoadedModule, WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
 
@@ -7,12 +8,13 @@ export type Kernel = (...args: number[]) => number;
 export interface InitOptions {
   /**
    * The kernels. Default: the build inlined in the bundle, chosen by `build`. Edge workers that
-   * cannot compile from bytes (Cloudflare Workers) need a precompiled `WebAssembly.Module`.
+   * cannot compile from bytes (Cloudflare Workers) need a precompiled `WebAssembly.Module`; in
+   * Node a `file:` URL or a file path is read from disk.
    */
   wasm?: WasmSource;
   /** Which inlined build runs. Default 'auto': relaxed SIMD (fused multiply-add) where the runtime has it, else plain SIMD. */
   build?: KernelBuild;
-  /** Ceiling for the wasm linear memory, in MiB, from 1 to 4096. Default 2048. */
+  /** Ceiling for the wasm linear memory, in MiB, a whole number from the kernels' minimum to 4096. Default 2048. */
   maxMemoryMiB?: number;
 }
 
@@ -27,15 +29,33 @@ export interface Backend {
 }
 
 const PAGE = 65536;
+const MIB = 1048576;
+const INITIAL_PAGES = 32;
 let current: Backend | null = null;
 let loading: Promise<Backend> | null = null;
+let loadedWith: InitOptions | null = null;
 
-/** Instantiates the kernels `load` finds, once; later calls return at once. */
+/**
+ * Instantiates the kernels `load` finds, once per program: a later call with the same options
+ * (or none) returns at once, and one with other options throws, since tensors already live in
+ * the first instance's memory.
+ */
 export async function startBackend(options: InitOptions, load: ModuleLoader): Promise<void> {
-  if (current) return;
+  checkInitOptions(options);
+  if (loadedWith) {
+    if (!sameOptions(loadedWith, options)) {
+      throw new Error(
+        `simdgrad: init(${describeOptions(options)}): the kernels are already loaded with init(${describeOptions(loadedWith)}), and they load once per program; ` +
+          'call init() once, with the options you need, before anything else (a second call with the same options or none is fine).',
+      );
+    }
+  } else {
+    loadedWith = { ...options };
+  }
   loading ??= instantiate(options, load).catch((error: unknown) => {
     loading = null;
-    throw error;
+    loadedWith = null;
+    throw asInitError(error);
   });
   current = await loading;
 }
@@ -60,19 +80,38 @@ export function kernels(): Record<string, Kernel> {
 
 async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Backend> {
   const maxMiB = options.maxMemoryMiB ?? 2048;
-  if (!(maxMiB >= 1 && maxMiB <= 4096)) {
-    throw new Error(`simdgrad: init({ maxMemoryMiB: ${maxMiB} }): must be between 1 and 4096.`);
-  }
   const { module, build } = await load(options);
-  const maxPages = Math.floor((maxMiB * 1048576) / PAGE);
-  const memory = new WebAssembly.Memory({ initial: 32, maximum: maxPages });
-  const instance = await WebAssembly.instantiate(module, {
-    env: { memory, abort: abortFromWasm, seed: () => Date.now() },
-  });
-  const kernels = instance.exports as unknown as Record<string, Kernel>;
+  const leastMiB = Math.ceil((await leastMemoryBytes(module)) / MIB);
+  if (maxMiB < leastMiB) {
+    throw new Error(`simdgrad: init({ maxMemoryMiB: ${maxMiB} }): these kernels need at least ${leastMiB} MiB (their static data and GEMM packing scratch) before any tensor; pass maxMemoryMiB >= ${leastMiB}.`);
+  }
+  const maxPages = Math.floor((maxMiB * MIB) / PAGE);
+  const { kernels, memory } = await instantiateWith(module, new WebAssembly.Memory({ initial: Math.min(INITIAL_PAGES, maxPages), maximum: maxPages }));
   const allocator = new LinearAllocator(memory, kernels.heapBase!(), maxPages * PAGE);
   reserveKernelScratch(kernels, allocator);
   return { kernels, allocator, build };
+}
+
+// Measured on a throwaway instance: where the module's static data ends and how much scratch
+// its kernels reserve, as the real instance will lay them out.
+async function leastMemoryBytes(module: WebAssembly.Module): Promise<number> {
+  const { kernels, memory } = await instantiateWith(module, new WebAssembly.Memory({ initial: INITIAL_PAGES }));
+  return reserveKernelScratch(kernels, new LinearAllocator(memory, kernels.heapBase!(), 4096 * MIB));
+}
+
+async function instantiateWith(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<{ kernels: Record<string, Kernel>; memory: WebAssembly.Memory }> {
+  const instance = await WebAssembly.instantiate(module, {
+    env: { memory, abort: abortFromWasm, seed: () => Date.now() },
+  });
+  return { kernels: instance.exports as unknown as Record<string, Kernel>, memory };
+}
+
+// Errors from the runtime (a module with other imports or exports, a memory the host refuses)
+// get the library's prefix and a hint; the library's own already say what to do.
+function asInitError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith('simdgrad: ')) return error as Error;
+  return new Error(`simdgrad: init(): the runtime could not set up the kernels (${message}); if you passed { wasm }, pass simdgrad's own simdgrad.wasm or simdgrad-relaxed.wasm.`, { cause: error });
 }
 
 /** Which kernels init() loaded: 'simd', 'relaxed-simd' (fused multiply-add), or 'custom'. */

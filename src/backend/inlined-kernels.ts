@@ -12,9 +12,6 @@ export async function inlinedKernelsOrProvided(options: InitOptions): Promise<Lo
 }
 
 async function loadInlinedKernels(build: KernelBuild): Promise<LoadedModule> {
-  if (build !== 'auto' && build !== 'simd' && build !== 'relaxed-simd') {
-    throw new Error(`simdgrad: init({ build: '${String(build)}' }): build must be 'auto', 'simd' or 'relaxed-simd'.`);
-  }
   const relaxed = build === 'relaxed-simd' || (build === 'auto' && hasRelaxedSimd());
   if (relaxed && !hasRelaxedSimd()) {
     throw new Error("simdgrad: init({ build: 'relaxed-simd' }): this runtime has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use build 'auto' or 'simd'.");

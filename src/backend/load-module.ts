@@ -26,13 +26,21 @@ export interface LoadedModule {
 /** Compiles the kernels a caller passed as init({ wasm }). */
 export async function compileSource(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof ArrayBuffer) return WebAssembly.compile(source);
-  if (ArrayBuffer.isView(source)) return WebAssembly.compile(viewBytes(source));
-  if (source instanceof URL || typeof source === 'string') return compileFromUrl(source);
+  const bytes = source instanceof ArrayBuffer ? source : ArrayBuffer.isView(source) ? viewBytes(source) : null;
+  if (bytes) return compileBytes(bytes, 'the bytes given');
+  if (source instanceof URL || typeof source === 'string') return compileBytes(await readSource(source), `'${String(source)}'`);
   throw new Error(
     `simdgrad: init({ wasm }) got ${describe(source)}; pass a URL, a URL string, an ArrayBuffer, ` +
       `a Uint8Array or a precompiled WebAssembly.Module (edge workers need the Module).`,
   );
+}
+
+async function compileBytes(bytes: BufferSource, what: string): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (error) {
+    throw new Error(`simdgrad: init({ wasm }): ${what} is not a WebAssembly module this runtime can compile (${(error as Error).message}); pass simdgrad's own simdgrad.wasm or simdgrad-relaxed.wasm.`, { cause: error });
+  }
 }
 
 function viewBytes(view: ArrayBufferView): Uint8Array<ArrayBuffer> {
@@ -41,10 +49,43 @@ function viewBytes(view: ArrayBufferView): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-async function compileFromUrl(url: URL | string): Promise<WebAssembly.Module> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`simdgrad: init({ wasm: '${String(url)}' }): fetch answered ${response.status} ${response.statusText}.`);
-  return WebAssembly.compile(await response.arrayBuffer());
+// Node's fetch() cannot read files, so there a file: URL or a path is read from disk; elsewhere
+// (browsers, workers) everything is fetched, and the Node module is never imported.
+async function readSource(source: URL | string): Promise<ArrayBuffer> {
+  const url = asUrl(source);
+  if (isNode() && (url === null || url.protocol === 'file:')) return readNodeFile(url ?? source);
+  try {
+    const response = await fetch(url ?? source);
+    if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
+    return await response.arrayBuffer();
+  } catch (error) {
+    throw new Error(`simdgrad: init({ wasm: '${String(source)}' }): could not fetch the kernels (${(error as Error).message}); check the URL, or pass the bytes or a WebAssembly.Module.`, { cause: error });
+  }
+}
+
+/** The source as an absolute URL, or null for a path (a relative URL outside Node). */
+function asUrl(source: URL | string): URL | null {
+  if (source instanceof URL) return source;
+  // A one-letter scheme is a Windows drive ('C:\\...'), not a URL.
+  return /^[a-z][a-z0-9+.-]+:/i.test(source) ? new URL(source) : null;
+}
+
+function isNode(): boolean {
+  const { process } = globalThis as { process?: { versions?: { node?: unknown } } };
+  return typeof process?.versions?.node === 'string';
+}
+
+// The specifier is a variable so that bundlers for browsers do not try to resolve node:fs.
+const NODE_FS = 'node:fs/promises';
+
+async function readNodeFile(file: URL | string): Promise<ArrayBuffer> {
+  try {
+    const { readFile } = (await import(/* @vite-ignore */ NODE_FS)) as { readFile(path: URL | string): Promise<Uint8Array> };
+    const bytes = await readFile(file);
+    return viewBytes(bytes).buffer;
+  } catch (error) {
+    throw new Error(`simdgrad: init({ wasm: '${String(file)}' }): could not read the kernels from disk (${(error as Error).message}); check the path (relative paths start from the current directory).`, { cause: error });
+  }
 }
 
 function describe(value: unknown): string {

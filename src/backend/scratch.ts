@@ -3,9 +3,12 @@ import type { Kernel } from './backend.js';
 
 /**
  * Reserves the scratch memory kernels pack their operands into, once per instance: kernels never
- * allocate, and each instance (one per thread, later) needs scratch of its own.
+ * allocate, and each instance (one per thread, later) needs scratch of its own. Returns the end of
+ * the reserved scratch: the least memory an instance can run in.
  */
-export function reserveKernelScratch(kernels: Record<string, Kernel>, allocator: LinearAllocator): void {
+export function reserveKernelScratch(kernels: Record<string, Kernel>, allocator: LinearAllocator): number {
   const gemmBytes = kernels.gemmScratchBytes!();
-  kernels.setGemmScratch!(allocator.alloc(gemmBytes, 'GEMM packing scratch'));
+  const gemmScratch = allocator.alloc(gemmBytes, 'GEMM packing scratch');
+  kernels.setGemmScratch!(gemmScratch);
+  return gemmScratch + gemmBytes;
 }

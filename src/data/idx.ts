@@ -65,7 +65,20 @@ export function parseIdx(bytes: Uint8Array): IdxArray {
 export async function decodeIdx(bytes: Uint8Array | ArrayBuffer): Promise<IdxArray> {
   checkBytes('decodeIdx', 'bytes', bytes);
   const input = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  return parseIdx(isGzip(input) ? await gunzip(input, 'decodeIdx') : input);
+  return parseIdx(isGzip(input) ? await gunzip(input, 'decodeIdx', declaredIdxBytes) : input);
+}
+
+/** The file's size as its header declares it, once `head` holds the header (checked as it arrives). */
+function declaredIdxBytes(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  checkMagic(head);
+  const type = elementType(head[2]!);
+  const headerBytes = 4 + 4 * head[3]!;
+  if (head.length < headerBytes) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, headerBytes);
+  let count = 1;
+  for (let d = 0; d < head[3]!; d++) count *= view.getUint32(4 + 4 * d);
+  return headerBytes + count * type.bytes;
 }
 
 /** Writes an array as uncompressed IDX bytes; the element type follows the typed array's type. */

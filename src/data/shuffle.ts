@@ -1,12 +1,20 @@
 /** Returns an integer in [0, n). */
 export type RandomInt = (n: number) => number;
 
-/** A generator private to one DataLoader, so its order depends on its seed alone. */
-export function seededRandomInt(seed: number): RandomInt {
-  let state = (Math.trunc(seed) ^ 0x5f3759df) >>> 0;
-  return (n) => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
+/**
+ * A generator private to one DataLoader, so its order depends on its seed alone. Its whole state
+ * is one uint32 (`state`), which a checkpoint saves to resume the same sequence of orders.
+ */
+export class SeededRandomInt {
+  state: number;
+
+  constructor(seed: number) {
+    this.state = (Math.trunc(seed) ^ 0x5f3759df) >>> 0;
+  }
+
+  readonly next: RandomInt = (n) => {
+    this.state = (this.state + 0x9e3779b9) >>> 0;
+    let z = this.state;
     z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
     z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
     z = (z ^ (z >>> 15)) >>> 0;

@@ -1,2 +1,3 @@
 // Saving and loading state dicts as bytes (imported as io); the file helpers are in 'simdgrad/node'.
-export { encodeSafetensors, decodeSafetensors, type SafetensorsInput, type SafetensorsContents } from './safetensors.js';
+export { encodeSafetensors, decodeSafetensors, type SafetensorsInput, type SafetensorsEntry, type SafetensorsTensor, type SafetensorsContents } from './safetensors.js';
+export type { SafetensorsDtype, IntegerValues } from './safetensors-dtypes.js';

@@ -1,8 +1,8 @@
-import { kernels } from '../backend/backend.js';
 import { full } from '../creation.js';
 import { batchNorm, layerNorm } from '../ops/norm.js';
 import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
+import { CountBuffer } from './count-buffer.js';
 import { constant_ } from './init.js';
 import { Module } from './module.js';
 import { pythonBool, pythonFloat, pythonTuple } from './repr.js';
@@ -43,6 +43,8 @@ export abstract class BatchNorm extends Module {
   readonly runningVar: Tensor | null;
   /** A one-element tensor (shape [], as in PyTorch's state dicts) counting forward passes in training mode. */
   readonly numBatchesTracked: Tensor | null;
+  // The exact count behind numBatchesTracked, which as float32 would stop counting at 2^24.
+  private readonly batchCount: CountBuffer | null;
   readonly eps: number;
   readonly momentum: number | null;
   readonly affine: boolean;
@@ -61,14 +63,15 @@ export abstract class BatchNorm extends Module {
     this.bias = this.affine ? this.registerParameter('bias', full(channels, 0)) : null;
     this.runningMean = this.trackRunningStats ? this.registerBuffer('running_mean', full(channels, 0)) : null;
     this.runningVar = this.trackRunningStats ? this.registerBuffer('running_var', full(channels, 1)) : null;
-    this.numBatchesTracked = this.trackRunningStats ? this.registerBuffer('num_batches_tracked', full([], 0)) : null;
+    this.batchCount = this.trackRunningStats ? new CountBuffer() : null;
+    this.numBatchesTracked = this.batchCount ? this.registerBuffer('num_batches_tracked', this.batchCount.tensor) : null;
   }
 
   /** Running mean 0, running variance 1, no batches seen. */
   resetRunningStats(): void {
     if (this.runningMean) constant_(this.runningMean, 0);
     if (this.runningVar) constant_(this.runningVar, 1);
-    if (this.numBatchesTracked) constant_(this.numBatchesTracked, 0);
+    this.batchCount?.set(0);
   }
 
   /** The running statistics reset, weight 1 and bias 0. */
@@ -80,8 +83,8 @@ export abstract class BatchNorm extends Module {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    const updating = this.training && this.numBatchesTracked !== null;
-    const batchesSeen = updating ? this.numBatchesTracked!.item() + 1 : 0;
+    const updating = this.training && this.batchCount !== null;
+    const batchesSeen = updating ? this.batchCount!.get() + 1 : 0;
     const out = batchNorm(x, this.runningMean, this.runningVar, {
       weight: this.weight,
       bias: this.bias,
@@ -89,7 +92,7 @@ export abstract class BatchNorm extends Module {
       momentum: this.momentum ?? (updating ? 1 / batchesSeen : 0),
       eps: this.eps,
     });
-    if (updating) kernels().fill!(this.numBatchesTracked!.ptr, 1, batchesSeen);
+    if (updating) this.batchCount!.set(batchesSeen);
     return out;
   }
 

@@ -1,12 +1,18 @@
 import { backend } from '../backend/backend.js';
+import type { IntegerValues, SafetensorsDtype } from '../io/safetensors-dtypes.js';
 import { formatShape, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { describeKind, NON_FINITE_STATE_FIX, stateValuesProblem, type StateValuesProblem } from './state-validation.js';
+import { countOf } from './count-buffer.js';
 
 /** One saved tensor: its shape and a copy of its values, row-major. */
 export interface StateDictEntry {
   shape: number[];
   data: Float32Array;
+  /** How files store it when not as F32: 'I64' for counts PyTorch keeps as int64 (num_batches_tracked). */
+  dtype?: SafetensorsDtype;
+  /** The exact values of an integer entry (a count past float32's 2^24), when it has them. */
+  integers?: IntegerValues;
 }
 
 /**
@@ -36,7 +42,14 @@ export interface LoadStateDictResult {
 }
 
 export function snapshotTensors(named: [string, Tensor][]): StateDict {
-  return new Map(named.map(([name, t]) => [name, { shape: [...t.shape], data: t.toFloat32Array() }]));
+  return new Map(named.map(([name, t]) => [name, snapshot(t)]));
+}
+
+// A count buffer saves its exact count, as int64 like PyTorch's.
+function snapshot(t: Tensor): StateDictEntry {
+  const count = countOf(t);
+  const entry = { shape: [...t.shape], data: t.toFloat32Array() };
+  return count ? { ...entry, dtype: 'I64', integers: BigInt64Array.of(BigInt(count.get())) } : entry;
 }
 
 /**
@@ -59,7 +72,10 @@ export function loadIntoTensors(named: [string, Tensor][], state: StateDictInput
   ];
   if (problems.length > 0) throw loadError(owner, strict, problems);
   const memory = backend().allocator.f32();
-  for (const { target, entry } of loads) memory.set((entry as CheckedEntry).data, target.ptr >>> 2);
+  for (const { target, entry } of loads) {
+    memory.set((entry as CheckedEntry).data, target.ptr >>> 2);
+    countOf(target)?.set(exactCount(entry as CheckedEntry));
+  }
   return { missingKeys: strict ? [] : missingKeys, unexpectedKeys: strict ? [] : unexpectedKeys };
 }
 
@@ -81,6 +97,11 @@ function layout(message: string): StateValuesProblem {
 interface CheckedEntry {
   shape: readonly number[];
   data: ArrayLike<number>;
+  integers?: IntegerValues;
+}
+
+function exactCount(entry: CheckedEntry): number {
+  return entry.integers ? Number(entry.integers[0]) : entry.data[0]!;
 }
 
 function readEntries(state: StateDictInput, owner: string): Map<string, unknown> {

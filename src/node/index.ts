@@ -10,4 +10,5 @@ export {
 } from './fashion-mnist.js';
 export { progressCallback, type ProgressCallbackOptions } from './progress-callback.js';
 export { ProgressBar, type ProgressBarOptions, type ProgressStream, type EpochSummary } from './progress.js';
-export { saveWeights, loadWeights, saveCheckpoint, loadCheckpoint, type SaveWeightsOptions, type LoadWeightsOptions, type LoadWeightsResult, type SaveCheckpointOptions, type LoadCheckpointOptions } from './weights-file.js';
+export { saveWeights, loadWeights, type SaveWeightsOptions, type LoadWeightsOptions, type LoadWeightsResult } from './weights-file.js';
+export { saveCheckpoint, loadCheckpoint, type SaveCheckpointOptions, type LoadCheckpointOptions } from './checkpoint.js';

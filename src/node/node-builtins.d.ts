@@ -3,11 +3,15 @@
 declare module 'node:fs/promises' {
   export function readFile(path: string): Promise<Uint8Array>;
   export function stat(path: string): Promise<{ isFile(): boolean }>;
-  export function open(path: string, flags: 'w'): Promise<FileHandle>;
+  export function access(path: string): Promise<void>;
+  export function open(path: string, flags: 'w' | 'wx' | 'r'): Promise<FileHandle>;
   export function rename(from: string, to: string): Promise<void>;
   export function rm(path: string, options: { force: boolean }): Promise<void>;
   export interface FileHandle {
     writeFile(data: Uint8Array): Promise<void>;
+    write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+    read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+    stat(): Promise<{ size: number }>;
     sync(): Promise<void>;
     close(): Promise<void>;
   }

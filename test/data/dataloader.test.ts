@@ -112,4 +112,35 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(numbered(2), { batchSize: 0 })).toThrow(/batchSize must be a positive integer, got 0/);
     expect(() => new DataLoader(numbered(2), { batchSize: 1.5 })).toThrow(/got 1.5/);
   });
+
+  describe('stateDict / loadStateDict', () => {
+    it('a seeded loader resumes its sequence of orders: epoch 3 of a restored loader is epoch 3 of the original', () => {
+      const original = new DataLoader(numbered(20), { batchSize: 4, shuffle: true, seed: 9 });
+      epochOrder(original);
+      epochOrder(original);
+      const state = original.stateDict();
+      expect(state).toEqual({ shuffleState: expect.any(Number) });
+      const third = epochOrder(original);
+
+      const restored = new DataLoader(numbered(20), { batchSize: 4, shuffle: true, seed: 9 });
+      expect(epochOrder(restored)).not.toEqual(third);
+      restored.loadStateDict(JSON.parse(JSON.stringify(state)));
+      expect(epochOrder(restored)).toEqual(third);
+    });
+
+    it('a loader without a seed has no state of its own (it shuffles from the generator getRngState() saves)', () => {
+      expect(new DataLoader(numbered(4), { shuffle: true }).stateDict()).toEqual({ shuffleState: null });
+    });
+
+    it('refuses the state of a loader built with another seed option, and keeps its own', () => {
+      const seeded = new DataLoader(numbered(8), { shuffle: true, seed: 1 });
+      const before = seeded.stateDict();
+      expect(() => seeded.loadStateDict({ shuffleState: null })).toThrow(
+        'simdgrad: DataLoader.loadStateDict: expected a uint32 shuffleState (this loader has a seed), got {"shuffleState":null}; load the state of a loader built with the same seed option.',
+      );
+      expect(() => seeded.loadStateDict({ shuffleState: -1 })).toThrow(/expected a uint32 shuffleState/);
+      expect(seeded.stateDict()).toEqual(before);
+      expect(() => new DataLoader(numbered(8)).loadStateDict({ shuffleState: 5 })).toThrow(/expected shuffleState null \(this loader has no seed/);
+    });
+  });
 });

@@ -100,6 +100,25 @@ describe('IDX errors say what is wrong and how to fix it', () => {
     await expect(decodeIdx(corrupt)).rejects.toThrow(/decodeIdx: the gzip stream \(\d+ bytes\) is corrupt or truncated \(.+\); re-download the file/);
   });
 
+  it('a gzip bomb is refused once it outgrows its header, without inflating the rest', async () => {
+    // A valid header for shape [4] of uint8 (12 bytes in all), then 64 MiB of zeros: ~64 KiB gzipped.
+    const header = encodeIdx({ shape: [4], data: Uint8Array.of(1, 2, 3, 4) });
+    const inflated = new Uint8Array(64 * 1024 * 1024);
+    inflated.set(header);
+    const bomb = await gzip(inflated);
+    expect(bomb.length).toBeLessThan(inflated.length / 500);
+
+    const error = await decodeIdx(bomb).then(() => null, (e: Error) => e);
+    expect(error?.message).toMatch(/^simdgrad: decodeIdx: the gzip stream inflates to more than the 12 bytes its header declares; stopped after inflating \d+ bytes\. The file is corrupt \(or a decompression bomb\)/);
+    const inflatedBeforeRefusing = Number(/after inflating (\d+) bytes/.exec(error!.message)![1]);
+    expect(inflatedBeforeRefusing).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('a gzipped file that is not IDX is refused at its first bytes', async () => {
+    const notIdx = new Uint8Array(32 * 1024 * 1024).fill(0x41);
+    await expect(decodeIdx(await gzip(notIdx))).rejects.toThrow(/parseIdx: bad magic number 41 41 41 41/);
+  });
+
   it('encodeIdx refuses a shape that does not match the data', () => {
     expect(() => encodeIdx({ shape: [2, 2], data: Uint8Array.of(1, 2, 3) })).toThrow(/encodeIdx: shape \[2, 2\] holds 4 values but data has 3/);
   });

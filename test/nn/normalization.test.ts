@@ -87,6 +87,24 @@ describe('nn.BatchNorm2d', () => {
     expect(bn.numBatchesTracked!.item()).toBe(2);
   });
 
+  it('counts batches exactly past 2^24, where a float32 count would stop, and saves the count as int64 like PyTorch', () => {
+    const bn = new nn.BatchNorm2d(2);
+    const state = bn.stateDict();
+    expect(state.get('num_batches_tracked')).toEqual({ shape: [], data: Float32Array.of(0), dtype: 'I64', integers: BigInt64Array.of(0n) });
+    state.set('num_batches_tracked', { shape: [], data: Float32Array.of(2 ** 24), dtype: 'I64', integers: BigInt64Array.of(2n ** 24n) });
+    bn.loadStateDict(state);
+    bn.forward(wave([2, 2, 2, 2]));
+    bn.forward(wave([2, 2, 2, 2], 1));
+    // As float32, 2^24 + 1 rounds back to 2^24: the tensor shows the nearest float32, the state dict the count.
+    expect(bn.numBatchesTracked!.item()).toBe(2 ** 24 + 2);
+    expect(bn.stateDict().get('num_batches_tracked')!.integers).toEqual(BigInt64Array.of(2n ** 24n + 2n));
+
+    bn.loadStateDict({ ...Object.fromEntries(bn.stateDict()), num_batches_tracked: { shape: [], data: [7] } });
+    expect(bn.stateDict().get('num_batches_tracked')!.integers).toEqual(BigInt64Array.of(7n));
+    bn.resetRunningStats();
+    expect(bn.stateDict().get('num_batches_tracked')!.integers).toEqual(BigInt64Array.of(0n));
+  });
+
   it('in eval mode normalizes with the running statistics and leaves them and the count unchanged', () => {
     const bn = batchNorm2dWithAffine({ momentum: 0.5 });
     bn.forward(wave([2, 2, 3, 3], 0.3, 2));
