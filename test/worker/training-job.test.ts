@@ -137,7 +137,7 @@ describe('startTraining / serveTraining', () => {
 
   it('refuses a second job while one runs in the same worker', async () => {
     const worker = connect(trainBlobs);
-    const first = startTraining(worker, { samples: 200, epochs: 1, batchSize: 10, msPerBatch: 1 });
+    const first = startTraining(worker, { samples: 400, epochs: 1, batchSize: 10, msPerBatch: 2 });
     const second = startTraining(worker, { samples: 64, epochs: 1, batchSize: 16 });
     await expect(second.result).rejects.toThrow(/^simdgrad: serveTraining: job \d+ was started while job \d+ still runs; a worker trains one job at a time/);
     await first.result;
