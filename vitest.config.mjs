@@ -31,8 +31,9 @@ function project(name, core, node, extra = {}) {
 }
 
 // The portability tests start other runtimes (Deno, Bun, Chromium, workerd) on the built bundle,
-// so they belong to the dist project alone.
-const PORTABILITY = ['test/portability/**'];
+// and the page tests drive the training page (web/, built on the bundle) in Chromium, so they
+// belong to the dist project alone.
+const PORTABILITY = ['test/portability/**', 'test/web/**'];
 
 // Node 20 runs relaxed SIMD only behind a flag; later Node versions run it by default.
 const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
