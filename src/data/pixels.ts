@@ -185,5 +185,5 @@ async function decodeBlob(blob: Blob): Promise<ImageBitmap> {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   const name = typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
-  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+  return `${/^([aeiou]|HTML)/i.test(name) ? 'an' : 'a'} ${name}`;
 }
