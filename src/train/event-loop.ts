@@ -1,21 +1,28 @@
 /**
  * Long work hands the thread back to the event loop often enough that a page stays responsive
- * (timers, input, rendering, worker messages): a TimeSlicer yields once a slice of work has run
- * `sliceMs`, so a fast loop pays for a yield every few dozen batches, not every batch.
+ * (timers, input, rendering, worker messages): a TimeSlicer yields when the next step would
+ * likely end past `sliceMs` of work since the last yield (judging by the step just done), so a
+ * fast loop pays for a yield every few dozen steps, not every step, and no task runs much longer
+ * than `sliceMs`.
  */
 export class TimeSlicer {
   private sliceStart = now();
+  private lastCall = this.sliceStart;
 
   constructor(readonly sliceMs = 30) {}
 
-  /** Yields when the current slice has run `sliceMs` or longer; otherwise returns at once. */
+  /** Call between steps: yields when another step like the last one would overrun the slice. */
   async maybeYield(): Promise<void> {
-    if (now() - this.sliceStart >= this.sliceMs) await this.yieldNow();
+    const time = now();
+    const step = time - this.lastCall;
+    this.lastCall = time;
+    if (time - this.sliceStart + step >= this.sliceMs) await this.yieldNow();
   }
 
   async yieldNow(): Promise<void> {
     await nextMacrotask();
     this.sliceStart = now();
+    this.lastCall = this.sliceStart;
   }
 }
 

@@ -7,12 +7,26 @@ function immediateFlag(): { ran: boolean } {
   return flag;
 }
 
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
 describe('TimeSlicer', () => {
   it('does not yield before its slice has run out', async () => {
     const slicer = new TimeSlicer(10_000);
     const earlier = immediateFlag();
     await slicer.maybeYield();
     expect(earlier.ran).toBe(false);
+  });
+
+  it('yields before a step that would overrun the slice, judging by the step just done', async () => {
+    const slicer = new TimeSlicer(30);
+    await slicer.maybeYield();
+    busy(20); // 20 ms into the slice: a second 20 ms step would end at 40 ms
+    const earlier = immediateFlag();
+    await slicer.maybeYield();
+    expect(earlier.ran).toBe(true);
   });
 
   it('yields a macrotask once its slice has run out, then starts a new slice', async () => {
