@@ -35,8 +35,8 @@ export function divergingCanvas(values, width, height) {
 export function drawConfusion(canvas, matrix, classNames) {
   const context = canvas.getContext('2d');
   const { width, height } = canvas;
-  const left = 96;
-  const top = 80;
+  const left = 84;
+  const top = 72;
   const cell = Math.min((width - left - 8) / 10, (height - top - 8) / 10);
   context.clearRect(0, 0, width, height);
   context.font = '11px system-ui, sans-serif';

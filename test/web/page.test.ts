@@ -73,6 +73,7 @@ describe('the training page (web/), built and served statically', () => {
       expect(await tab.locator('#featureMaps canvas').count()).toBe(8);
       expect(await inkedPixels(tab, '#featureMaps canvas')).toBeGreaterThan(500);
 
+      expect(await tab.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true); // nothing sticks out sideways
       mkdirSync(ARTIFACTS, { recursive: true });
       await tab.screenshot({ path: join(ARTIFACTS, 'web-page.png'), fullPage: true });
 
