@@ -1,23 +1,25 @@
-// The page: controls, charts and pictures. Training runs in training-worker.js; this thread
-// only starts, pauses and cancels the job (startTraining) and draws what the worker reports.
+// The page: controls and status. Training runs in training-worker.js; this thread only starts,
+// pauses and cancels the job (startTraining) and hands what the worker reports to the charts
+// (charts.js) and the pictures (pictures.js).
 import { startTraining } from 'simdgrad';
 import { TrainingCharts } from './charts.js';
-import { divergingCanvas, drawConfusion, grayCanvas } from './draw.js';
+import { ModelPictures } from './pictures.js';
 
 const $ = (id) => document.getElementById(id);
-const SHORT_NAMES = ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'];
 const CONTROLS = ['model', 'optimizer', 'lr', 'batchSize', 'epochs'];
 
 const worker = new Worker(new URL('./training-worker.js', import.meta.url), { type: 'module' });
 const charts = new TrainingCharts($('lossChart'), $('accuracyChart'));
-let dataset = null; // what the worker's 'ready' message said
+const pictures = new ModelPictures((index) => worker.postMessage({ app: 'inspect', index }));
+const url = new URLSearchParams(location.search);
+let ready = false; // the worker has loaded the kernels and the data
 let job = null;
-let selected = 0;
+applyUrlSettings(url);
 
 worker.addEventListener('message', (event) => {
   const message = event.data;
   if (message?.app === 'ready') onReady(message);
-  if (message?.app === 'visuals') drawVisuals(message.visuals);
+  if (message?.app === 'visuals') pictures.draw(message.visuals);
   if (message?.app === 'weights') saveFile(message.bytes, `fashion-mnist-${message.name}.safetensors`);
   if (message?.app === 'error') showError(message.message);
 });
@@ -28,16 +30,14 @@ $('start').addEventListener('click', () => start());
 $('pause').addEventListener('click', () => (job.state === 'paused' ? job.resume() : job.pause()));
 $('reset').addEventListener('click', () => reset());
 $('download').addEventListener('click', () => worker.postMessage({ app: 'weights' }));
-const url = new URLSearchParams(location.search);
-applyUrlSettings(url);
 
 function onReady(message) {
-  dataset = message;
+  ready = true;
   document.body.dataset.readyMs = String(Math.round(performance.now()));
   $('readyTime').textContent = `ready ${(performance.now() / 1000).toFixed(2)} s after navigation (kernels and data loaded in the worker in ${Math.round(message.loadMs)} ms)`;
   $('kernels').textContent = message.kernels === 'relaxed-simd' ? 'WebAssembly relaxed SIMD (fused multiply-add)' : 'WebAssembly SIMD';
   $('dataInfo').textContent = `${message.trainSize.toLocaleString('en')} training, ${message.testSize.toLocaleString('en')} validation images`;
-  buildGrid(message.grid);
+  pictures.showImages(message.grid, message.classNames);
   setState('ready');
   if (url.get('autostart') === '1') start();
 }
@@ -52,7 +52,7 @@ function start() {
   job = startTraining(worker, config);
   job.on('progress', (p) => onProgress(p, config));
   job.on('epoch', (logs) => onEpoch(logs, config));
-  job.on('report', (report) => (report.kind === 'visuals' ? drawVisuals(report) : describeModel(report)));
+  job.on('report', (report) => (report.kind === 'visuals' ? pictures.draw(report) : describeModel(report)));
   job.on('state', setState);
   setState('running');
   job.result.then(
@@ -88,7 +88,7 @@ function setState(state) {
   document.body.dataset.state = state;
   $('state').textContent = state;
   const active = state === 'running' || state === 'paused';
-  $('start').disabled = active || !dataset;
+  $('start').disabled = active || !ready;
   $('pause').disabled = !active;
   $('pause').textContent = state === 'paused' ? 'Resume' : 'Pause';
   $('reset').disabled = !job;
@@ -126,80 +126,9 @@ function applyUrlSettings(params) {
   }
 }
 
-function buildGrid({ pixels, labels }) {
-  const grid = $('grid');
-  grid.replaceChildren(...labels.map((label, i) => {
-    const sample = document.createElement('figure');
-    sample.className = 'sample';
-    sample.dataset.index = String(i);
-    sample.dataset.true = String(label);
-    sample.title = `true: ${dataset.classNames[label]}`;
-    const predicted = document.createElement('span');
-    predicted.className = 'predicted';
-    const truth = document.createElement('span');
-    truth.className = 'truth';
-    sample.append(grayCanvas(pixels.subarray(i * 784, (i + 1) * 784), 28, 28), predicted, truth);
-    sample.addEventListener('click', () => inspect(i));
-    return sample;
-  }));
-  markSelected();
-}
-
-function inspect(index) {
-  selected = index;
-  markSelected();
-  worker.postMessage({ app: 'inspect', index });
-}
-
-function markSelected() {
-  for (const sample of $('grid').children) sample.classList.toggle('selected', Number(sample.dataset.index) === selected);
-}
-
-function drawVisuals({ filters, featureMaps, gridPredictions, confusion }) {
-  drawGridPredictions(gridPredictions);
-  drawFilters(filters);
-  drawFeatureMaps(featureMaps);
-  if (confusion) {
-    drawConfusion($('confusion'), confusion, SHORT_NAMES);
-    $('confusion').dataset.total = String(confusion.flat().reduce((a, b) => a + b, 0));
-  }
-}
-
-function drawGridPredictions(predictions) {
-  [...$('grid').children].forEach((sample, i) => {
-    const predicted = predictions[i];
-    const truth = Number(sample.dataset.true);
-    sample.dataset.predicted = String(predicted);
-    sample.classList.toggle('wrong', predicted !== truth);
-    sample.querySelector('.predicted').textContent = SHORT_NAMES[predicted];
-    sample.querySelector('.truth').textContent = predicted === truth ? '' : `(${SHORT_NAMES[truth]})`;
-    sample.title = `predicted: ${dataset.classNames[predicted]}; true: ${dataset.classNames[truth]}`;
-  });
-}
-
-function drawFilters({ values, shape }) {
-  const [count, , height, width] = shape;
-  const size = height * width;
-  $('filters').replaceChildren(...Array.from({ length: count }, (_, i) => divergingCanvas(values.subarray(i * size, (i + 1) * size), width, height)));
-}
-
-function drawFeatureMaps(maps) {
-  if (!maps) {
-    $('featureMaps').replaceChildren(Object.assign(document.createElement('p'), { textContent: 'The MLP has no convolution: choose LeNet to see feature maps.' }));
-    return;
-  }
-  const [count, height, width] = maps.shape;
-  const size = height * width;
-  const high = Math.max(1e-6, ...maps.values);
-  $('featureCaption').textContent = `Feature maps of test image ${maps.index + 1} (${dataset.classNames[dataset.grid.labels[maps.index]]}) after the first convolution and ReLU`;
-  $('featureMaps').replaceChildren(...Array.from({ length: count }, (_, i) => grayCanvas(maps.values.subarray(i * size, (i + 1) * size), width, height, { low: 0, high })));
-}
-
-function describeModel({ hasConvolution, parameters }) {
-  $('filtersCaption').textContent = hasConvolution
-    ? "First convolution's 8 filters (5 x 5; blue negative, red positive)"
-    : "First layer's weights of 16 hidden units, as 28 x 28 images (blue negative, red positive)";
-  $('parameters').textContent = parameters.toLocaleString('en');
+function describeModel(model) {
+  pictures.describeModel(model);
+  $('parameters').textContent = model.parameters.toLocaleString('en');
 }
 
 function saveFile(bytes, name) {
