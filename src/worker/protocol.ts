@@ -20,10 +20,10 @@ export interface TrainingProgress extends BatchLogs {
   samplesPerSecond: number;
 }
 
+export type StartMessage = { protocol: typeof PROTOCOL; job: number; kind: 'start'; config: unknown };
+
 /** Page -> worker. */
-export type ControlMessage =
-  | { protocol: typeof PROTOCOL; job: number; kind: 'start'; config: unknown }
-  | { protocol: typeof PROTOCOL; job: number; kind: 'pause' | 'resume' | 'cancel' };
+export type ControlMessage = StartMessage | { protocol: typeof PROTOCOL; job: number; kind: 'pause' | 'resume' | 'cancel' };
 
 /** Worker -> page. */
 export type StatusMessage =

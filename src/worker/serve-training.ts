@@ -1,7 +1,7 @@
 import type { Callback } from '../train/callbacks.js';
 import { now } from '../train/event-loop.js';
 import type { BatchLogs, EpochLogs } from '../train/types.js';
-import { PROTOCOL, readControlMessage, type ControlMessage, type MessageEndpoint, type StatusMessage } from './protocol.js';
+import { PROTOCOL, readControlMessage, type MessageEndpoint, type StartMessage, type StatusMessage } from './protocol.js';
 
 /** What a training function gets besides its config: the link to the page's TrainingJob. */
 export interface TrainingContext {
@@ -38,20 +38,16 @@ export function serveTraining<Config, Result>(train: TrainingFunction<Config, Re
   const progressIntervalMs = options.progressIntervalMs ?? 50;
   if (!(progressIntervalMs >= 0)) throw new Error(`simdgrad: serveTraining: progressIntervalMs must be a number >= 0, got ${progressIntervalMs}.`);
   let running: RunningJob | null = null;
-  const onMessage = (event: Event) => {
-    const message = readControlMessage((event as MessageEvent).data, 'serveTraining');
-    if (!message) return;
-    if (message.kind !== 'start') {
-      if (running?.job === message.job) running.control(message.kind);
-      return;
-    }
-    if (running) {
-      send(endpoint, { protocol: PROTOCOL, job: message.job, kind: 'failed', error: { message: `simdgrad: serveTraining: job ${message.job} was started while job ${running.job} still runs; a worker trains one job at a time: await the first job's result (or cancel it) first, or start another worker.` } });
-      return;
-    }
+  const start = (message: StartMessage) => {
+    if (running) return refuse(endpoint, message.job, running.job);
     const job = new RunningJob(message.job, endpoint, progressIntervalMs);
     running = job;
-    void job.run(train, (message as Extract<ControlMessage, { kind: 'start' }>).config as Config).finally(() => (running = null));
+    void job.run(train, message.config as Config).finally(() => (running = null));
+  };
+  const onMessage = (event: Event) => {
+    const message = readControlMessage((event as MessageEvent).data, 'serveTraining');
+    if (message?.kind === 'start') start(message);
+    else if (message && running?.job === message.job) running.control(message.kind);
   };
   endpoint.addEventListener('message', onMessage);
   (endpoint as { start?(): void }).start?.();
@@ -64,6 +60,11 @@ function workerScope(): MessageEndpoint {
     throw new Error("simdgrad: serveTraining: this is not a worker's global scope (no self.postMessage, or a page's window); call it in a Worker's script, or pass { endpoint: port } with a MessagePort.");
   }
   return scope as MessageEndpoint;
+}
+
+function refuse(endpoint: MessageEndpoint, job: number, runningJob: number): void {
+  const message = `simdgrad: serveTraining: job ${job} was started while job ${runningJob} still runs; a worker trains one job at a time: await the first job's result (or cancel it) first, or start another worker.`;
+  send(endpoint, { protocol: PROTOCOL, job, kind: 'failed', error: { message } });
 }
 
 function send(endpoint: MessageEndpoint, message: StatusMessage, transfer: Transferable[] = []): void {
