@@ -32,3 +32,4 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
 export * from './train/index.js';
+export * from './worker/index.js';

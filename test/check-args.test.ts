@@ -68,8 +68,8 @@ const CONSTRUCTIBLE: Record<string, { args: () => unknown[]; input?: () => unkno
   EarlyStopping: { args: () => [] },
 };
 
-// Abstract bases: not constructible on their own.
-const ABSTRACT = new Set(['nn.Module', 'nn.BatchNorm', 'optim.LRScheduler', 'optim.Optimizer', 'Tensor']);
+// Abstract bases, and classes the library builds for you (a TrainingJob comes from startTraining()).
+const ABSTRACT = new Set(['nn.Module', 'nn.BatchNorm', 'optim.LRScheduler', 'optim.Optimizer', 'Tensor', 'TrainingJob']);
 
 function exported(): { name: string; value: unknown }[] {
   const out: { name: string; value: unknown }[] = [];

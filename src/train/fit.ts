@@ -5,8 +5,9 @@ import { formatShape } from '../shape-util.js';
 import type { Tensor } from '../tensor.js';
 import { batchSource, type BatchSource } from './batches.js';
 import type { Callback } from './callbacks.js';
+import { TimeSlicer, now } from './event-loop.js';
 import { countCorrect } from './metrics.js';
-import type { ArrayData, Batches, EpochLogs, LossFn, Stepper, Target, Trainable } from './types.js';
+import type { ArrayData, BatchLogs, Batches, EpochLogs, LossFn, Stepper, Target, Trainable } from './types.js';
 import { checkOptions } from '../check-args.js';
 import { checkTrainable } from './check-train-args.js';
 
@@ -37,7 +38,8 @@ export interface Evaluation {
  * Trains `model` for `epochs` passes over `train`, like Keras' model.fit: returns one log per
  * epoch (loss, accuracy, validation loss and accuracy, samples/s). Batches that a DataLoader or
  * { x, y } arrays produce are disposed once used; batches from your own iterable stay yours.
- * Async so a browser stays responsive between epochs.
+ * It yields to the event loop after about every 30 ms of work, so a page (or a worker's message
+ * handler) stays responsive while it trains.
  */
 export async function fit(model: Trainable, options: FitOptions): Promise<EpochLogs[]> {
   checkTrainable('fit', model);
@@ -50,7 +52,7 @@ export async function fit(model: Trainable, options: FitOptions): Promise<EpochL
   const train = batchSource(options.train, 'fit', true);
   const validation = options.validation ? batchSource(options.validation, 'fit (validation)', false) : null;
   try {
-    await runEpochs(model, { ...options, lossFn, withAccuracy, callbacks, train, validation, history });
+    await runEpochs(model, { ...options, lossFn, withAccuracy, callbacks, train, validation, history, slicer: new TimeSlicer() });
   } finally {
     train.dispose();
     validation?.dispose();
@@ -66,6 +68,7 @@ interface RunState extends Omit<FitOptions, 'train' | 'validation'> {
   train: BatchSource;
   validation: BatchSource | null;
   history: EpochLogs[];
+  slicer: TimeSlicer;
 }
 
 async function runEpochs(model: Trainable, state: RunState): Promise<void> {
@@ -82,7 +85,7 @@ async function runEpochs(model: Trainable, state: RunState): Promise<void> {
       samplesPerSecond: trained.samples / trained.seconds,
     };
     if (state.validation) {
-      const validation = evaluateSource(model, state.validation, state.lossFn);
+      const validation = await evaluateSliced(model, state.validation, state.lossFn, state.slicer);
       logs.valLoss = validation.loss;
       if (withAccuracy) logs.valAccuracy = validation.accuracy;
     }
@@ -90,7 +93,6 @@ async function runEpochs(model: Trainable, state: RunState): Promise<void> {
     let stop = false;
     for (const cb of callbacks) stop = (await cb.onEpochEnd?.(logs)) === 'stop' || stop;
     if (stop) break;
-    await yieldToEventLoop();
   }
 }
 
@@ -108,6 +110,21 @@ export function evaluate(model: Trainable, data: Batches | ArrayData, options: E
 }
 
 function evaluateSource(model: Trainable, source: BatchSource, lossFn: LossFn): Required<Evaluation> {
+  const pass = evaluationPass(model, source, lossFn);
+  for (let step = pass.next(); ; step = pass.next()) if (step.done) return step.value;
+}
+
+async function evaluateSliced(model: Trainable, source: BatchSource, lossFn: LossFn, slicer: TimeSlicer): Promise<Required<Evaluation>> {
+  const pass = evaluationPass(model, source, lossFn);
+  for (let step = pass.next(); ; step = pass.next()) {
+    if (step.done) return step.value;
+    await slicer.maybeYield();
+  }
+}
+
+// A generator that pauses after each batch, so evaluate() can run it straight through and fit()
+// can yield to the event loop between batches.
+function* evaluationPass(model: Trainable, source: BatchSource, lossFn: LossFn): Generator<void, Required<Evaluation>> {
   const wasTraining = (model as { training?: boolean }).training ?? true;
   model.eval();
   let lossSum = 0;
@@ -125,6 +142,7 @@ function evaluateSource(model: Trainable, source: BatchSource, lossFn: LossFn): 
       );
       samples += n;
       if (source.ownsBatches) disposeBatch(x, y);
+      yield;
     }
   } finally {
     model.train(wasTraining);
@@ -133,7 +151,7 @@ function evaluateSource(model: Trainable, source: BatchSource, lossFn: LossFn): 
 }
 
 async function trainEpoch(model: Trainable, state: RunState, epoch: number) {
-  const { optimizer, lossFn, callbacks, train } = state;
+  const { optimizer, lossFn, callbacks, train, withAccuracy, slicer } = state;
   model.train();
   const started = now();
   const batches = train.length;
@@ -156,8 +174,9 @@ async function trainEpoch(model: Trainable, state: RunState, epoch: number) {
     correct += step.correct;
     samples += n;
     batch++;
-    const logs = { epoch, batch, batches, loss: lossSum / samples, samples, seconds: (now() - started) / 1000 };
+    const logs: BatchLogs = { epoch, batch, batches, loss: lossSum / samples, ...(withAccuracy ? { accuracy: correct / samples } : {}), samples, seconds: (now() - started) / 1000 };
     for (const cb of callbacks) await cb.onBatchEnd?.(logs);
+    await slicer.maybeYield();
   }
   if (samples === 0) throw new Error('simdgrad: fit: the training data yielded no batches; check that it is not empty (and that batchSize <= its size with dropLast).');
   return { loss: lossSum / samples, accuracy: correct / samples, samples, seconds: Math.max((now() - started) / 1000, 1e-9) };
@@ -181,12 +200,4 @@ function checkBatch(x: Tensor, y: Target, op: string): number {
 function disposeBatch(x: Tensor, y: Target): void {
   x.dispose();
   if (!(y instanceof Int32Array)) y.dispose();
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

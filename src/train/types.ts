@@ -46,7 +46,10 @@ export interface BatchLogs {
   epoch: number;
   batch: number;
   batches: number | undefined;
+  /** Mean loss over the epoch's batches so far. */
   loss: number;
+  /** Accuracy over the epoch's batches so far, with metrics: ['accuracy']. */
+  accuracy?: number;
   samples: number;
   seconds: number;
 }

@@ -15,6 +15,18 @@ function blobs(n: number) {
 
 const classifier = () => new nn.Sequential(new nn.Linear(2, 8), new nn.Tanh(), new nn.Linear(8, 2));
 
+/** The classifier, with every forward pass taking at least `ms` of busy time. */
+function slowModel(ms: number) {
+  const model = classifier();
+  const forward = model.forward.bind(model);
+  model.forward = (x) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+    return forward(x);
+  };
+  return model;
+}
+
 describe('fit', () => {
   it('trains from { x, y } arrays and logs loss, accuracy and validation per epoch', async () => {
     const train = blobs(256);
@@ -71,6 +83,43 @@ describe('fit', () => {
     const { x, y } = blobs(8);
     await fit(model, { train: [[x, y]], epochs: 2, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }) });
     expect(x.isDisposed).toBe(false);
+  });
+
+  it('yields to the event loop during training and validation, so timers and messages run meanwhile', async () => {
+    const model = slowModel(5);
+    let batches = 0;
+    let epochEnded = false;
+    const ticks: string[] = [];
+    const timer = setInterval(() => ticks.push(epochEnded ? 'after' : batches < 40 ? 'training' : 'validation'), 0);
+    try {
+      await fit(model, {
+        train: { ...blobs(40), batchSize: 1 },
+        validation: { ...blobs(40), batchSize: 1 },
+        epochs: 1,
+        optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
+        callbacks: [{ onBatchEnd: () => void batches++, onEpochEnd: () => void (epochEnded = true) }],
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    // 40 batches of 5 ms each way: a yield about every 30 ms lets the timer in several times in each.
+    expect(ticks.filter((t) => t === 'training').length).toBeGreaterThanOrEqual(3);
+    expect(ticks.filter((t) => t === 'validation').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports the running accuracy of the epoch with every batch when asked for accuracy', async () => {
+    const model = classifier();
+    const accuracies: (number | undefined)[] = [];
+    const history = await fit(model, {
+      train: { ...blobs(40), batchSize: 10, shuffle: false },
+      epochs: 1,
+      optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
+      metrics: ['accuracy'],
+      callbacks: [{ onBatchEnd: (b) => void accuracies.push(b.accuracy) }],
+    });
+    expect(accuracies).toHaveLength(4);
+    for (const accuracy of accuracies) expect(accuracy).toBeGreaterThanOrEqual(0);
+    expect(accuracies[3]).toBeCloseTo(history[0]!.accuracy!, 6);
   });
 
   it('refuses inputs and labels of different lengths', async () => {
