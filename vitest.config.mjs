@@ -26,13 +26,14 @@ function project(name, core, node, extra = {}) {
   return {
     plugins: [inlineWasm()],
     resolve: { alias: [{ find: /^simdgrad$/, replacement: core }, { find: /^simdgrad\/node$/, replacement: node }] },
-    test: { name, include: ['test/**/*.test.ts'], exclude: PORTABILITY, setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
+    test: { name, include: ['test/**/*.test.ts'], exclude: ONCE, setupFiles: ['test/helpers/setup.ts'], testTimeout: 120_000, hookTimeout: 60_000, ...extra },
   };
 }
 
 // The portability tests start other runtimes (Deno, Bun, Chromium, workerd) on the built bundle,
-// so they belong to the dist project alone.
-const PORTABILITY = ['test/portability/**'];
+// and the interop tests check exported files with other libraries (onnxruntime), so they belong
+// to the dist project alone.
+const ONCE = ['test/portability/**', 'test/interop/**'];
 
 // Node 20 runs relaxed SIMD only behind a flag; later Node versions run it by default.
 const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];

@@ -1,2 +1,3 @@
-// Saving and loading state dicts as bytes (imported as io); the file helpers are in 'simdgrad/node'.
+// Saving and loading state dicts as bytes, and exporting models (imported as io); the file helpers are in 'simdgrad/node'.
 export { encodeSafetensors, decodeSafetensors, type SafetensorsInput, type SafetensorsContents } from './safetensors.js';
+export { exportOnnx, type ExportOnnxOptions } from './onnx/export.js';

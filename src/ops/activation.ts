@@ -4,17 +4,27 @@ import { Tensor } from '../tensor.js';
 
 type Activation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'geluTanh' | 'elu' | 'softplus' | 'silu';
 
+/** The constants of an activation, recorded for exporters (each op sets its own). */
+export interface ActivationAttributes {
+  negativeSlope?: number;
+  alpha?: number;
+  beta?: number;
+  threshold?: number;
+  approximate?: 'none' | 'tanh';
+}
+
 /**
  * Runs `${kernel}Forward` into a new tensor and records `${kernel}Backward`, which reads the
  * input, or the output where the derivative is cheapest from it (sigmoid, tanh).
  */
-function activation(op: string, kernel: Activation, x: Tensor, saves: 'input' | 'output', ...params: number[]): Tensor {
+function activation(op: string, kernel: Activation, x: Tensor, saves: 'input' | 'output', attributes: ActivationAttributes = {}, ...params: number[]): Tensor {
   x.assertAlive(op);
   const out = Tensor.empty(x.shape);
   kernels()[`${kernel}Forward`]!(x.ptr, out.ptr, x.size, ...params);
   return record(out, {
     op,
     inputs: [x],
+    attributes,
     saved: [saves === 'input' ? x : out],
     backward: (g, [saved]) => {
       const gradIn = Tensor.empty(x.shape);
@@ -32,7 +42,7 @@ export function relu(x: Tensor): Tensor {
 /** x where x > 0, else negativeSlope * x. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkFinite('leakyRelu', 'negativeSlope', negativeSlope);
-  return activation('leakyRelu', 'leakyRelu', x, 'input', negativeSlope);
+  return activation('leakyRelu', 'leakyRelu', x, 'input', { negativeSlope }, negativeSlope);
 }
 
 /** 1 / (1 + e^-x), stable for any x. */
@@ -52,15 +62,15 @@ export interface GeluOptions {
 /** Gaussian error linear unit, x/2 (1 + erf(x/√2)), as torch.nn.functional.gelu. */
 export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   const approximate = options.approximate ?? 'none';
-  if (approximate === 'none') return activation('gelu', 'gelu', x, 'input');
-  if (approximate === 'tanh') return activation('gelu', 'geluTanh', x, 'input');
+  if (approximate === 'none') return activation('gelu', 'gelu', x, 'input', { approximate });
+  if (approximate === 'tanh') return activation('gelu', 'geluTanh', x, 'input', { approximate });
   throw new Error(`simdgrad: gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}.`);
 }
 
 /** x where x > 0, else alpha (e^x - 1). */
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkFinite('elu', 'alpha', alpha);
-  return activation('elu', 'elu', x, 'input', alpha);
+  return activation('elu', 'elu', x, 'input', { alpha }, alpha);
 }
 
 export interface SoftplusOptions {
@@ -76,7 +86,7 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   const threshold = options.threshold ?? 20;
   checkFinite('softplus', 'beta', beta);
   if (beta === 0) throw new Error('simdgrad: softplus: beta must not be 0 (the result is divided by it); the default is 1.');
-  return activation('softplus', 'softplus', x, 'input', beta, threshold);
+  return activation('softplus', 'softplus', x, 'input', { beta, threshold }, beta, threshold);
 }
 
 /** x * sigmoid(x), also called swish. */

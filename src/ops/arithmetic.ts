@@ -98,12 +98,18 @@ export function sqrt(x: Tensor): Tensor {
   return unary('sqrt', 'sqrtForward', x, 'output', (g, y) => div(g, mul(y, 2)));
 }
 
+/** The constant exponent of pow. */
+export interface PowAttributes {
+  exponent: number;
+}
+
 export function pow(x: Tensor, exponent: number): Tensor {
   const out = Tensor.empty(x.shape);
   kernels().powScalarForward!(x.ptr, out.ptr, x.size, exponent);
   return record(out, {
     op: 'pow',
     inputs: [x],
+    attributes: { exponent } satisfies PowAttributes,
     saved: [x],
     backward: (g, [input]) => {
       const gx = Tensor.empty(input!.shape);
