@@ -1,5 +1,5 @@
 import { enableGrad } from '../../autograd/grad-mode.js';
-import { traceOps } from '../../autograd/node.js';
+import { traceOps, type OpRecord } from '../../autograd/node.js';
 import { zeros } from '../../creation.js';
 import type { AnyModule } from '../../nn/module.js';
 import { tidy } from '../../scope.js';
@@ -55,24 +55,39 @@ export function exportOnnx(model: AnyModule, options: ExportOnnxOptions): Uint8A
   });
 }
 
+// Failures are held until the forward pass has finished and tidy() has freed what it allocated
+// (an op interrupted halfway, or tidy left by an exception, would leak).
 function traceForward(model: AnyModule, g: GraphBuilder, inputShape: readonly number[], inputName: string): { name: string; shape: number[] } {
-  return tidy(() =>
-    enableGrad(() =>
-      traceOps(
-        (out, op) => g.bind(out, converterFor(op, out)(g, op, out)),
-        () => {
-          // requiresGrad makes every op downstream of the input record itself, so the trace sees it.
-          const input = zeros(inputShape, { requiresGrad: true });
-          g.input(input, inputName);
-          const out: unknown = model.forward(input);
-          if (!(out instanceof Tensor)) {
-            throw new Error(`simdgrad: exportOnnx: ${model.constructor.name}.forward() returned ${typeof out}, not a Tensor; export a module with one tensor output.`);
-          }
-          return { name: g.value(out), shape: [...out.shape] };
-        },
-      ),
-    ),
-  );
+  let failure: { error: unknown } | null = null;
+  const convert = (out: Tensor, op: OpRecord): void => {
+    if (failure) return;
+    try {
+      g.bind(out, converterFor(op, out)(g, op, out));
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  const output = tidy(() => {
+    try {
+      return enableGrad(() => traceOps(convert, () => forwardOnZeros(model, g, inputShape, inputName)));
+    } catch (error) {
+      failure ??= { error };
+      return null;
+    }
+  });
+  if (failure || !output) throw (failure as { error: unknown } | null)?.error;
+  return output;
+}
+
+function forwardOnZeros(model: AnyModule, g: GraphBuilder, inputShape: readonly number[], inputName: string): { name: string; shape: number[] } {
+  // requiresGrad makes every op downstream of the input record itself, so the trace sees it.
+  const input = zeros(inputShape, { requiresGrad: true });
+  g.input(input, inputName);
+  const out: unknown = model.forward(input);
+  if (!(out instanceof Tensor)) {
+    throw new Error(`simdgrad: exportOnnx: ${model.constructor.name}.forward() returned ${typeof out}, not a Tensor; export a module with one tensor output.`);
+  }
+  return { name: g.value(out), shape: [...out.shape] };
 }
 
 // The graph output gets its public name; if no node computes it (an Identity model), an Identity node does.

@@ -42,15 +42,17 @@ export class ProtoWriter {
     return this.bytes(field, message.finish());
   }
 
-  /** A packed repeated int64 field. */
+  /** A packed repeated int64 field; an empty one is left out, which protobuf reads the same. */
   ints(field: number, values: readonly number[]): this {
+    if (values.length === 0) return this;
     const packed = new ProtoWriter();
     for (const value of values) packed.varint(value);
     return this.bytes(field, packed.finish());
   }
 
-  /** A packed repeated float field. */
+  /** A packed repeated float field; an empty one is left out. */
   floats(field: number, values: readonly number[]): this {
+    if (values.length === 0) return this;
     const bytes = new Uint8Array(4 * values.length);
     const view = new DataView(bytes.buffer);
     values.forEach((value, i) => view.setFloat32(4 * i, value, true));
