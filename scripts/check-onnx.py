@@ -20,9 +20,15 @@ def main(paths):
     paths = paths or sorted(glob.glob(os.path.join(HERE, '..', 'build', 'onnx', '*.onnx')))
     if not paths:
         sys.exit('no .onnx files: run the dist onnxruntime test first (see the docstring)')
-    failed = 0
+    failed = skipped = 0
+    newest = onnx.defs.onnx_opset_version()
     for path in paths:
         model = onnx.load(path)
+        opset = model.opset_import[0].version
+        if opset > newest:
+            skipped += 1
+            print(f'skip  {os.path.basename(path)}: opset {opset} is newer than this onnx knows ({newest})')
+            continue
         try:
             onnx.checker.check_model(model, full_check=True)
             ops = sorted({node.op_type for node in model.graph.node})
@@ -30,7 +36,8 @@ def main(paths):
         except onnx.checker.ValidationError as error:
             failed += 1
             print(f'FAIL  {os.path.basename(path)}: {error}')
-    print(f'onnx {onnx.__version__}: {len(paths) - failed} of {len(paths)} models pass check_model(full_check=True)')
+    checked = len(paths) - skipped
+    print(f'onnx {onnx.__version__}: {checked - failed} of {checked} models pass check_model(full_check=True), {skipped} skipped')
     sys.exit(1 if failed else 0)
 
 

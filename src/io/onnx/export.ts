@@ -50,7 +50,6 @@ export function exportOnnx(model: AnyModule, options: ExportOnnxOptions): Uint8A
     irVersion: IR_VERSION,
     opsetVersion: opset,
     producerName: 'simdgrad',
-    producerVersion: '0.1.0',
     graph: { name: model.constructor.name, nodes: g.nodes, initializers: g.initializers, inputs: [inputInfo], outputs: [outputInfo] },
   });
 }

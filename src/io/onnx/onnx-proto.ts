@@ -40,11 +40,10 @@ export interface OnnxModel {
   irVersion: number;
   opsetVersion: number;
   producerName: string;
-  producerVersion: string;
   graph: OnnxGraph;
 }
 
-const ModelProto = { irVersion: 1, producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8 };
+const ModelProto = { irVersion: 1, producerName: 2, graph: 7, opsetImport: 8 };
 const OperatorSetIdProto = { domain: 1, version: 2 };
 const GraphProto = { node: 1, name: 2, initializer: 5, input: 11, output: 12 };
 const NodeProto = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 };
@@ -63,7 +62,6 @@ export function encodeModel(model: OnnxModel): Uint8Array {
   return new ProtoWriter()
     .int(ModelProto.irVersion, model.irVersion)
     .string(ModelProto.producerName, model.producerName)
-    .string(ModelProto.producerVersion, model.producerVersion)
     .message(ModelProto.graph, encodeGraph(model.graph))
     .message(ModelProto.opsetImport, opset)
     .finish();
