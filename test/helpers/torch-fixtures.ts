@@ -16,15 +16,8 @@ export function camelCaseOptions(options: Record<string, unknown>): Record<strin
   return Object.fromEntries(Object.entries(options).map(([key, value]) => [key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), value]));
 }
 
-export function maxAbs(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]!));
-  return m;
-}
+/** The optimizer fixtures (optim-<name>.safetensors): a Linear(4,3)-Tanh-Linear(3,2) model's parameters and gradients. */
+export const OPTIMIZER_FIXTURES = ['sgd', 'sgd-nesterov', 'adam', 'adam-amsgrad', 'adamw', 'rmsprop', 'adagrad'];
 
-export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} and ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
+/** That model's parameter names, in the order of the optimizer's parameter indices. */
+export const OPTIMIZER_FIXTURE_PARAMS = ['0.weight', '0.bias', '2.weight', '2.bias'];

@@ -4,7 +4,7 @@ import { launchChromium, type Chromium } from '../portability/harness/chromium.j
 import { repoRoot, requireBuiltBundle } from '../portability/harness/paths.js';
 import { serveStatic, type StaticServer } from '../portability/harness/static-server.js';
 import { lenet } from '../helpers/onnx-models.js';
-import { maxAbs, maxAbsDifference } from '../helpers/torch-fixtures.js';
+import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
 
 interface PageOutput {
   dims: number[];

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, manualSeed, noGrad, randn, tidy, type nn, type Tensor } from 'simdgrad';
 import { EXPORT_CASES, EveryOp } from '../helpers/onnx-models.js';
+import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
 
 // Where scripts/check-onnx.py finds the exported models to run onnx.checker on.
 const EXPORTED = new URL('../../build/onnx/', import.meta.url);
@@ -16,17 +17,6 @@ function simdgradOutput(model: nn.Module, input: Tensor): { data: Float32Array; 
 
 
 
-function maxAbs(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]!));
-  return m;
-}
-
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 async function expectSameOutputs(model: nn.Module, bytes: Uint8Array, shapes: number[][]): Promise<void> {
   const session = await ort.InferenceSession.create(bytes);

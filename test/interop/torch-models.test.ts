@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { io, nn, noGrad, tensor, tidy } from 'simdgrad';
-import { maxAbs, maxAbsDifference, readTorchFixture, torchFixtureBytes } from '../helpers/torch-fixtures.js';
+import { readTorchFixture, torchFixtureBytes } from '../helpers/torch-fixtures.js';
+import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
 
 // The same models as scripts/make-torch-fixtures.py builds in PyTorch, whose state dicts and
 // float64 outputs it wrote to test/fixtures-torch.

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { io, optim, tensor, type Tensor } from 'simdgrad';
-import { camelCaseOptions, maxAbs, maxAbsDifference, readTorchFixture, torchFixtureBytes } from '../helpers/torch-fixtures.js';
+import { camelCaseOptions, readTorchFixture, torchFixtureBytes, OPTIMIZER_FIXTURES as FIXTURES, OPTIMIZER_FIXTURE_PARAMS as PARAMS } from '../helpers/torch-fixtures.js';
+import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
 
 // Written by PyTorch 1.13 (scripts/make-torch-fixtures.py): a Linear(4,3)-Tanh-Linear(3,2) model's
 // parameters at the start, after 4 and after 5 steps, each step's gradients, and the optimizer's
 // state after 4 steps in PyTorch's layout.
-const FIXTURES = ['sgd', 'sgd-nesterov', 'adam', 'adam-amsgrad', 'adamw', 'rmsprop', 'adagrad'];
-const PARAMS = ['0.weight', '0.bias', '2.weight', '2.bias'];
 
 type OptimizerClass = new (params: Tensor[], options: Record<string, unknown>) => optim.Optimizer;
 
