@@ -48,7 +48,7 @@ export function normalizedCnn(): nn.Module {
 }
 
 /**
- * Grouped, dilated, strided and depthwise convolutions, both poolings with padding and ceil
+ * Grouped, dilated, strided, depthwise and asymmetrically padded convolutions, both poolings with padding and ceil
  * mode, every activation (side by side, each weighted differently, so any one of them wrong shows
  * in the output) and the arithmetic, reduction and shape ops, as a custom module over the
  * functional API.
@@ -57,6 +57,8 @@ export class EveryOp extends nn.Module {
   readonly grouped = this.registerModule('grouped', new nn.Conv2d(4, 8, 3, { groups: 2, dilation: 2, padding: 2 }));
   readonly depthwise = this.registerModule('depthwise', new nn.Conv2d(8, 8, 3, { groups: 8, stride: 2, padding: [1, 0] }));
   readonly pointwise = this.registerModule('pointwise', new nn.Conv2d(8, 6, 1, { bias: false }));
+  // An even kernel with 'same' padding pads one more row and column at the bottom and right.
+  readonly same = this.registerModule('same', new nn.Conv2d(6, 6, [2, 3], { padding: 'same' }));
   readonly head = this.registerModule('head', new nn.Linear(6, 5));
   readonly mix = this.registerParameter('mix', randn([5, 5]));
 
@@ -69,7 +71,7 @@ export class EveryOp extends nn.Module {
     const mixed = activations.map((a, i) => mul(a, (-1) ** i * (i + 1))).reduce((total, a) => add(total, a));
     const pooled = F.avgPool2d(mixed, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false });
     const maxed = F.maxPool2d(this.depthwise.forward(pooled), { kernelSize: 2, stride: 1, padding: 1, ceilMode: true });
-    const p = this.pointwise.forward(maxed);
+    const p = this.same.forward(this.pointwise.forward(maxed));
     const summary = div(sub(add(mean(p, [2, 3]), max(p, [2, 3])), mul(sum(p, [2, 3], true).reshape(-1, 6), 0.01)), 3);
     let y = matmul(this.head.forward(summary), transpose(this.mix));
     y = add(y, sqrt(add(pow(y, 2), 1)));
