@@ -32,10 +32,11 @@ function project(name, core, slim, node, extra = {}) {
 
 // The portability tests start other runtimes (Deno, Bun, Chromium, workerd) on the built bundle,
 // the package tests run the built package as a user would (the demo, the README, bundlers), the
-// page tests drive the training page (web/) in Chromium, and the soak tests run for a minute: they
-// belong to the dist project alone; so do `*.dist.test.ts` files: tests that start a fresh `node`
-// on the bundle, or are too costly to run three times.
-const DIST_ONLY = ['test/portability/**', 'test/package/**', 'test/web/**', 'test/soak/**', 'test/**/*.dist.test.ts'];
+// page tests drive the training page (web/) in Chromium, the interop tests check exported files
+// with other libraries (onnxruntime), and the soak tests run for a minute: they belong to the dist
+// project alone; so do `*.dist.test.ts` files: tests that start a fresh `node` on the bundle, or
+// are too costly to run three times.
+const DIST_ONLY = ['test/portability/**', 'test/package/**', 'test/web/**', 'test/interop/**', 'test/soak/**', 'test/**/*.dist.test.ts'];
 
 // Node 20 runs relaxed SIMD only behind a flag; later Node versions run it by default.
 const relaxedSimdFlags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];

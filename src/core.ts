@@ -31,5 +31,6 @@ export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
+export { exportOnnx, type ExportOnnxOptions } from './io/onnx/export.js';
 export * from './train/index.js';
 export * from './worker/index.js';

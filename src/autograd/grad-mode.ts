@@ -16,3 +16,14 @@ export function noGrad<T>(fn: () => T): T {
     enabled = previous;
   }
 }
+
+/** Runs fn recording operations even inside noGrad, as torch.enable_grad: exporters trace with it. */
+export function enableGrad<T>(fn: () => T): T {
+  const previous = enabled;
+  enabled = true;
+  try {
+    return fn();
+  } finally {
+    enabled = previous;
+  }
+}

@@ -4,13 +4,31 @@ import { isGradEnabled } from './grad-mode.js';
 /** Returns one gradient per input (null where that input needs none), shaped like the input. */
 export type BackwardFn = (grad: Tensor, saved: Tensor[]) => (Tensor | null)[];
 
-export interface OpRecord {
+export interface OpRecord<Attributes extends object = object> {
   /** The op's public name, used in error messages. */
   op: string;
   inputs: (Tensor | null)[];
   /** Tensors the backward reads; the tape keeps their memory alive until backward has run. */
   saved?: Tensor[];
   backward: BackwardFn;
+  /** What an exporter needs beyond the inputs (strides, eps, axes...), typed in the op's own file. */
+  attributes?: Attributes;
+}
+
+/** Sees each op as it is recorded, whether or not it needs a gradient. */
+export type OpTracer = (out: Tensor, op: OpRecord) => void;
+
+let tracer: OpTracer | null = null;
+
+/** Runs `fn` with `onOp` seeing every op it records: how exportOnnx() learns a forward pass. */
+export function traceOps<T>(onOp: OpTracer, fn: () => T): T {
+  const previous = tracer;
+  tracer = onOp;
+  try {
+    return fn();
+  } finally {
+    tracer = previous;
+  }
 }
 
 /**
@@ -53,7 +71,8 @@ export class GradNode {
 }
 
 /** Attaches a backward to `out` when gradients are being recorded and an input needs one. */
-export function record(out: Tensor, op: OpRecord): Tensor {
+export function record<Attributes extends object>(out: Tensor, op: OpRecord<Attributes>): Tensor {
+  tracer?.(out, op);
   out.labelCreator(op.op);
   if (!isGradEnabled() || !op.inputs.some((t) => t?.requiresGrad)) return out;
   out.attachGradFn(new GradNode(op));

@@ -5,17 +5,27 @@ import { checkNumber, checkOptionalNumber, checkOptions, checkTensor } from '../
 
 type Activation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'geluTanh' | 'elu' | 'softplus' | 'silu';
 
+/** The constants of an activation, recorded for exporters (each op sets its own). */
+export interface ActivationAttributes {
+  negativeSlope?: number;
+  alpha?: number;
+  beta?: number;
+  threshold?: number;
+  approximate?: 'none' | 'tanh';
+}
+
 /**
  * Runs `${kernel}Forward` into a new tensor and records `${kernel}Backward`, which reads the
  * input, or the output where the derivative is cheapest from it (sigmoid, tanh).
  */
-function activation(op: string, kernel: Activation, x: Tensor, saves: 'input' | 'output', ...params: number[]): Tensor {
+function activation(op: string, kernel: Activation, x: Tensor, saves: 'input' | 'output', attributes: ActivationAttributes = {}, ...params: number[]): Tensor {
   checkTensor(op, 'input', x);
   const out = Tensor.empty(x.shape);
   kernels()[`${kernel}Forward`]!(x.ptr, out.ptr, x.size, ...params);
   return record(out, {
     op,
     inputs: [x],
+    attributes,
     saved: [saves === 'input' ? x : out],
     backward: (g, [saved]) => {
       const gradIn = Tensor.empty(x.shape);
@@ -33,7 +43,7 @@ export function relu(x: Tensor): Tensor {
 /** x where x > 0, else negativeSlope * x. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkNumber('leakyRelu', 'negativeSlope', negativeSlope);
-  return activation('leakyRelu', 'leakyRelu', x, 'input', negativeSlope);
+  return activation('leakyRelu', 'leakyRelu', x, 'input', { negativeSlope }, negativeSlope);
 }
 
 /** 1 / (1 + e^-x), stable for any x. */
@@ -54,15 +64,15 @@ export interface GeluOptions {
 export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   options = checkOptions<GeluOptions>('gelu', options) as GeluOptions;
   const approximate = options.approximate ?? 'none';
-  if (approximate === 'none') return activation('gelu', 'gelu', x, 'input');
-  if (approximate === 'tanh') return activation('gelu', 'geluTanh', x, 'input');
+  if (approximate === 'none') return activation('gelu', 'gelu', x, 'input', { approximate });
+  if (approximate === 'tanh') return activation('gelu', 'geluTanh', x, 'input', { approximate });
   throw new Error(`simdgrad: gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}.`);
 }
 
 /** x where x > 0, else alpha (e^x - 1). */
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkNumber('elu', 'alpha', alpha);
-  return activation('elu', 'elu', x, 'input', alpha);
+  return activation('elu', 'elu', x, 'input', { alpha }, alpha);
 }
 
 export interface SoftplusOptions {
@@ -78,7 +88,7 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   const beta = checkOptionalNumber('softplus', 'beta', options.beta) ?? 1;
   const threshold = checkOptionalNumber('softplus', 'threshold', options.threshold) ?? 20;
   checkSoftplusBeta('softplus', beta);
-  return activation('softplus', 'softplus', x, 'input', beta, threshold);
+  return activation('softplus', 'softplus', x, 'input', { beta, threshold }, beta, threshold);
 }
 
 export function checkSoftplusBeta(op: string, beta: number): void {

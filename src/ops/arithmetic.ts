@@ -82,6 +82,11 @@ export function sqrt(x: Tensor): Tensor {
   return unary('sqrt', 'sqrtForward', x, 'output', (g, y) => div(g, mul(y, 2)));
 }
 
+/** The constant exponent of pow. */
+export interface PowAttributes {
+  exponent: number;
+}
+
 export function pow(x: Tensor, exponent: number): Tensor {
   checkTensor('pow', 'input', x);
   checkNumber('pow', 'exponent', exponent, { nonFinite: true });
@@ -90,6 +95,7 @@ export function pow(x: Tensor, exponent: number): Tensor {
   return record(out, {
     op: 'pow',
     inputs: [x],
+    attributes: { exponent } satisfies PowAttributes,
     saved: [x],
     backward: (g, [input]) => {
       const gx = Tensor.empty(input!.shape);

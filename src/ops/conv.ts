@@ -20,6 +20,15 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
+/** A convolution's geometry as exporters need it; padding is [top, left, bottom, right]. */
+export interface Conv2dAttributes {
+  kernelShape: [number, number];
+  stride: [number, number];
+  padding: [number, number, number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
 interface ConvGeometry {
   batch: number;
   channels: number;
@@ -32,6 +41,8 @@ interface ConvGeometry {
   strideW: number;
   padTop: number;
   padLeft: number;
+  padBottom: number;
+  padRight: number;
   dilationH: number;
   dilationW: number;
   groups: number;
@@ -65,6 +76,7 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, options: C
   return record(out, {
     op: relu ? 'conv2dRelu' : 'conv2d',
     inputs: [input, weight, bias],
+    attributes: convAttributes(geometry),
     saved: relu ? [input, weight, out] : [input, weight],
     backward: (upstream, [x, w, y]) => {
       const g = relu ? reluGradient(y!, upstream) : upstream;
@@ -80,6 +92,16 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, options: C
       return [gx, gw, gb];
     },
   });
+}
+
+function convAttributes(g: ConvGeometry): Conv2dAttributes {
+  return {
+    kernelShape: [g.kernelH, g.kernelW],
+    stride: [g.strideH, g.strideW],
+    padding: [g.padTop, g.padLeft, g.padBottom, g.padRight],
+    dilation: [g.dilationH, g.dilationW],
+    groups: g.groups,
+  };
 }
 
 function geometryArgs(g: ConvGeometry): number[] {
@@ -139,7 +161,7 @@ function convGeometry(input: Tensor, weight: Tensor, bias: Tensor | null, option
         'Use a smaller kernel or dilation, more padding, or a larger input.',
     );
   }
-  return { batch, channels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW };
+  return { batch, channels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, dilationH, dilationW, groups, outH, outW };
 }
 
 function checkGroups(groups: number, channels: number, outChannels: number, input: Tensor, weight: Tensor): void {

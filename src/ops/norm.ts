@@ -18,6 +18,20 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
+/** What exporters need of a batch norm beyond its input, weight and bias. */
+export interface BatchNormAttributes {
+  training: boolean;
+  runningMean: Tensor | null;
+  runningVar: Tensor | null;
+  eps: number;
+}
+
+/** What exporters need of a layer norm: how many trailing dimensions it normalizes over. */
+export interface LayerNormAttributes {
+  normalizedDims: number;
+  eps: number;
+}
+
 /**
  * Per-channel normalization of [N, C], [N, C, L] or [N, C, H, W] input, as
  * torch.nn.functional.batch_norm. In training mode it normalizes with the batch mean and biased
@@ -43,6 +57,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   record(out, {
     op: 'batchNorm',
     inputs: [input, weight, bias],
+    attributes: { training, runningMean, runningVar, eps } satisfies BatchNormAttributes,
     saved: [input, mean, invStd, scale],
     backward: (g, [x, savedMean, savedInvStd, savedScale]) => {
       const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;
@@ -86,6 +101,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   record(out, {
     op: 'layerNorm',
     inputs: [input, weight, bias],
+    attributes: { normalizedDims: shape.length, eps } satisfies LayerNormAttributes,
     saved: [input, mean, invStd, scale],
     backward: (g, [x, savedMean, savedInvStd, savedScale]) => {
       const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;

@@ -32,6 +32,22 @@ export interface AvgPool2dOptions {
   countIncludePad?: boolean;
 }
 
+/** A pooling window as exporters need it; padding is [top, left, bottom, right]. */
+export interface Pool2dAttributes {
+  kernelShape: [number, number];
+  stride: [number, number];
+  padding: [number, number, number, number];
+  dilation: [number, number];
+  ceilMode: boolean;
+  countIncludePad: boolean;
+}
+
+/** The input and output sizes of adaptiveAvgPool2d. */
+export interface AdaptivePool2dAttributes {
+  inputSize: [number, number];
+  outputSize: [number, number];
+}
+
 interface PoolGeometry {
   planes: number;
   height: number;
@@ -63,6 +79,7 @@ export function maxPool2d(input: Tensor, options: SpatialSize | MaxPool2dOptions
   record(out, {
     op: 'maxPool2d',
     inputs: [input],
+    attributes: poolAttributes(g, opts.ceilMode ?? false, false),
     saved: [argmax],
     backward: (grad, [indices]) => {
       const gx = Tensor.empty(input.shape);
@@ -86,6 +103,7 @@ export function avgPool2d(input: Tensor, options: SpatialSize | AvgPool2dOptions
   return record(out, {
     op: 'avgPool2d',
     inputs: [input],
+    attributes: poolAttributes(g, opts.ceilMode ?? false, countIncludePad === 1),
     backward: (grad) => {
       const gx = Tensor.empty(input.shape);
       k.avgPool2dBackward!(grad.ptr, gx.ptr, ...args);
@@ -109,12 +127,24 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly [
   return record(out, {
     op: 'adaptiveAvgPool2d',
     inputs: [input],
+    attributes: { inputSize: [height, width], outputSize: [outH, outW] } satisfies AdaptivePool2dAttributes,
     backward: (grad) => {
       const gx = Tensor.empty(input.shape);
       k.adaptiveAvgPool2dBackward!(grad.ptr, gx.ptr, ...args);
       return [gx];
     },
   });
+}
+
+function poolAttributes(g: PoolGeometry, ceilMode: boolean, countIncludePad: boolean): Pool2dAttributes {
+  return {
+    kernelShape: [g.kernelH, g.kernelW],
+    stride: [g.strideH, g.strideW],
+    padding: [g.padH, g.padW, g.padH, g.padW],
+    dilation: [g.dilationH, g.dilationW],
+    ceilMode,
+    countIncludePad,
+  };
 }
 
 function asOptions<T extends { kernelSize: SpatialSize }>(op: string, options: SpatialSize | T): T {

@@ -8,6 +8,12 @@ import { checkBoolean, checkTensor, describe } from '../check-args.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 
+/** The reduced dimensions (non-negative, sorted) of sum, mean and max. */
+export interface ReduceAttributes {
+  axes: number[];
+  keepdim: boolean;
+}
+
 /** Sum over `dim` (all dimensions when omitted), as torch.sum. */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('sum', 'input', x);
@@ -46,6 +52,7 @@ function recordReduction(op: string, x: Tensor, axes: number[], keepdim: boolean
   return record(out, {
     op,
     inputs: [x],
+    attributes: { axes, keepdim } satisfies ReduceAttributes,
     backward: (g) => {
       const expanded = broadcastTo(reshape(g, keptShape(x.shape, axes)), x.shape);
       if (scale !== 1) kernels().affine!(expanded.ptr, expanded.ptr, expanded.size, scale, 0);
@@ -125,6 +132,7 @@ export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   record(out, {
     op: 'max',
     inputs: [x],
+    attributes: { axes, keepdim } satisfies ReduceAttributes,
     saved: [x, maxima],
     backward: (g, [input, savedMaxima]) => {
       const ties = broadcastBinary('sameValueForward', input!, savedMaxima!, input!.shape);

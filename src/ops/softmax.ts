@@ -4,6 +4,11 @@ import { normalizeAxis } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor } from '../check-args.js';
 
+/** The dimension softmax and logSoftmax normalize over, non-negative. */
+export interface SoftmaxAttributes {
+  axis: number;
+}
+
 /** e^x / sum(e^x) along `dim`, as torch.nn.functional.softmax. */
 export function softmax(x: Tensor, dim = -1): Tensor {
   return alongDim('softmax', 'softmax', x, dim);
@@ -26,6 +31,7 @@ function alongDim(op: string, kernel: 'softmax' | 'logSoftmax', x: Tensor, dim: 
   return record(out, {
     op,
     inputs: [x],
+    attributes: { axis } satisfies SoftmaxAttributes,
     saved: [out],
     backward: (g, [y]) => {
       const gradIn = Tensor.empty(x.shape);

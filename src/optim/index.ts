@@ -7,6 +7,7 @@ export {
   type OptimizerParams,
   type OptimizerStateDict,
 } from './optimizer.js';
+export type { TorchOptimizerStateDict, TorchOptimizerStateDictInput, TorchTensor, OptimizerStateDictOptions } from './torch-state.js';
 export { SGD, type SGDOptions, type SGDHyperParameters, type SGDParamGroupWithLr } from './sgd.js';
 export { Adam, type AdamOptions, type AdamHyperParameters } from './adam.js';
 export { AdamW } from './adamw.js';

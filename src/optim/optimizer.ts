@@ -5,6 +5,10 @@ import type { Tensor } from '../tensor.js';
 import { ParamState } from './param-state.js';
 import { TensorTable } from './tensor-table.js';
 import { noteStep } from '../live-tensors.js';
+import {
+  checkStateDictFormat, fromTorchStateDict, isTorchStateDict, toTorchStateDict,
+  type OptimizerStateDictOptions, type TorchOptimizerStateDict, type TorchOptimizerStateDictInput,
+} from './torch-state.js';
 
 export type HyperValue = number | boolean | readonly number[];
 
@@ -135,9 +139,16 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     });
   }
 
-  /** Hyper-parameters per group, step counts and state buffers as plain numbers: JSON-serialisable. */
-  stateDict(): OptimizerStateDict {
+  /**
+   * Hyper-parameters per group, step counts and state buffers as plain numbers: JSON-serialisable;
+   * or with `{ format: 'torch' }` in PyTorch's layout and names (see src/optim/torch-state.ts).
+   */
+  stateDict(): OptimizerStateDict;
+  stateDict(options: { format: 'torch' }): TorchOptimizerStateDict;
+  stateDict(options?: OptimizerStateDictOptions): OptimizerStateDict | TorchOptimizerStateDict;
+  stateDict(options: OptimizerStateDictOptions = {}): OptimizerStateDict | TorchOptimizerStateDict {
     this.assertUsable('stateDict');
+    checkStateDictFormat(this.spec.name, options?.format);
     const state: OptimizerStateDict['state'] = {};
     let index = 0;
     const paramGroups = this.paramGroups.map((group, g) => {
@@ -148,16 +159,18 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
       });
       return { ...plainValues(this.groupValues[g]!), params };
     });
-    return { state, paramGroups };
+    return options?.format === 'torch' ? toTorchStateDict(this.spec.name, { state, paramGroups }, this.paramGroups.flatMap((group) => group.params.map((param) => param.shape))) : { state, paramGroups };
   }
 
   /**
    * Restores what stateDict() returned (possibly after a JSON round trip) into an optimizer over
-   * the same parameters. Everything is checked first, buffer values included (finite float32
-   * numbers only): on any problem it throws and changes nothing.
+   * the same parameters, or PyTorch's optimizer.state_dict() layout (stateDict({ format: 'torch' })).
+   * Everything is checked first, buffer values included (finite float32 numbers only): on any
+   * problem it throws and changes nothing.
    */
-  loadStateDict(dict: OptimizerStateDict): void {
+  loadStateDict(input: OptimizerStateDict | TorchOptimizerStateDictInput): void {
     this.assertUsable('loadStateDict');
+    const dict = isTorchStateDict(input) ? fromTorchStateDict(this.spec.name, input) : input;
     const where = `${this.spec.name}.loadStateDict()`;
     if (!isPlainObject(dict) || !Array.isArray(dict.paramGroups) || !isPlainObject(dict.state)) {
       throw new Error(`simdgrad: ${where}: expected an object { state, paramGroups } as returned by stateDict().`);

@@ -33,6 +33,8 @@ beforeAll(() => {
   app = mkdtempSync(join(tmpdir(), 'simdgrad-readme-'));
   mkdirSync(join(app, 'node_modules'));
   symlinkSync(repoRoot, join(app, 'node_modules/simdgrad'), 'dir');
+  // The ONNX section runs the exported model with onnxruntime-node, which its reader installs.
+  symlinkSync(join(repoRoot, 'node_modules/onnxruntime-node'), join(app, 'node_modules/onnxruntime-node'), 'dir');
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'readme-reader', private: true, type: 'module' }));
 });
 

@@ -1,0 +1,90 @@
+import { F, add, div, exp, log, matmul, max, mean, mul, neg, nn, noGrad, pow, randn, reshape, sqrt, sub, sum, tidy, transpose, type Tensor } from 'simdgrad';
+
+/** A model to export, with the input shape it is traced with. */
+export interface ExportCase {
+  name: string;
+  build: () => nn.Module;
+  inputShape: number[];
+}
+
+/** W2's MLP: Sequential runs each Linear + ReLU as one fused op. */
+export function mlp(): nn.Module {
+  return new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+}
+
+/** W3's LeNet. */
+export function lenet(): nn.Module {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 8, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(8, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 10),
+  );
+}
+
+/** W4's VGG-mini: stacks of 3x3 convolutions. */
+export function vggMini(): nn.Module {
+  return new nn.Sequential(
+    new nn.Conv2d(3, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.Conv2d(32, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(32, 64, 3, { padding: 1 }), new nn.ReLU(), new nn.Conv2d(64, 64, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(4096, 256), new nn.ReLU(), new nn.Linear(256, 10),
+  );
+}
+
+/**
+ * Batch and layer normalization, with running statistics that are not the initial zeros and
+ * ones (a few training-mode passes move them) and dropout, softmax and global pooling around them.
+ */
+export function normalizedCnn(): nn.Module {
+  const model = new nn.Sequential(
+    new nn.Conv2d(3, 8, 3, { padding: 1 }), new nn.BatchNorm2d(8), new nn.ReLU(), new nn.MaxPool2d(3, { stride: 2, ceilMode: true }),
+    new nn.Conv2d(8, 16, 3, { stride: 2 }), new nn.BatchNorm2d(16), new nn.LeakyReLU(0.2), new nn.AdaptiveAvgPool2d(1),
+    new nn.Flatten(), new nn.Linear(16, 32), new nn.BatchNorm1d(32), new nn.LayerNorm(32), new nn.GELU(), new nn.Dropout(0.3),
+    new nn.Linear(32, 10), new nn.Softmax(1),
+  );
+  noGrad(() => {
+    for (let i = 0; i < 3; i++) tidy(() => void model.forward(randn([6, 3, 15, 15], { mean: 0.5, std: 2 })));
+  });
+  return model;
+}
+
+/**
+ * Grouped, dilated, strided, depthwise and asymmetrically padded convolutions, both poolings with padding and ceil
+ * mode, every activation (side by side, each weighted differently, so any one of them wrong shows
+ * in the output) and the arithmetic, reduction and shape ops, as a custom module over the
+ * functional API.
+ */
+export class EveryOp extends nn.Module {
+  readonly grouped = this.registerModule('grouped', new nn.Conv2d(4, 8, 3, { groups: 2, dilation: 2, padding: 2 }));
+  readonly depthwise = this.registerModule('depthwise', new nn.Conv2d(8, 8, 3, { groups: 8, stride: 2, padding: [1, 0] }));
+  readonly pointwise = this.registerModule('pointwise', new nn.Conv2d(8, 6, 1, { bias: false }));
+  // An even kernel with 'same' padding pads one more row and column at the bottom and right.
+  readonly same = this.registerModule('same', new nn.Conv2d(6, 6, [2, 3], { padding: 'same' }));
+  readonly head = this.registerModule('head', new nn.Linear(6, 5));
+  readonly mix = this.registerParameter('mix', randn([5, 5]));
+
+  forward(x: Tensor): Tensor {
+    const h = this.grouped.forward(x);
+    const activations = [
+      F.relu(h), F.leakyRelu(h, 0.1), F.sigmoid(h), F.tanh(h), F.gelu(h), F.gelu(h, { approximate: 'tanh' }),
+      F.elu(h, 0.7), F.softplus(h, { beta: 2, threshold: 1 }), F.silu(h),
+    ];
+    const mixed = activations.map((a, i) => mul(a, (-1) ** i * (i + 1))).reduce((total, a) => add(total, a));
+    const pooled = F.avgPool2d(mixed, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false });
+    const maxed = F.maxPool2d(this.depthwise.forward(pooled), { kernelSize: 2, stride: 1, padding: 1, ceilMode: true });
+    const p = this.same.forward(this.pointwise.forward(maxed));
+    const summary = div(sub(add(mean(p, [2, 3]), max(p, [2, 3])), mul(sum(p, [2, 3], true).reshape(-1, 6), 0.01)), 3);
+    let y = matmul(this.head.forward(summary), transpose(this.mix));
+    y = add(y, sqrt(add(pow(y, 2), 1)));
+    y = sub(y, log(add(exp(neg(y)), 1)));
+    y = F.avgPool2d(reshape(y, [-1, 1, 1, 5]), { kernelSize: [1, 3], stride: 1, padding: [0, 1] }).reshape(-1, 5);
+    return F.logSoftmax(y, 1);
+  }
+}
+
+export const EXPORT_CASES: ExportCase[] = [
+  { name: 'mlp', build: mlp, inputShape: [4, 784] },
+  { name: 'lenet', build: lenet, inputShape: [3, 1, 28, 28] },
+  { name: 'vgg-mini', build: vggMini, inputShape: [2, 3, 32, 32] },
+  { name: 'normalized-cnn', build: normalizedCnn, inputShape: [3, 3, 15, 15] },
+  { name: 'every-op', build: () => new EveryOp(), inputShape: [2, 4, 10, 9] },
+];

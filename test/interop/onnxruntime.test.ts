@@ -1,0 +1,74 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { exportOnnx, manualSeed, noGrad, randn, tidy, type nn, type Tensor } from 'simdgrad';
+import { EXPORT_CASES, EveryOp } from '../helpers/onnx-models.js';
+import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
+
+// Where scripts/check-onnx.py finds the exported models to run onnx.checker on.
+const EXPORTED = new URL('../../build/onnx/', import.meta.url);
+
+function simdgradOutput(model: nn.Module, input: Tensor): { data: Float32Array; shape: number[] } {
+  return noGrad(() => tidy(() => {
+    const out = model.forward(input);
+    return { data: out.toFloat32Array(), shape: [...out.shape] };
+  }));
+}
+
+
+
+
+async function expectSameOutputs(model: nn.Module, bytes: Uint8Array, shapes: number[][]): Promise<void> {
+  const session = await ort.InferenceSession.create(bytes);
+  expect([session.inputNames, session.outputNames]).toEqual([['input'], ['output']]);
+  for (const shape of shapes) {
+    const input = randn(shape);
+    const want = simdgradOutput(model, input);
+    const results = await session.run({ input: new ort.Tensor('float32', input.toFloat32Array(), shape) });
+    input.dispose();
+    const got = results.output!;
+    expect(got.dims).toEqual(want.shape);
+    expect(maxAbs(want.data)).toBeGreaterThan(0);
+    expect(maxAbsDifference(got.data as Float32Array, want.data)).toBeLessThanOrEqual(1e-5 * maxAbs(want.data));
+  }
+  await session.release();
+}
+
+describe('onnxruntime-node runs exportOnnx() models and gets simdgrad’s outputs', () => {
+  mkdirSync(EXPORTED, { recursive: true });
+  for (const { name, build, inputShape } of EXPORT_CASES) {
+    it(`${name}: the traced batch size (${inputShape[0]}) and another (${inputShape[0]! + 3}) match within 1e-5 of max|output|`, async () => {
+      manualSeed(7);
+      const model = build();
+      model.eval();
+      const bytes = exportOnnx(model, { inputShape });
+      writeFileSync(new URL(`${name}.onnx`, EXPORTED), bytes);
+      await expectSameOutputs(model, bytes, [inputShape, [inputShape[0]! + 3, ...inputShape.slice(1)]]);
+      model.dispose();
+    });
+  }
+});
+
+describe('onnxruntime-node runs the other opsets and a fixed batch size', () => {
+  for (const opset of [13, 18]) {
+    it(`every-op at opset ${opset} (reduction axes as attributes before 18, as inputs from 18)`, async () => {
+      manualSeed(7);
+      const model = new EveryOp();
+      const bytes = exportOnnx(model, { inputShape: [2, 4, 10, 9], opset });
+      writeFileSync(new URL(`every-op-opset${opset}.onnx`, EXPORTED), bytes);
+      await expectSameOutputs(model, bytes, [[2, 4, 10, 9], [3, 4, 10, 9]]);
+      model.dispose();
+    });
+  }
+
+  it('dynamicBatch: false runs at the traced batch size, and onnxruntime refuses another', async () => {
+    manualSeed(7);
+    const model = EXPORT_CASES[0]!.build();
+    const bytes = exportOnnx(model, { inputShape: [4, 784], dynamicBatch: false });
+    await expectSameOutputs(model, bytes, [[4, 784]]);
+    const session = await ort.InferenceSession.create(bytes);
+    await expect(session.run({ input: new ort.Tensor('float32', new Float32Array(2 * 784), [2, 784]) })).rejects.toThrow(/dimension|Got invalid dimensions/i);
+    await session.release();
+    model.dispose();
+  });
+});

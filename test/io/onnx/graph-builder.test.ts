@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { tensor } from 'simdgrad';
+import { GraphBuilder } from '../../../src/io/onnx/graph-builder.js';
+
+describe('GraphBuilder', () => {
+  it('names parameters by their state-dict names and other tensors as numbered constants, each once', () => {
+    const weight = tensor([[1, 2]]);
+    const scale = tensor([3]);
+    const g = new GraphBuilder(17, true, new Map([[weight, 'fc.weight']]));
+    expect([g.value(weight), g.value(scale), g.value(weight), g.int64s([0, -1])]).toEqual(['fc.weight', 'constant_0', 'fc.weight', 'constant_1']);
+    expect(g.initializers.map(({ name, dims }) => [name, dims])).toEqual([['fc.weight', [1, 2]], ['constant_0', [1]], ['constant_1', [2]]]);
+    expect(g.initializers[2]!.data).toEqual(BigInt64Array.of(0n, -1n));
+  });
+
+  it('knows which values depend on the batch: those computed from the input', () => {
+    const input = tensor([1, 2]);
+    const g = new GraphBuilder(17, true, new Map());
+    g.input(input, 'input');
+    const fromInput = g.node('Relu', ['input']);
+    const fromConstant = g.node('Neg', [g.floats([1])]);
+    const mixed = g.node('Add', [fromConstant, fromInput]);
+    expect([fromInput, fromConstant, mixed]).toEqual(['Relu_0_output', 'Neg_0_output', 'Add_0_output']);
+    expect([fromInput, fromConstant, mixed].map((name) => g.dependsOnBatch(name))).toEqual([true, false, true]);
+  });
+
+  it('renames a value in every node that reads or writes it', () => {
+    const g = new GraphBuilder(17, true, new Map());
+    const hidden = g.node('Relu', ['input']);
+    g.node('Sigmoid', [hidden]);
+    g.rename(hidden, 'features');
+    expect(g.nodes.map((node) => [node.inputs, node.outputs])).toEqual([[['input'], ['features']], [['features'], ['Sigmoid_0_output']]]);
+    expect(g.isNodeOutput('features')).toBe(true);
+    expect(g.isNodeOutput('input')).toBe(false);
+  });
+});
