@@ -2,7 +2,8 @@
 import './ops/tensor-ops.js';
 export { isInitialized, kernelBuild, type InitOptions } from './backend/backend.js';
 export { hasRelaxedSimd, type WasmSource, type KernelBuild } from './backend/load-module.js';
-export { Tensor, memory, type NestedArray } from './tensor.js';
+export { Tensor, memory, type NestedArray, type MemoryInfo } from './tensor.js';
+export type { LiveTensorsByOp } from './live-tensors.js';
 export { tensor, zeros, ones, full, zerosLike, onesLike, rand, randn, arange, type TensorOptions } from './creation.js';
 export { tidy, keep } from './scope.js';
 export { noGrad, isGradEnabled } from './autograd/grad-mode.js';

@@ -80,12 +80,14 @@ export async function loadCheckpoint(path: string, { model, optimizer, scheduler
     const scheduled = scheduler ? requiredJson<LRSchedulerStateDict>(metadata, 'scheduler', 'a scheduler') : undefined;
     const loaderState = dataLoader ? requiredJson<DataLoaderStateDict>(metadata, 'dataLoader', 'a data loader') : undefined;
     const rng = requiredJson<RngState>(metadata, 'rng', 'the random generator');
+    // The model goes last, so it is never undone: its values may be ones a load refuses (NaN
+    // after a diverged run), and its own load changes nothing when it fails.
     const steps: [restore: () => void, undo: () => void][] = [
-      undoable(() => model.stateDict(), () => model.loadStateDict(checkpoint.model), (previous) => model.loadStateDict(previous)),
       undoable(() => optimizer.stateDict(), () => optimizer.loadStateDict(checkpoint.optimizer), (previous) => optimizer.loadStateDict(previous)),
       ...(scheduler ? [undoable(() => scheduler.stateDict(), () => scheduler.loadStateDict(scheduled!), (previous) => scheduler.loadStateDict(previous))] : []),
       ...(dataLoader ? [undoable(() => dataLoader.stateDict(), () => dataLoader.loadStateDict(loaderState!), (previous) => dataLoader.loadStateDict(previous))] : []),
       undoable(getRngState, () => setRngState(rng), setRngState),
+      [() => model.loadStateDict(checkpoint.model), () => {}],
     ];
     restoreAll(steps);
     return { epoch: checkpoint.epoch };

@@ -86,6 +86,21 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     expect(sgd.stateDict()).toEqual(sgdBefore);
   });
 
+  it('leaves a model that holds NaN (a diverged run) as it was when a later part of the checkpoint does not fit', async () => {
+    const net = model(1);
+    const adam = new optim.Adam(net.parameters());
+    trainStep(net, adam);
+    const path = join(dir, 'healthy-checkpoint.safetensors');
+    await saveCheckpoint(path, { model: net, optimizer: adam, epoch: 1 });
+
+    const diverged = model(2);
+    nn.init.constant_(diverged.parameters()[0]!, NaN);
+    const sgd = new optim.SGD(diverged.parameters(), { lr: 0.1, momentum: 0.9 });
+    const before = parameterValues(diverged);
+    await expect(loadCheckpoint(path, { model: diverged, optimizer: sgd })).rejects.toThrow(/SGD\.loadStateDict\(\): .*was the state saved from another optimizer\?/);
+    expect(parameterValues(diverged)).toEqual(before);
+  });
+
   it('refuses a plain weights file and a bad epoch with the fix in the message', async () => {
     const net = model(1);
     const sgd = new optim.SGD(net.parameters(), { lr: 0.1 });
