@@ -3,42 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sg from 'simdgrad';
-import { F, getRngState, io, manualSeed, nn, optim, rand, tensor, type Tensor } from 'simdgrad';
+import { getRngState, io, manualSeed, nn, optim, rand } from 'simdgrad';
 import { loadCheckpoint, saveCheckpoint, saveWeights } from 'simdgrad/node';
 // @ts-expect-error: plain JavaScript shared with a child process (checkpoint-resume.dist.test.ts), without type declarations
 import { makeRun, parameterBits, trainEpochs } from '../helpers/checkpoint-training.mjs';
+import { parameterValues, smallInput, smallModel, trainStep } from '../helpers/small-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'simdgrad-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function model(seed: number): nn.Sequential {
-  manualSeed(seed);
-  return new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4), new nn.ReLU(), new nn.Linear(4, 2));
-}
-
-const input = () => tensor([[0.5, -1, 2], [1, 1, -1], [0, 2, 0.25]]);
-const target = () => tensor([[1, 0], [0, 1], [0.5, 0.5]]);
-
-function trainStep(net: nn.Module, optimizer: optim.Optimizer): void {
-  optimizer.zeroGrad();
-  F.mseLoss(net.forward(input()), target()).backward();
-  optimizer.step();
-}
-
-function parameterValues(net: nn.Module): Float32Array[] {
-  return net.parameters().map((p: Tensor) => p.toFloat32Array());
-}
-
 describe('saveCheckpoint / loadCheckpoint', () => {
   it('resumes training exactly: one more Adam step after loading matches one more step without saving', async () => {
-    const original = model(1);
+    const original = smallModel(1);
     const adam = new optim.Adam(original.parameters(), { lr: 0.01, betas: [0.8, 0.99] });
     for (let i = 0; i < 3; i++) trainStep(original, adam);
     const path = join(dir, 'checkpoint.safetensors');
     await saveCheckpoint(path, { model: original, optimizer: adam, epoch: 3 });
     trainStep(original, adam);
 
-    const resumed = model(2);
+    const resumed = smallModel(2);
     const resumedAdam = new optim.Adam(resumed.parameters(), { lr: 0.5 });
     expect(await loadCheckpoint(path, { model: resumed, optimizer: resumedAdam })).toEqual({ epoch: 3 });
     expect(resumedAdam.paramGroups[0]!.lr).toBe(0.01);
@@ -50,7 +33,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   });
 
   it('is a safetensors file: model.<name> tensors, optimizer buffers shaped like their parameters, JSON metadata', async () => {
-    const net = model(1);
+    const net = smallModel(1);
     const sgd = new optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
     trainStep(net, sgd);
     const path = join(dir, 'sgd-checkpoint.safetensors');
@@ -71,13 +54,13 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   });
 
   it('leaves model and optimizer unchanged when the optimizer does not fit', async () => {
-    const net = model(1);
+    const net = smallModel(1);
     const adam = new optim.Adam(net.parameters());
     trainStep(net, adam);
     const path = join(dir, 'adam-checkpoint.safetensors');
     await saveCheckpoint(path, { model: net, optimizer: adam, epoch: 1 });
 
-    const other = model(2);
+    const other = smallModel(2);
     const sgd = new optim.SGD(other.parameters(), { lr: 0.1, momentum: 0.9 });
     trainStep(other, sgd);
     const [modelBefore, sgdBefore] = [other.stateDict(), sgd.stateDict()];
@@ -87,13 +70,13 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   });
 
   it('leaves a model that holds NaN (a diverged run) as it was when a later part of the checkpoint does not fit', async () => {
-    const net = model(1);
+    const net = smallModel(1);
     const adam = new optim.Adam(net.parameters());
     trainStep(net, adam);
     const path = join(dir, 'healthy-checkpoint.safetensors');
     await saveCheckpoint(path, { model: net, optimizer: adam, epoch: 1 });
 
-    const diverged = model(2);
+    const diverged = smallModel(2);
     nn.init.constant_(diverged.parameters()[0]!, NaN);
     const sgd = new optim.SGD(diverged.parameters(), { lr: 0.1, momentum: 0.9 });
     const before = parameterValues(diverged);
@@ -102,7 +85,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   });
 
   it('refuses a plain weights file and a bad epoch with the fix in the message', async () => {
-    const net = model(1);
+    const net = smallModel(1);
     const sgd = new optim.SGD(net.parameters(), { lr: 0.1 });
     const path = join(dir, 'plain.safetensors');
     await saveWeights(net, path);
@@ -112,7 +95,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   });
 
   it('refuses a checkpoint with a tensor that belongs to neither model nor optimizer', async () => {
-    const net = model(1);
+    const net = smallModel(1);
     const sgd = new optim.SGD(net.parameters(), { lr: 0.1 });
     const path = join(dir, 'stray.safetensors');
     const state = new Map([...net.stateDict()].map(([k, v]) => [`model.${k}`, v]));
@@ -178,10 +161,10 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   it('concurrent checkpoints to one path leave exactly one complete checkpoint', async () => {
     const folder = mkdtempSync(join(dir, 'concurrent-'));
     const path = join(folder, 'checkpoint.safetensors');
-    const nets = Array.from({ length: 8 }, (_, i) => model(20 + i));
+    const nets = Array.from({ length: 8 }, (_, i) => smallModel(20 + i));
     const optimizers = nets.map((net) => new optim.SGD(net.parameters(), { lr: 0.1 }));
     await Promise.all(nets.map((net, i) => saveCheckpoint(path, { model: net, optimizer: optimizers[i]!, epoch: i })));
-    const check = model(1);
+    const check = smallModel(1);
     const { epoch } = await loadCheckpoint(path, { model: check, optimizer: new optim.SGD(check.parameters(), { lr: 0.1 }) });
     expect(check.stateDict()).toEqual(nets[epoch]!.stateDict());
     expect(readdirSync(folder)).toEqual(['checkpoint.safetensors']);

@@ -2,48 +2,31 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { F, io, manualSeed, nn, optim, tensor, type Tensor } from 'simdgrad';
+import { io, nn, optim, tensor } from 'simdgrad';
 import { loadCheckpoint, loadWeights, saveCheckpoint, saveWeights } from 'simdgrad/node';
+import { parameterValues, smallInput, smallModel, trainStep } from '../helpers/small-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'simdgrad-weights-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function model(seed: number): nn.Sequential {
-  manualSeed(seed);
-  return new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4), new nn.ReLU(), new nn.Linear(4, 2));
-}
-
-const input = () => tensor([[0.5, -1, 2], [1, 1, -1], [0, 2, 0.25]]);
-const target = () => tensor([[1, 0], [0, 1], [0.5, 0.5]]);
-
-function trainStep(net: nn.Module, optimizer: optim.Optimizer): void {
-  optimizer.zeroGrad();
-  F.mseLoss(net.forward(input()), target()).backward();
-  optimizer.step();
-}
-
-function parameterValues(net: nn.Module): Float32Array[] {
-  return net.parameters().map((p: Tensor) => p.toFloat32Array());
-}
-
 describe('saveWeights / loadWeights', () => {
   it('round-trips a model through a .safetensors file: identical outputs and buffers', async () => {
-    const source = model(1);
+    const source = smallModel(1);
     trainStep(source, new optim.SGD(source.parameters(), { lr: 0.1 }));
     source.eval();
     const path = join(dir, 'model.safetensors');
     await saveWeights(source, path, { metadata: { dataset: 'toy' } });
 
-    const restored = model(2).eval();
-    expect(restored.forward(input()).toFloat32Array()).not.toEqual(source.forward(input()).toFloat32Array());
+    const restored = smallModel(2).eval();
+    expect(restored.forward(smallInput()).toFloat32Array()).not.toEqual(source.forward(smallInput()).toFloat32Array());
     const result = await loadWeights(restored, path);
     expect(result).toEqual({ missingKeys: [], unexpectedKeys: [], metadata: { format: 'pt', dataset: 'toy' } });
     expect(restored.stateDict()).toEqual(source.stateDict());
-    expect(restored.forward(input()).toFloat32Array()).toEqual(source.forward(input()).toFloat32Array());
+    expect(restored.forward(smallInput()).toFloat32Array()).toEqual(source.forward(smallInput()).toFloat32Array());
   });
 
   it('writes exactly what io.encodeSafetensors makes, with format "pt" for Hugging Face loaders', async () => {
-    const net = model(3);
+    const net = smallModel(3);
     const path = join(dir, 'exact.safetensors');
     await saveWeights(net, path);
     expect(new Uint8Array(readFileSync(path))).toEqual(io.encodeSafetensors(net.stateDict(), { format: 'pt' }));
@@ -52,18 +35,18 @@ describe('saveWeights / loadWeights', () => {
   it('saves atomically: replaces the old file and leaves no .tmp behind', async () => {
     const folder = mkdtempSync(join(dir, 'atomic-'));
     const path = join(folder, 'weights.safetensors');
-    await saveWeights(model(1), path);
-    await saveWeights(model(2), path);
+    await saveWeights(smallModel(1), path);
+    await saveWeights(smallModel(2), path);
     expect(readdirSync(folder)).toEqual(['weights.safetensors']);
-    const check = model(3);
+    const check = smallModel(3);
     await loadWeights(check, path);
-    expect(check.stateDict()).toEqual(model(2).stateDict());
+    expect(check.stateDict()).toEqual(smallModel(2).stateDict());
   });
 
   it('concurrent saves to one path leave exactly one complete save, and no temporary files', async () => {
     const folder = mkdtempSync(join(dir, 'concurrent-'));
     const path = join(folder, 'weights.safetensors');
-    const models = Array.from({ length: 12 }, (_, i) => model(10 + i));
+    const models = Array.from({ length: 12 }, (_, i) => smallModel(10 + i));
     const saved = models.map((net) => io.encodeSafetensors(net.stateDict(), { format: 'pt' }));
     for (let round = 0; round < 5; round++) {
       await Promise.all(models.map((net) => saveWeights(net, path)));
@@ -76,17 +59,17 @@ describe('saveWeights / loadWeights', () => {
   it('when the save fails, the earlier file is intact and no .tmp is left', async () => {
     const folder = mkdtempSync(join(dir, 'failed-'));
     const path = join(folder, 'weights.safetensors');
-    await saveWeights(model(1), path);
+    await saveWeights(smallModel(1), path);
     const before = readFileSync(path);
 
     // loadStateDict refuses NaN, so the diverged bias is registered in place of the first layer's.
-    const diverged = model(2);
+    const diverged = smallModel(2);
     diverged.at(0).registerParameter('bias', tensor([NaN, 0, 0, 0]));
     await expect(saveWeights(diverged, path)).rejects.toThrow(`simdgrad: saveWeights('${path}'): encodeSafetensors: tensor '0.bias' holds NaN at index 0`);
 
     const intoFolder = join(folder, 'a-folder');
     mkdirSync(intoFolder);
-    await expect(saveWeights(model(1), intoFolder)).rejects.toThrow(`simdgrad: saveWeights('${intoFolder}'):`);
+    await expect(saveWeights(smallModel(1), intoFolder)).rejects.toThrow(`simdgrad: saveWeights('${intoFolder}'):`);
 
     expect(readFileSync(path)).toEqual(before);
     expect(readdirSync(folder).sort()).toEqual(['a-folder', 'weights.safetensors']);
@@ -94,9 +77,9 @@ describe('saveWeights / loadWeights', () => {
 
   it('refuses a truncated file, naming the file, and leaves the model unchanged', async () => {
     const path = join(dir, 'truncated.safetensors');
-    const full = io.encodeSafetensors(model(1).stateDict());
+    const full = io.encodeSafetensors(smallModel(1).stateDict());
     writeFileSync(path, full.subarray(0, full.length - 10));
-    const net = model(2);
+    const net = smallModel(2);
     const before = net.stateDict();
     await expect(loadWeights(net, path)).rejects.toThrow(
       `simdgrad: loadWeights('${path}'): decodeSafetensors: tensor '3.weight' has data_offsets [144, 176], beyond the data section's 166 bytes; the file is truncated: save or download it again.`,
@@ -108,7 +91,7 @@ describe('saveWeights / loadWeights', () => {
     const path = join(dir, 'linear.safetensors');
     const linear = new nn.Linear(3, 4);
     await saveWeights(new nn.Sequential(linear), path);
-    const net = model(2);
+    const net = smallModel(2);
     const before = net.stateDict();
     await expect(loadWeights(net, path)).rejects.toThrow(/loadWeights\('.*linear\.safetensors'\): Sequential\.loadStateDict: .*missing keys: '1\.weight'/s);
     expect(net.stateDict()).toEqual(before);
@@ -123,24 +106,24 @@ describe('saveWeights / loadWeights', () => {
     const prefix = new Uint8Array(8);
     new DataView(prefix.buffer).setBigUint64(0, 2n ** 40n, true);
     writeFileSync(path, Uint8Array.from([...prefix, ...new TextEncoder().encode('{}')]));
-    await expect(loadWeights(model(1), path)).rejects.toThrow(`simdgrad: loadWeights('${path}'): decodeSafetensors: the header length says ${2 ** 40} bytes, more than the 100000000 the safetensors format allows`);
+    await expect(loadWeights(smallModel(1), path)).rejects.toThrow(`simdgrad: loadWeights('${path}'): decodeSafetensors: the header length says ${2 ** 40} bytes, more than the 100000000 the safetensors format allows`);
   });
 
   it("keeps BatchNorm's batch count exact through a file, past what float32 holds, as I64", async () => {
-    const source = model(1);
+    const source = smallModel(1);
     const state = source.stateDict();
     state.set('1.num_batches_tracked', { shape: [], data: Float32Array.of(2 ** 40), dtype: 'I64', integers: BigInt64Array.of(2n ** 40n + 3n) });
     source.loadStateDict(state);
     const path = join(dir, 'count.safetensors');
     await saveWeights(source, path);
     expect(io.decodeSafetensors(readFileSync(path)).tensors.get('1.num_batches_tracked')).toMatchObject({ dtype: 'I64', integers: BigInt64Array.of(2n ** 40n + 3n) });
-    const restored = model(2);
+    const restored = smallModel(2);
     await loadWeights(restored, path);
     expect(restored.stateDict().get('1.num_batches_tracked')!.integers).toEqual(BigInt64Array.of(2n ** 40n + 3n));
   });
 
   it('reports a missing file with its path', async () => {
     const path = join(dir, 'nowhere.safetensors');
-    await expect(loadWeights(model(1), path)).rejects.toThrow(`simdgrad: loadWeights('${path}'): ENOENT`);
+    await expect(loadWeights(smallModel(1), path)).rejects.toThrow(`simdgrad: loadWeights('${path}'): ENOENT`);
   });
 });
