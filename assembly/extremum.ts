@@ -1,3 +1,4 @@
+import { rowMax, rowMin } from './row-extrema';
 // Minimum or maximum along one dimension of a tensor viewed as [outer, n, inner], with the
 // position of the first extreme value (written as float32, the library's only dtype), and the
 // k largest or smallest values. As in torch, NaN wins both max and min (it propagates), while
@@ -137,25 +138,6 @@ function siftDown(vals: usize, idxs: usize, stride: usize, size: i32, v: f32, at
 @inline function isBetter(v: f32, best: f32, wantMax: i32): bool {
   if (isNaN(v)) return !isNaN(best);
   return wantMax != 0 ? v > best : v < best;
-}
-
-// f32x4.max/min propagate NaN, so a row holding NaN has extreme value NaN.
-function rowMax(row: usize, n: i32): f32 {
-  let acc = f32x4.splat(-Infinity);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) acc = f32x4.max(acc, v128.load(row + (<usize>k << 2)));
-  let m = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
-  for (; k < n; k++) m = max(m, load<f32>(row + (<usize>k << 2)));
-  return m;
-}
-
-function rowMin(row: usize, n: i32): f32 {
-  let acc = f32x4.splat(Infinity);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) acc = f32x4.min(acc, v128.load(row + (<usize>k << 2)));
-  let m = min(min(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), min(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
-  for (; k < n; k++) m = min(m, load<f32>(row + (<usize>k << 2)));
-  return m;
 }
 
 function firstIndexOf(row: usize, n: i32, m: f32): i32 {

@@ -1,3 +1,4 @@
+import { rowMax } from './row-extrema';
 // Losses, each fused with its gradient. A forward kernel writes the loss to `out` and, when
 // `grad` is not 0, d(loss)/d(input) to `grad`, so backward only has to multiply by the upstream
 // gradient (lossBackward). Conventions shared by every forward kernel:
@@ -153,15 +154,6 @@ export function binaryCrossEntropyWithLogitsForward(
     }
   }
   if (!perElement) store<f32>(out, <f32>total);
-}
-
-@inline function rowMax(row: usize, cols: i32): f32 {
-  let m = f32x4.splat(-Infinity);
-  let c = 0;
-  for (; c + 4 <= cols; c += 4) m = f32x4.max(m, v128.load(row + (<usize>c << 2)));
-  let best = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
-  for (; c < cols; c++) best = max(best, load<f32>(row + (<usize>c << 2)));
-  return best;
 }
 
 @inline function rowSum(row: usize, cols: i32): f32 {

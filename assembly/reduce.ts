@@ -1,3 +1,4 @@
+import { rowMax } from './row-extrema';
 // Reductions over one axis of a tensor viewed as [outer, n, inner].
 
 // out[o, i] = sum_k x[o, k, i]
@@ -55,12 +56,3 @@ export function maxAxisForward(x: usize, out: usize, outer: i32, n: i32, inner: 
   }
 }
 
-// f32x4.max propagates NaN, so a row holding NaN has maximum NaN.
-function rowMax(row: usize, n: i32): f32 {
-  let acc = f32x4.splat(-Infinity);
-  let k = 0;
-  for (; k + 4 <= n; k += 4) acc = f32x4.max(acc, v128.load(row + (<usize>k << 2)));
-  let m = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
-  for (; k < n; k++) m = max(m, load<f32>(row + (<usize>k << 2)));
-  return m;
-}
