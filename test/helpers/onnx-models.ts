@@ -1,5 +1,5 @@
 import {
-  F, abs, add, argmax, argmin, cat, chunk, clamp, cumsum, div, eq, exp, expand, flatten, gather, ge, gt, indexSelect, le, log, logsumexp, lt, maskedFill,
+  F, abs, add, argmax, argmin, cat, chunk, clamp, clone, cumsum, div, eq, exp, expand, flatten, gather, ge, gt, indexSelect, le, log, logsumexp, lt, maskedFill,
   matmul, max, maximum, mean, min, minimum, mul, narrow, ne, neg, nn, noGrad, oneHot, permute, pow, randn, reshape, scatterAdd, select, slice, split, sqrt,
   squeeze, stack, std, sub, sum, tensor, tidy, topk, transpose, tril, triu, unsqueeze, variance, where, type Tensor,
 } from 'simdgrad';
@@ -86,13 +86,15 @@ export class EveryOp extends nn.Module {
 }
 
 /**
- * Every op of the tensor toolkit on an input [N, 4, 6], each result flattened into its own
+ * Every op of the tensor toolkit on an input [N, 4, 6], with clone, batched and matrix-vector
+ * matmul and softmax over a middle dimension besides, each result flattened into its own
  * columns of the output, so any one of them wrong shows. The discrete ones (comparisons, argmax,
  * argmin, topk) read the input itself, whose values both runtimes hold exactly, so rounding
  * cannot flip them. scatterAdd needs opset 16: leave it out for older opsets.
  */
 export class ToolkitOps extends nn.Module {
   readonly proj = this.registerModule('proj', new nn.Linear(6, 6));
+  readonly direction = this.registerParameter('direction', randn([6]));
 
   constructor(private readonly withScatterAdd = true) {
     super();
@@ -121,8 +123,9 @@ export class ToolkitOps extends nn.Module {
       ...(this.withScatterAdd ? [scatterAdd(h, 2, top.indices, top.values)] : []),
     ];
     const scans = [cumsum(h, 2), cumsum(x, 1), tril(h), triu(h, 1)];
+    const products = [clone(h), matmul(x, this.direction), matmul(h, transpose(x, 1, 2)), F.softmax(h, 2)];
     const moments = [variance(h, 2), std(h, [1, 2], { correction: 0, keepdim: true }), logsumexp(h, 2), logsumexp(mul(h, 30), [1, 2], true)];
-    return cat([...shapes, ...masks, ...selections, ...piecewise, ...extremes, ...indexing, ...scans, ...moments].map((t) => flatten(t, 1)), 1);
+    return cat([...shapes, ...masks, ...selections, ...piecewise, ...extremes, ...indexing, ...scans, ...products, ...moments].map((t) => flatten(t, 1)), 1);
   }
 }
 
