@@ -5,6 +5,7 @@ import {
   unsqueeze, variance, where, type Tensor,
 } from 'simdgrad';
 import { constantInput, onlyNode, opTypesOf, readOnnxGraph, type ReadGraph } from '../../helpers/onnx-graph.js';
+import { ToolkitOps } from '../../helpers/onnx-models.js';
 
 /** A module whose forward is `fn`, to export one op at a time. */
 class Forward extends nn.Module {
@@ -229,4 +230,15 @@ describe('exportOnnx converts the reductions and scans', () => {
     const node = onlyNode(graph, 'CumSum');
     expect([node.attributes, constantInput(graph, node, 1)]).toEqual([{ reverse: 0 }, { dims: [], values: [2] }]);
   });
+});
+
+it('exports a model using every toolkit op, leaving no tensor behind', () => {
+  const before = memory().tensors;
+  const model = new ToolkitOps();
+  const graph = readOnnxGraph(exportOnnx(model, { inputShape: [3, 4, 6] }));
+  model.dispose();
+  expect(memory().tensors).toBe(before);
+  const expected = ['Transpose', 'Slice', 'Unsqueeze', 'Squeeze', 'Expand', 'Concat', 'Equal', 'Not', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'Where', 'Abs', 'Clip', 'Min', 'Max',
+    'ReduceMin', 'ArgMax', 'ArgMin', 'TopK', 'GatherElements', 'Gather', 'OneHot', 'ScatterElements', 'CumSum', 'Trilu', 'ReduceMean', 'ReduceSum', 'Sqrt', 'ReduceLogSumExp'];
+  expect(expected.filter((op) => !opTypesOf(graph).includes(op))).toEqual([]);
 });
