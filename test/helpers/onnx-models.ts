@@ -90,15 +90,11 @@ export class EveryOp extends nn.Module {
  * matmul and softmax over a middle dimension besides, each result flattened into its own
  * columns of the output, so any one of them wrong shows. The discrete ones (comparisons, argmax,
  * argmin, topk) read the input itself, whose values both runtimes hold exactly, so rounding
- * cannot flip them. scatterAdd needs opset 16: leave it out for older opsets.
+ * cannot flip them.
  */
 export class ToolkitOps extends nn.Module {
   readonly proj = this.registerModule('proj', new nn.Linear(6, 6));
   readonly direction = this.registerParameter('direction', randn([6]));
-
-  constructor(private readonly withScatterAdd = true) {
-    super();
-  }
 
   forward(x: Tensor): Tensor {
     const h = this.proj.forward(x);
@@ -120,7 +116,7 @@ export class ToolkitOps extends nn.Module {
     ];
     const indexing = [
       gather(h, 2, top.indices), gather(h, 2, bottom.indices), indexSelect(h, 2, tensor([5, 0, 2])), indexSelect(h, 1, tensor(2)), oneHot(argmax(x, 2), 6),
-      ...(this.withScatterAdd ? [scatterAdd(h, 2, top.indices, top.values)] : []),
+      scatterAdd(h, 2, top.indices, top.values), scatterAdd(h, 1, argmax(narrow(x, 2, 0, 4), 1, true), mul(h, 2)),
     ];
     const scans = [cumsum(h, 2), cumsum(x, 1), tril(h), triu(h, 1)];
     const products = [clone(h), matmul(x, this.direction), matmul(h, transpose(x, 1, 2)), F.softmax(h, 2)];

@@ -241,12 +241,20 @@ const indexSelect: OpConverter = (g, op) => {
   return g.node('Gather', [inputName(g, op, 0), positions], { axis: int(axis) });
 };
 
+// ScatterElements adds (reduction 'add') from opset 16. Before, each value is spread over its
+// row of a one-hot [..., m, n, ...] and the m rows summed: what scatterAdd adds to a region the
+// size of the index (n along the axis), padded with zeros to x's shape.
 const scatterAdd: OpConverter = (g, op) => {
-  if (g.opset < 16) {
-    throw new Error(`simdgrad: exportOnnx: cannot export scatterAdd at opset ${g.opset}: ScatterElements adds (reduction 'add') from opset 16; pass { opset: 16 } or later (the default is 17).`);
-  }
   const { axis, index } = attributesOf<IndexAttributes>(op);
-  return g.node('ScatterElements', [inputName(g, op, 0), indexOf(g, index), inputName(g, op, 1)], { axis: int(axis), reduction: { string: 'add' } });
+  const [x, values] = [inputName(g, op, 0), inputName(g, op, 1)];
+  if (g.opset >= 16) return g.node('ScatterElements', [x, indexOf(g, index), values], { axis: int(axis), reduction: { string: 'add' } });
+  const target = op.inputs[0]!.shape;
+  const spread = g.node('OneHot', [indexOf(g, index), g.int64s([target[axis]!]), g.floats([0, 1], [2])], { axis: int(axis + 1) });
+  const weighted = g.node('Mul', [spread, g.node('Unsqueeze', [values, g.int64s([axis + 1])])]);
+  const added = g.node('ReduceSum', [weighted, g.int64s([axis])], { keepdims: int(0) });
+  const shortfall = target.map((size, d) => (d === axis ? 0 : size - index.shape[d]!));
+  const region = shortfall.some((n) => n > 0) ? g.node('Pad', [added, g.int64s([...target.map(() => 0), ...shortfall])]) : added;
+  return g.node('Add', [x, region]);
 };
 
 const oneHot: OpConverter = (g, op) => {
