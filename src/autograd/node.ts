@@ -4,19 +4,23 @@ import { isGradEnabled } from './grad-mode.js';
 /** Returns one gradient per input (null where that input needs none), shaped like the input. */
 export type BackwardFn = (grad: Tensor, saved: Tensor[]) => (Tensor | null)[];
 
-export interface OpRecord<Attributes extends object = object> {
+/** What a tracer (exportOnnx) sees of an op: its name, inputs and attributes. */
+export interface TracedOp<Attributes extends object = object> {
   /** The op's public name, used in error messages. */
   op: string;
   inputs: (Tensor | null)[];
-  /** Tensors the backward reads; the tape keeps their memory alive until backward has run. */
-  saved?: Tensor[];
-  backward: BackwardFn;
-  /** What an exporter needs beyond the inputs (strides, eps, axes...), typed in the op's own file. */
+  /** What an exporter needs beyond the inputs (strides, eps, axes, index tensors...), typed in the op's own file. */
   attributes?: Attributes;
 }
 
+export interface OpRecord<Attributes extends object = object> extends TracedOp<Attributes> {
+  /** Tensors the backward reads; the tape keeps their memory alive until backward has run. */
+  saved?: Tensor[];
+  backward: BackwardFn;
+}
+
 /** Sees each op as it is recorded, whether or not it needs a gradient. */
-export type OpTracer = (out: Tensor, op: OpRecord) => void;
+export type OpTracer = (out: Tensor, op: TracedOp) => void;
 
 let tracer: OpTracer | null = null;
 
@@ -76,5 +80,33 @@ export function record<Attributes extends object>(out: Tensor, op: OpRecord<Attr
   out.labelCreator(op.op);
   if (!isGradEnabled() || !op.inputs.some((t) => t?.requiresGrad)) return out;
   out.attachGradFn(new GradNode(op));
+  return out;
+}
+
+/**
+ * Shows the tracer an op that has no gradient (comparisons, argmax, oneHot): its output is
+ * computed from its inputs, so an export must compute it too rather than freeze its values.
+ */
+export function traceResult<Attributes extends object>(out: Tensor, op: TracedOp<Attributes>): Tensor {
+  tracer?.(out, op);
+  return out;
+}
+
+/**
+ * Runs the body of an op composed of recorded ops with the tracer looking away, then shows it
+ * the whole as one op (logsumexp as ReduceLogSumExp): its gradient is that of the ops it is
+ * made of, its export one node, and values it computes outside the tape are not frozen.
+ */
+export function traceComposite<Attributes extends object>(op: TracedOp<Attributes>, body: () => Tensor): Tensor {
+  const outer = tracer;
+  if (!outer) return body();
+  tracer = null;
+  let out: Tensor;
+  try {
+    out = body();
+  } finally {
+    tracer = outer;
+  }
+  outer(out, op);
   return out;
 }

@@ -1,4 +1,5 @@
 import { kernels } from '../backend/backend.js';
+import { traceResult } from '../autograd/node.js';
 import { full } from '../creation.js';
 import { Tensor } from '../tensor.js';
 import { broadcastBlocks, broadcastShapes } from './broadcast.js';
@@ -44,7 +45,7 @@ function compare(op: string, kernel: BroadcastKernel, a: Tensor | number, b: Ten
   checkTensorOrNumber(op, 'a', a);
   checkTensorOrNumber(op, 'b', b);
   const shape = broadcastShapes(shapeOf(a), shapeOf(b), op);
-  return withTensors(a, b, (x, y) => runBroadcast(kernel, x, y, shape));
+  return withTensors(a, b, (x, y) => traceResult(runBroadcast(kernel, x, y, shape), { op, inputs: [x, y] }));
 }
 
 /** The shape a number or tensor operand broadcasts as: [] for a number. */

@@ -1,16 +1,30 @@
 import { kernels } from '../backend/backend.js';
-import { record } from '../autograd/node.js';
+import { record, traceResult } from '../autograd/node.js';
 import { zeros } from '../creation.js';
 import { formatShape, normalizeAxis, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { div, mul } from './arithmetic.js';
 import { checkInteger, checkOptions, checkTensor } from '../check-args.js';
 import { runBroadcast } from './compare.js';
-import { keptShape, resolveAxes, sum, type Dims } from './reduce.js';
+import { keptShape, resolveAxes, sum, type Dims, type ReduceAttributes } from './reduce.js';
 import { reshape } from './shape.js';
 
 // Positions (argmax, argmin, topk indices) are float32 tensors holding whole numbers, the
 // library's only dtype. NaN counts as the most extreme value, as in torch.
+
+/** The axis argmax and argmin search along (null: the flattened tensor), for exporters. */
+export interface ArgExtremumAttributes {
+  axis: number | null;
+  keepdim: boolean;
+}
+
+/** What topk selects, and its indices output, for exporters. */
+export interface TopkAttributes {
+  k: number;
+  axis: number;
+  largest: boolean;
+  indices: Tensor;
+}
 
 /**
  * Smallest value over `dim` (all dimensions when omitted), as torch.amin. Tied minima share the
@@ -25,6 +39,7 @@ export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   record(out, {
     op: 'min',
     inputs: [x],
+    attributes: { axes, keepdim } satisfies ReduceAttributes,
     saved: [x, kept],
     backward: (g, [input, smallest]) => {
       const isMin = runBroadcast('eqForward', input!, smallest!, input!.shape);
@@ -75,6 +90,7 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): { values:
   record(values, {
     op: 'topk',
     inputs: [x],
+    attributes: { k, axis, largest: options.largest !== false, indices } satisfies TopkAttributes,
     saved: [indices],
     backward: (g, [positions]) => {
       const gx = zeros(x.shape);
@@ -93,7 +109,7 @@ function argExtremum(op: string, x: Tensor, dim: number | undefined, keepdim: bo
     const scratch = Tensor.empty([]);
     kernels().extremumAxis!(x.ptr, scratch.ptr, position.ptr, 1, x.size, 1, wantMax ? 1 : 0);
     scratch.dispose();
-    return position;
+    return traceResult(position, { op, inputs: [x], attributes: { axis: null, keepdim } satisfies ArgExtremumAttributes });
   }
   const axis = normalizeAxis(dim, x.ndim, op);
   checkNonEmpty(x, [axis], op);
@@ -103,7 +119,7 @@ function argExtremum(op: string, x: Tensor, dim: number | undefined, keepdim: bo
   const [outer, n, inner] = [shapeSize(x.shape.slice(0, axis)), x.shape[axis] ?? 1, shapeSize(x.shape.slice(axis + 1))];
   kernels().extremumAxis!(x.ptr, scratch.ptr, position.ptr, outer, n, inner, wantMax ? 1 : 0);
   scratch.dispose();
-  return position;
+  return traceResult(position, { op, inputs: [x], attributes: { axis, keepdim } satisfies ArgExtremumAttributes });
 }
 
 /** The max or min over `axes` with those axes kept as size 1; not recorded. */

@@ -1,5 +1,5 @@
 import { kernels } from '../backend/backend.js';
-import { record } from '../autograd/node.js';
+import { record, traceResult } from '../autograd/node.js';
 import { zeros } from '../creation.js';
 import { formatShape, normalizeAxis, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
@@ -9,6 +9,17 @@ import { contiguousStrides, copyStrided } from './strided-copy.js';
 
 // Index tensors are float32 tensors holding whole numbers (the library's only dtype); they are
 // checked to be whole and in range before anything is allocated.
+
+/** The axis gather, scatterAdd and indexSelect index along, and their index tensor, for exporters. */
+export interface IndexAttributes {
+  axis: number;
+  index: Tensor;
+}
+
+/** The class count of oneHot's output, for exporters. */
+export interface OneHotAttributes {
+  numClasses: number;
+}
 
 /** out[i][j][k] = x[i][index[i][j][k]][k] for dim 1 (likewise for any dim), as torch.gather. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -53,6 +64,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   record(out, {
     op: 'scatterAdd',
     inputs: [x, values],
+    attributes: { axis, index } satisfies IndexAttributes,
     saved: [index],
     backward: (g, [savedIndex]) => [g, gatherChecked(narrowTo(g, savedIndex!.shape, axis), axis, savedIndex!)],
   });
@@ -88,6 +100,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return record(out, {
     op: 'indexSelect',
     inputs: [x],
+    attributes: { axis, index } satisfies IndexAttributes,
     saved: [index],
     backward: (g, [savedIndex]) => {
       const gx = zeros(x.shape);
@@ -108,7 +121,7 @@ export function oneHot(index: Tensor, numClasses = -1): Tensor {
   checkIndices('oneHot', index, classes, `${classes} classes`);
   const out = Tensor.empty([...index.shape, classes]);
   kernels().oneHotForward!(index.ptr, out.ptr, index.size, classes);
-  return out;
+  return traceResult(out, { op: 'oneHot', inputs: [index], attributes: { numClasses: classes } satisfies OneHotAttributes });
 }
 
 function inferClassCount(index: Tensor): number {
@@ -131,6 +144,7 @@ function gatherChecked(x: Tensor, axis: number, index: Tensor): Tensor {
   return record(out, {
     op: 'gather',
     inputs: [x],
+    attributes: { axis, index } satisfies IndexAttributes,
     saved: [index],
     backward: (g, [savedIndex]) => {
       const gx = zeros(x.shape);

@@ -6,6 +6,16 @@ import { sumToShape } from './reduce.js';
 import { reshape } from './shape.js';
 import { broadcastStrides, contiguousStrides, copyStrided } from './strided-copy.js';
 
+/** The order of permute's output dimensions, for exporters. */
+export interface PermuteAttributes {
+  perm: number[];
+}
+
+/** The shape expand produces, for exporters. */
+export interface ExpandAttributes {
+  shape: number[];
+}
+
 /** The dimensions of x reordered, as torch.permute; a contiguous copy, not a view. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor('permute', 'x', x);
@@ -15,7 +25,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   copyStrided({ src: x.ptr, dst: out.ptr, shape: out.shape, srcStrides: order.map((d) => strides[d]!), dstStrides: contiguousStrides(out.shape) });
   const inverse = new Array<number>(order.length);
   order.forEach((d, i) => (inverse[d] = i));
-  return record(out, { op: 'permute', inputs: [x], backward: (g) => [permute(g, inverse)] });
+  return record(out, { op: 'permute', inputs: [x], attributes: { perm: order } satisfies PermuteAttributes, backward: (g) => [permute(g, inverse)] });
 }
 
 /**
@@ -64,7 +74,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   const shape = expandedShape(x.shape, sizes);
   const out = Tensor.empty(shape);
   copyStrided({ src: x.ptr, dst: out.ptr, shape, srcStrides: broadcastStrides(x.shape, shape), dstStrides: contiguousStrides(shape) });
-  return record(out, { op: 'expand', inputs: [x], backward: (g) => [sumToShape(g, x.shape)] });
+  return record(out, { op: 'expand', inputs: [x], attributes: { shape } satisfies ExpandAttributes, backward: (g) => [sumToShape(g, x.shape)] });
 }
 
 function expandedShape(from: readonly number[], sizes: readonly number[]): number[] {

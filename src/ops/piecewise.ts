@@ -24,6 +24,12 @@ export function abs(x: Tensor): Tensor {
   });
 }
 
+/** clamp's bounds, -Infinity and Infinity where there is none, for exporters. */
+export interface ClampAttributes {
+  min: number;
+  max: number;
+}
+
 /**
  * x limited to [min, max] (either bound may be null), as torch.clamp. The gradient passes where
  * min <= x <= max, bounds included, as in torch. For tensor bounds use minimum/maximum.
@@ -38,6 +44,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
   return record(out, {
     op: 'clamp',
     inputs: [x],
+    attributes: { min: low, max: high } satisfies ClampAttributes,
     saved: [x],
     backward: (g, [input]) => {
       const gx = Tensor.empty(g.shape);

@@ -7,6 +7,17 @@ import { shapeOf, withTensors } from './compare.js';
 import { sumToShape } from './reduce.js';
 import { broadcastCopy } from './strided-copy.js';
 
+/** where's condition, for exporters. */
+export interface WhereAttributes {
+  condition: Tensor;
+}
+
+/** maskedFill's mask and fill value, for exporters. */
+export interface MaskedFillAttributes {
+  mask: Tensor;
+  value: number;
+}
+
 // Conditions are float32 masks (comparisons give 0/1): any nonzero value counts as true.
 
 /** a where condition is true (nonzero), else b, with NumPy broadcasting of all three, as torch.where. */
@@ -22,6 +33,7 @@ export function where(condition: Tensor, a: Tensor | number, b: Tensor | number)
     record(out, {
       op: 'where',
       inputs: [x, y],
+      attributes: { condition } satisfies WhereAttributes,
       saved: [c],
       backward: (g, [mask]) => [
         x.requiresGrad ? sumToShape(fillWhere(mask!, g, 0, false), x.shape) : null,
@@ -46,6 +58,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   record(out, {
     op: 'maskedFill',
     inputs: [x],
+    attributes: { mask, value } satisfies MaskedFillAttributes,
     saved: [m],
     backward: (g, [savedMask]) => [sumToShape(fillWhere(savedMask!, g, 0, true), x.shape)],
   });

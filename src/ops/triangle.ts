@@ -4,6 +4,11 @@ import { formatShape, shapeSize } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { checkInteger, checkTensor } from '../check-args.js';
 
+/** The diagonal tril and triu keep from, for exporters. */
+export interface TriangleAttributes {
+  diagonal: number;
+}
+
 /** The lower triangle of the last two dimensions (entries with col - row <= diagonal), others 0, as torch.tril. */
 export function tril(x: Tensor, diagonal = 0): Tensor {
   return triangle('tril', x, diagonal, false);
@@ -25,5 +30,5 @@ function keepTriangle(op: string, x: Tensor, diagonal: number, upper: boolean): 
   const [rows, cols] = x.shape.slice(-2) as [number, number];
   const out = Tensor.empty(x.shape);
   kernels().triangleForward!(x.ptr, out.ptr, shapeSize(x.shape.slice(0, -2)), rows, cols, diagonal, upper ? 1 : 0);
-  return record(out, { op, inputs: [x], backward: (g) => [keepTriangle(op, g, diagonal, upper)] });
+  return record(out, { op, inputs: [x], attributes: { diagonal } satisfies TriangleAttributes, backward: (g) => [keepTriangle(op, g, diagonal, upper)] });
 }

@@ -1,4 +1,8 @@
-import { F, add, div, exp, log, matmul, max, mean, mul, neg, nn, noGrad, pow, randn, reshape, sqrt, sub, sum, tidy, transpose, type Tensor } from 'simdgrad';
+import {
+  F, abs, add, argmax, argmin, cat, chunk, clamp, clone, cumsum, div, eq, exp, expand, flatten, gather, ge, gt, indexSelect, le, log, logsumexp, lt, maskedFill,
+  matmul, max, maximum, mean, min, minimum, mul, narrow, ne, neg, nn, noGrad, oneHot, permute, pow, randn, reshape, scatterAdd, select, slice, split, sqrt,
+  squeeze, stack, std, sub, sum, tensor, tidy, topk, transpose, tril, triu, unsqueeze, variance, where, type Tensor,
+} from 'simdgrad';
 
 /** A model to export, with the input shape it is traced with. */
 export interface ExportCase {
@@ -81,10 +85,51 @@ export class EveryOp extends nn.Module {
   }
 }
 
+/**
+ * Every op of the tensor toolkit on an input [N, 4, 6], with clone, batched and matrix-vector
+ * matmul and softmax over a middle dimension besides, each result flattened into its own
+ * columns of the output, so any one of them wrong shows. The discrete ones (comparisons, argmax,
+ * argmin, topk) read the input itself, whose values both runtimes hold exactly, so rounding
+ * cannot flip them.
+ */
+export class ToolkitOps extends nn.Module {
+  readonly proj = this.registerModule('proj', new nn.Linear(6, 6));
+  readonly direction = this.registerParameter('direction', randn([6]));
+
+  forward(x: Tensor): Tensor {
+    const h = this.proj.forward(x);
+    const [front, back] = chunk(permute(h, [0, 2, 1]), 2, 1);
+    const [firstTwo] = split(x, [2, 4], 2);
+    const lifted = squeeze(unsqueeze(unsqueeze(select(h, 2, -1), 0), -1), 0);
+    const shapes = [
+      transpose(stack([front!, mul(back!, -0.5)], 1), 1, 3), cat([firstTwo!, slice(x, 2, 1, undefined, 2), expand(lifted, [-1, 4, 5])], 2),
+      narrow(h, 1, 1, 2), slice(h, 2, 0, -2, 3),
+    ];
+    const masks = [eq(argmax(x, 2), 3), ne(argmin(x, 1, true), 0), lt(x, -0.5), le(argmax(x, 1), 2), gt(x, 0.5), ge(argmin(x, 2), 3)];
+    const selections = [where(gt(x, 0.5), x, mul(x, 0.1)), maskedFill(h, lt(x, -0.5), -3)];
+    const piecewise = [abs(h), clamp(h, -0.5, 0.5), clamp(h, null, 0.2), minimum(h, x), maximum(h, 0.1)];
+    const top = topk(x, 3, { dim: 2 });
+    const bottom = topk(narrow(x, 1, 0, 2), 2, { dim: 2, largest: false });
+    const extremes = [
+      min(h, 2), min(x, [1, 2], true), add(argmax(x, 2), mul(argmax(x), 0.01)), argmin(x, 1, true),
+      top.values, top.indices, bottom.values, bottom.indices,
+    ];
+    const indexing = [
+      gather(h, 2, top.indices), gather(h, 2, bottom.indices), indexSelect(h, 2, tensor([5, 0, 2])), indexSelect(h, 1, tensor(2)), oneHot(argmax(x, 2), 6),
+      scatterAdd(h, 2, top.indices, top.values), scatterAdd(h, 1, argmax(narrow(x, 2, 0, 4), 1, true), mul(h, 2)),
+    ];
+    const scans = [cumsum(h, 2), cumsum(x, 1), tril(h), triu(h, 1)];
+    const products = [clone(h), matmul(x, this.direction), matmul(h, transpose(x, 1, 2)), F.softmax(h, 2)];
+    const moments = [variance(h, 2), std(h, [1, 2], { correction: 0, keepdim: true }), logsumexp(h, 2), logsumexp(mul(h, 30), [1, 2], true)];
+    return cat([...shapes, ...masks, ...selections, ...piecewise, ...extremes, ...indexing, ...scans, ...products, ...moments].map((t) => flatten(t, 1)), 1);
+  }
+}
+
 export const EXPORT_CASES: ExportCase[] = [
   { name: 'mlp', build: mlp, inputShape: [4, 784] },
   { name: 'lenet', build: lenet, inputShape: [3, 1, 28, 28] },
   { name: 'vgg-mini', build: vggMini, inputShape: [2, 3, 32, 32] },
   { name: 'normalized-cnn', build: normalizedCnn, inputShape: [3, 3, 15, 15] },
   { name: 'every-op', build: () => new EveryOp(), inputShape: [2, 4, 10, 9] },
+  { name: 'toolkit', build: () => new ToolkitOps(), inputShape: [3, 4, 6] },
 ];

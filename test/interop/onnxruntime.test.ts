@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, manualSeed, noGrad, randn, tidy, type nn, type Tensor } from 'simdgrad';
-import { EXPORT_CASES, EveryOp } from '../helpers/onnx-models.js';
+import { EXPORT_CASES, EveryOp, ToolkitOps } from '../helpers/onnx-models.js';
 import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
 
 // Where scripts/check-onnx.py finds the exported models to run onnx.checker on.
@@ -57,6 +57,17 @@ describe('onnxruntime-node runs the other opsets and a fixed batch size', () => 
       const bytes = exportOnnx(model, { inputShape: [2, 4, 10, 9], opset });
       writeFileSync(new URL(`every-op-opset${opset}.onnx`, EXPORTED), bytes);
       await expectSameOutputs(model, bytes, [[2, 4, 10, 9], [3, 4, 10, 9]]);
+      model.dispose();
+    });
+  }
+
+  for (const opset of [13, 16, 18]) {
+    it(`toolkit at opset ${opset} (${opset < 14 ? 'tril/triu as Where on a mask, scatterAdd through OneHot' : opset < 18 ? 'Trilu, ScatterElements adding' : 'reduction axes as inputs'})`, async () => {
+      manualSeed(7);
+      const model = new ToolkitOps();
+      const bytes = exportOnnx(model, { inputShape: [3, 4, 6], opset });
+      writeFileSync(new URL(`toolkit-opset${opset}.onnx`, EXPORTED), bytes);
+      await expectSameOutputs(model, bytes, [[3, 4, 6], [5, 4, 6]]);
       model.dispose();
     });
   }

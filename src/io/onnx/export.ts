@@ -1,5 +1,5 @@
 import { enableGrad } from '../../autograd/grad-mode.js';
-import { traceOps, type OpRecord } from '../../autograd/node.js';
+import { traceOps, type TracedOp } from '../../autograd/node.js';
 import { zeros } from '../../creation.js';
 import type { AnyModule } from '../../nn/module.js';
 import { tidy } from '../../scope.js';
@@ -58,7 +58,7 @@ export function exportOnnx(model: AnyModule, options: ExportOnnxOptions): Uint8A
 // (an op interrupted halfway, or tidy left by an exception, would leak).
 function traceForward(model: AnyModule, g: GraphBuilder, inputShape: readonly number[], inputName: string): { name: string; shape: number[] } {
   let failure: { error: unknown } | null = null;
-  const convert = (out: Tensor, op: OpRecord): void => {
+  const convert = (out: Tensor, op: TracedOp): void => {
     if (failure) return;
     try {
       g.bind(out, converterFor(op, out)(g, op, out));

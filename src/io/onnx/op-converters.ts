@@ -1,28 +1,37 @@
-import type { OpRecord } from '../../autograd/node.js';
+import type { TracedOp } from '../../autograd/node.js';
 import type { ActivationAttributes } from '../../ops/activation.js';
 import type { PowAttributes } from '../../ops/arithmetic.js';
 import type { Conv2dAttributes } from '../../ops/conv.js';
+import type { ArgExtremumAttributes, TopkAttributes } from '../../ops/extremum.js';
+import type { IndexAttributes, OneHotAttributes } from '../../ops/indexing.js';
+import type { CatAttributes } from '../../ops/join.js';
 import type { BatchNormAttributes, LayerNormAttributes } from '../../ops/norm.js';
+import type { ExpandAttributes, PermuteAttributes } from '../../ops/permute.js';
+import type { ClampAttributes } from '../../ops/piecewise.js';
 import type { AdaptivePool2dAttributes, Pool2dAttributes } from '../../ops/pool.js';
 import type { ReduceAttributes } from '../../ops/reduce.js';
+import type { CumsumAttributes } from '../../ops/scan.js';
+import type { MaskedFillAttributes, WhereAttributes } from '../../ops/select.js';
+import type { SliceAttributes } from '../../ops/slice.js';
 import type { SoftmaxAttributes } from '../../ops/softmax.js';
+import type { TriangleAttributes } from '../../ops/triangle.js';
 import { formatShape, shapeSize } from '../../shape-util.js';
 import type { Tensor } from '../../tensor.js';
 import type { GraphBuilder } from './graph-builder.js';
 import type { OnnxAttribute } from './onnx-proto.js';
 
 /** Adds the nodes computing one recorded op and returns the name of the value holding its output. */
-export type OpConverter = (g: GraphBuilder, op: OpRecord, out: Tensor) => string;
+export type OpConverter = (g: GraphBuilder, op: TracedOp, out: Tensor) => string;
 
 const int = (value: number | boolean): OnnxAttribute => ({ int: typeof value === 'boolean' ? (value ? 1 : 0) : value });
 const ints = (values: readonly number[]): OnnxAttribute => ({ ints: values });
 const float = (value: number): OnnxAttribute => ({ float: value });
 
-function attributesOf<A extends object>(op: OpRecord): A {
+function attributesOf<A extends object>(op: TracedOp): A {
   return op.attributes as A;
 }
 
-function inputName(g: GraphBuilder, op: OpRecord, index: number): string {
+function inputName(g: GraphBuilder, op: TracedOp, index: number): string {
   return g.value(op.inputs[index]!);
 }
 
@@ -160,18 +169,167 @@ function reduce(opType: string): OpConverter {
 
 const pow: OpConverter = (g, op) => g.node('Pow', [inputName(g, op, 0), g.floats([attributesOf<PowAttributes>(op).exponent])]);
 
-// [N, ...] -> [N, rest] is Flatten; any other shape keeps a batch-sized first dimension as -1.
+// [N, ...] -> [N, rest] is Flatten; removing or inserting size-1 dimensions (squeeze,
+// unsqueeze, select) is Squeeze or Unsqueeze, which fit any batch size wherever it sits; any
+// other shape keeps a batch-sized first dimension as -1.
 const reshape: OpConverter = (g, op, out) => {
   const input = op.inputs[0]!;
   const x = g.value(input);
   const flattensAfterBatch = out.ndim === 2 && input.ndim >= 2 && out.shape[0] === input.shape[0] && out.shape[1] === shapeSize(input.shape.slice(1));
   if (flattensAfterBatch) return g.node('Flatten', [x], { axis: int(1) });
+  const squeezed = sizeOneAxesRemoved(input.shape, out.shape);
+  if (squeezed) return g.node('Squeeze', [x, g.int64s(squeezed)]);
+  const unsqueezed = sizeOneAxesRemoved(out.shape, input.shape);
+  if (unsqueezed) return g.node('Unsqueeze', [x, g.int64s(unsqueezed)]);
   const shape = [...out.shape];
   if (g.dynamicBatch && g.dependsOnBatch(x) && shape.length > 0) shape[0] = -1;
   return g.node('Reshape', [x, g.int64s(shape)]);
 };
 
-const transpose: OpConverter = (g, op) => g.node('Transpose', [inputName(g, op, 0)], { perm: ints([1, 0]) });
+// The axes of `longer`, all of size 1, whose removal leaves `shorter`; null if there are none such.
+function sizeOneAxesRemoved(longer: readonly number[], shorter: readonly number[]): number[] | null {
+  if (longer.length <= shorter.length) return null;
+  const axes: number[] = [];
+  let kept = 0;
+  for (let i = 0; i < longer.length; i++) {
+    if (kept < shorter.length && longer[i] === shorter[kept]) kept++;
+    else if (longer[i] === 1) axes.push(i);
+    else return null;
+  }
+  return kept === shorter.length ? axes : null;
+}
+
+const permute: OpConverter = (g, op) => g.node('Transpose', [inputName(g, op, 0)], { perm: ints(attributesOf<PermuteAttributes>(op).perm) });
+
+// Dimensions expand leaves as they are get 1 in Expand's shape (ONNX broadcasts 1 to the input's
+// size), so a batch dimension stays whatever size it has.
+const expand: OpConverter = (g, op) => {
+  const input = op.inputs[0]!;
+  const { shape } = attributesOf<ExpandAttributes>(op);
+  const lead = shape.length - input.ndim;
+  const target = shape.map((size, i) => (i >= lead && input.shape[i - lead] === size ? 1 : size));
+  return g.node('Expand', [g.value(input), g.int64s(target)]);
+};
+
+const cat: OpConverter = (g, op) => g.node('Concat', op.inputs.map((t) => g.value(t!)), { axis: int(attributesOf<CatAttributes>(op).axis) });
+
+// Past the end of any dimension: Slice clamps it, so a slice to the end fits any size (the batch).
+const TO_THE_END = Number.MAX_SAFE_INTEGER;
+
+const slice: OpConverter = (g, op) => {
+  const { axis, start, count, step } = attributesOf<SliceAttributes>(op);
+  const size = op.inputs[0]!.shape[axis]!;
+  const last = start + (count - 1) * step;
+  const end = count === 0 ? start : last + step >= size ? TO_THE_END : last + 1;
+  return g.node('Slice', [inputName(g, op, 0), g.int64s([start]), g.int64s([end]), g.int64s([axis]), g.int64s([step])]);
+};
+
+// Index tensors are float32 holding whole numbers; ONNX indexes with int64.
+function indexOf(g: GraphBuilder, index: Tensor): string {
+  return g.cast(g.value(index), 'float', 'int64');
+}
+
+const gather: OpConverter = (g, op) => {
+  const { axis, index } = attributesOf<IndexAttributes>(op);
+  return g.node('GatherElements', [inputName(g, op, 0), indexOf(g, index)], { axis: int(axis) });
+};
+
+// A 0-d index selects one entry and keeps the dimension, as a 1-D index of one does.
+const indexSelect: OpConverter = (g, op) => {
+  const { axis, index } = attributesOf<IndexAttributes>(op);
+  const positions = index.ndim === 0 ? g.node('Unsqueeze', [indexOf(g, index), g.int64s([0])]) : indexOf(g, index);
+  return g.node('Gather', [inputName(g, op, 0), positions], { axis: int(axis) });
+};
+
+// ScatterElements adds (reduction 'add') from opset 16. Before, each value is spread over its
+// row of a one-hot [..., m, n, ...] and the m rows summed: what scatterAdd adds to a region the
+// size of the index (n along the axis), padded with zeros to x's shape.
+const scatterAdd: OpConverter = (g, op) => {
+  const { axis, index } = attributesOf<IndexAttributes>(op);
+  const [x, values] = [inputName(g, op, 0), inputName(g, op, 1)];
+  if (g.opset >= 16) return g.node('ScatterElements', [x, indexOf(g, index), values], { axis: int(axis), reduction: { string: 'add' } });
+  const target = op.inputs[0]!.shape;
+  const spread = g.node('OneHot', [indexOf(g, index), g.int64s([target[axis]!]), g.floats([0, 1], [2])], { axis: int(axis + 1) });
+  const weighted = g.node('Mul', [spread, g.node('Unsqueeze', [values, g.int64s([axis + 1])])]);
+  const added = g.node('ReduceSum', [weighted, g.int64s([axis])], { keepdims: int(0) });
+  const shortfall = target.map((size, d) => (d === axis ? 0 : size - index.shape[d]!));
+  const region = shortfall.some((n) => n > 0) ? g.node('Pad', [added, g.int64s([...target.map(() => 0), ...shortfall])]) : added;
+  return g.node('Add', [x, region]);
+};
+
+const oneHot: OpConverter = (g, op) => {
+  const { numClasses } = attributesOf<OneHotAttributes>(op);
+  return g.node('OneHot', [indexOf(g, op.inputs[0]!), g.int64s([numClasses]), g.floats([0, 1], [2])], { axis: int(-1) });
+};
+
+// Comparisons give bool in ONNX and 0/1 float32 masks here; Not(Equal) is true for NaN, as ne is.
+function comparison(opType: string, negate = false): OpConverter {
+  return (g, op) => {
+    const equal = g.node(opType, [inputName(g, op, 0), inputName(g, op, 1)]);
+    return g.cast(negate ? g.node('Not', [equal]) : equal, 'bool', 'float');
+  };
+}
+
+// A float mask is true where nonzero, as Cast to bool makes it.
+function conditionOf(g: GraphBuilder, mask: Tensor): string {
+  return g.cast(g.value(mask), 'float', 'bool');
+}
+
+const where: OpConverter = (g, op) => g.node('Where', [conditionOf(g, attributesOf<WhereAttributes>(op).condition), inputName(g, op, 0), inputName(g, op, 1)]);
+
+const maskedFill: OpConverter = (g, op) => {
+  const { mask, value } = attributesOf<MaskedFillAttributes>(op);
+  return g.node('Where', [conditionOf(g, mask), g.floats([value]), inputName(g, op, 0)]);
+};
+
+// An absent bound is an empty input name, as ONNX leaves out optional inputs.
+const clamp: OpConverter = (g, op) => {
+  const { min, max } = attributesOf<ClampAttributes>(op);
+  const bounds = [min === -Infinity ? '' : g.floats([min]), max === Infinity ? '' : g.floats([max])];
+  if (bounds[1] === '') bounds.pop();
+  return g.node('Clip', [inputName(g, op, 0), ...bounds]);
+};
+
+// Positions come out as int64 and become float32 like ours; over all dimensions, the flattened tensor is searched.
+function argExtremum(opType: string): OpConverter {
+  return (g, op, out) => {
+    const { axis, keepdim } = attributesOf<ArgExtremumAttributes>(op);
+    const x = inputName(g, op, 0);
+    if (axis !== null) return g.cast(g.node(opType, [x], { axis: int(axis), keepdims: int(keepdim) }), 'int64', 'float');
+    const position = g.node(opType, [g.node('Reshape', [x, g.int64s([-1])])], { axis: int(0), keepdims: int(0) });
+    return g.cast(keepdim ? g.node('Reshape', [position, g.int64s(out.shape)]) : position, 'int64', 'float');
+  };
+}
+
+// TopK computes the values and the indices at once; the indices tensor is bound to the second output.
+const topk: OpConverter = (g, op) => {
+  const { k, axis, largest, indices } = attributesOf<TopkAttributes>(op);
+  const x = op.inputs[0]!;
+  if (x.ndim === 0) throw new Error('simdgrad: exportOnnx: cannot export topk of a 0-d tensor: ONNX TopK needs at least one dimension; reshape the tensor to [1] first.');
+  const [values, positions] = g.nodeWithOutputs('TopK', [g.value(x), g.int64s([k])], 2, { axis: int(axis), largest: int(largest), sorted: int(1) });
+  g.bind(indices, g.cast(positions!, 'int64', 'float'));
+  return values!;
+};
+
+const cumsum: OpConverter = (g, op) => {
+  const { axis, reverse } = attributesOf<CumsumAttributes>(op);
+  return g.node('CumSum', [inputName(g, op, 0), g.int64s([axis], [])], { reverse: int(reverse) });
+};
+
+// Trilu is an ONNX op from opset 14; before, a constant mask over the last two dimensions selects.
+function triangle(upper: boolean): OpConverter {
+  return (g, op) => {
+    const { diagonal } = attributesOf<TriangleAttributes>(op);
+    const x = op.inputs[0]!;
+    if (g.opset >= 14) return g.node('Trilu', [g.value(x), g.int64s([diagonal], [])], { upper: int(upper) });
+    const [rows, cols] = x.shape.slice(-2) as [number, number];
+    const keep = Float32Array.from({ length: rows * cols }, (_, i) => {
+      const offset = (i % cols) - Math.floor(i / cols);
+      return (upper ? offset >= diagonal : offset <= diagonal) ? 1 : 0;
+    });
+    return g.node('Where', [g.cast(g.floats(keep, [rows, cols]), 'float', 'bool'), g.value(x), g.floats([0])]);
+  };
+}
 
 /** How each op simdgrad records becomes ONNX nodes, by the op's name. */
 export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
@@ -207,15 +365,42 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   sum: reduce('ReduceSum'),
   mean: reduce('ReduceMean'),
   max: reduce('ReduceMax'),
+  min: reduce('ReduceMin'),
+  logsumexp: reduce('ReduceLogSumExp'),
+  argmax: argExtremum('ArgMax'),
+  argmin: argExtremum('ArgMin'),
+  topk,
+  cumsum,
   reshape,
-  transpose,
+  permute,
+  expand,
+  cat,
+  slice,
+  gather,
+  indexSelect,
+  scatterAdd,
+  oneHot,
+  eq: comparison('Equal'),
+  ne: comparison('Equal', true),
+  lt: comparison('Less'),
+  le: comparison('LessOrEqual'),
+  gt: comparison('Greater'),
+  ge: comparison('GreaterOrEqual'),
+  where,
+  maskedFill,
+  abs: unary('Abs'),
+  clamp,
+  minimum: binary('Min'),
+  maximum: binary('Max'),
+  tril: triangle(false),
+  triu: triangle(true),
   clone: unary('Identity'),
   // Exported for inference: dropout passes its input through, as in eval mode.
   dropout: unary('Identity'),
 };
 
 /** The converter for `op`, or a clear error naming it and what can be exported. */
-export function converterFor(op: OpRecord, out: Tensor): OpConverter {
+export function converterFor(op: TracedOp, out: Tensor): OpConverter {
   const converter = OP_CONVERTERS[op.op];
   if (converter) return converter;
   throw new Error(

@@ -32,4 +32,27 @@ describe('GraphBuilder', () => {
     expect(g.isNodeOutput('features')).toBe(true);
     expect(g.isNodeOutput('input')).toBe(false);
   });
+
+  it('casts each value once per type, and casting a cast back gives its source', () => {
+    const g = new GraphBuilder(17, true, new Map());
+    const positions = g.node('ArgMax', ['input'], { axis: { int: 1 } });
+    const asFloat = g.cast(positions, 'int64', 'float');
+    expect([g.cast(positions, 'int64', 'float'), g.cast(asFloat, 'float', 'int64'), g.cast(asFloat, 'float', 'float')]).toEqual([asFloat, positions, asFloat]);
+    const asBool = g.cast(asFloat, 'float', 'bool');
+    expect(g.nodes.map((node) => [node.opType, node.inputs, node.attributes])).toEqual([
+      ['ArgMax', ['input'], { axis: { int: 1 } }],
+      ['Cast', [positions], { to: { int: 1 } }],
+      ['Cast', [asFloat], { to: { int: 9 } }],
+    ]);
+    expect(g.cast(asBool, 'bool', 'float')).toBe(asFloat);
+  });
+
+  it('adds nodes with several outputs, each depending on the batch if an input does', () => {
+    const g = new GraphBuilder(17, true, new Map());
+    g.input(tensor([1, 2]), 'input');
+    const outputs = g.nodeWithOutputs('TopK', ['input', g.int64s([1])], 2, { axis: { int: -1 } });
+    expect(outputs).toEqual(['TopK_0_output_0', 'TopK_0_output_1']);
+    expect(g.nodes[0]!.outputs).toEqual(outputs);
+    expect(outputs.map((name) => g.dependsOnBatch(name))).toEqual([true, true]);
+  });
 });
