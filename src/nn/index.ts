@@ -2,7 +2,7 @@
 export { Module, type AnyModule } from './module.js';
 export type { StateDict, StateDictEntry, StateDictInput, LoadStateDictOptions, LoadStateDictResult } from './state-dict.js';
 export { Linear, Identity, type LinearOptions } from './linear.js';
-export { ReLU, LeakyReLU, Sigmoid, Tanh, ELU, SiLU, Softplus, GELU, Softmax, LogSoftmax, type EluOptions, type GeluOptions } from './activation.js';
+export { ReLU, ReLU6, Hardsigmoid, Hardswish, Mish, LeakyReLU, Sigmoid, Tanh, ELU, SiLU, Softplus, GELU, Softmax, LogSoftmax, type EluOptions, type GeluOptions } from './activation.js';
 export type { SoftplusOptions } from '../ops/activation.js';
 export { Dropout } from './dropout.js';
 export { Flatten } from './flatten.js';

@@ -150,6 +150,24 @@ const softplus: OpConverter = (g, op) => {
   return g.node('Where', [g.node('Greater', [scaled, g.floats([threshold!])]), x, smooth]);
 };
 
+const relu6: OpConverter = (g, op) => g.node('Clip', [inputName(g, op, 0), g.floats([0]), g.floats([6])]);
+
+const hardsigmoid: OpConverter = (g, op) => g.node('HardSigmoid', [inputName(g, op, 0)], { alpha: float(1 / 6), beta: float(0.5) });
+
+// HardSwish is an ONNX op from opset 14; before, x · HardSigmoid(x).
+const hardswish: OpConverter = (g, op) => {
+  const x = inputName(g, op, 0);
+  if (g.opset >= 14) return g.node('HardSwish', [x]);
+  return g.node('Mul', [x, g.node('HardSigmoid', [x], { alpha: float(1 / 6), beta: float(0.5) })]);
+};
+
+// Mish is an ONNX op from opset 18; before, x · tanh(softplus(x)).
+const mish: OpConverter = (g, op) => {
+  const x = inputName(g, op, 0);
+  if (g.opset >= 18) return g.node('Mish', [x]);
+  return g.node('Mul', [x, g.node('Tanh', [g.node('Softplus', [x])])]);
+};
+
 function alongAxis(opType: string): OpConverter {
   return (g, op) => g.node(opType, [inputName(g, op, 0)], { axis: int(attributesOf<SoftmaxAttributes>(op).axis) });
 }
@@ -203,6 +221,10 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   elu,
   softplus,
   silu,
+  relu6,
+  hardsigmoid,
+  hardswish,
+  mish,
   softmax: alongAxis('Softmax'),
   logSoftmax: alongAxis('LogSoftmax'),
   add: binary('Add'),

@@ -13,4 +13,21 @@ describe('the ONNX converters of the layers beyond convnets', () => {
     expect(nodes[1]!.attributes).toEqual({ axis: 0 });
     expect(initializerNames(bytes)).toEqual(['weight']);
   });
+
+  it('relu6: Clip between constants 0 and 6; hardsigmoid: HardSigmoid(1/6, 1/2)', () => {
+    const clip = exportedNodes(exportOnnx(new nn.ReLU6(), { inputShape: [2, 3] }));
+    expect(clip.map((n) => [n.opType, n.inputs.length])).toEqual([['Clip', 3]]);
+    const [hard] = exportedNodes(exportOnnx(new nn.Hardsigmoid(), { inputShape: [2, 3] }));
+    expect(hard!.opType).toBe('HardSigmoid');
+    expect(hard!.attributes.alpha).toBeCloseTo(1 / 6, 7);
+    expect(hard!.attributes.beta).toBe(0.5);
+  });
+
+  it('hardswish: HardSwish from opset 14, x · HardSigmoid(x) at 13; mish: Mish at opset 18, x · tanh(softplus(x)) before', () => {
+    const types = (model: nn.Module, opset: number) => exportedNodes(exportOnnx(model, { inputShape: [2, 3], opset })).map((n) => n.opType);
+    expect(types(new nn.Hardswish(), 17)).toEqual(['HardSwish']);
+    expect(types(new nn.Hardswish(), 13)).toEqual(['HardSigmoid', 'Mul']);
+    expect(types(new nn.Mish(), 18)).toEqual(['Mish']);
+    expect(types(new nn.Mish(), 17)).toEqual(['Softplus', 'Tanh', 'Mul']);
+  });
 });
