@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { exportOnnx, nn } from 'simdgrad';
+import { exportedNodes, initializerNames } from '../../helpers/onnx-graph.js';
+
+describe('the ONNX converters of the layers beyond convnets', () => {
+  it('embedding: Gather on the weight at the indices cast to int64', () => {
+    const bytes = exportOnnx(new nn.Embedding(10, 4, { paddingIdx: 0 }), { inputShape: [2, 3] });
+    const nodes = exportedNodes(bytes);
+    expect(nodes.map((n) => n.opType)).toEqual(['Cast', 'Gather']);
+    expect(nodes[0]!.inputs).toEqual(['input']);
+    expect(nodes[0]!.attributes).toEqual({ to: 7 });
+    expect(nodes[1]!.inputs).toEqual(['weight', nodes[0]!.outputs[0]]);
+    expect(nodes[1]!.attributes).toEqual({ axis: 0 });
+    expect(initializerNames(bytes)).toEqual(['weight']);
+  });
+
+  it('relu6: Clip between constants 0 and 6; hardsigmoid: HardSigmoid(1/6, 1/2)', () => {
+    const clip = exportedNodes(exportOnnx(new nn.ReLU6(), { inputShape: [2, 3] }));
+    expect(clip.map((n) => [n.opType, n.inputs.length])).toEqual([['Clip', 3]]);
+    const [hard] = exportedNodes(exportOnnx(new nn.Hardsigmoid(), { inputShape: [2, 3] }));
+    expect(hard!.opType).toBe('HardSigmoid');
+    expect(hard!.attributes.alpha).toBeCloseTo(1 / 6, 7);
+    expect(hard!.attributes.beta).toBe(0.5);
+  });
+
+  it('hardswish: HardSwish from opset 14, x · HardSigmoid(x) at 13; mish: Mish at opset 18, x · tanh(softplus(x)) before', () => {
+    const types = (model: nn.Module, opset: number) => exportedNodes(exportOnnx(model, { inputShape: [2, 3], opset })).map((n) => n.opType);
+    expect(types(new nn.Hardswish(), 17)).toEqual(['HardSwish']);
+    expect(types(new nn.Hardswish(), 13)).toEqual(['HardSigmoid', 'Mul']);
+    expect(types(new nn.Mish(), 18)).toEqual(['Mish']);
+    expect(types(new nn.Mish(), 17)).toEqual(['Softplus', 'Tanh', 'Mul']);
+  });
+});
