@@ -1,7 +1,7 @@
 import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkOptions, checkTensor } from '../check-args.js';
 import { dropout } from '../ops/dropout.js';
 import { gruLayer } from '../ops/gru.js';
-import { stack } from '../ops/join.js';
+import { cat } from '../ops/join.js';
 import { lstmLayer } from '../ops/lstm.js';
 import { permute, squeeze, unsqueeze } from '../ops/permute.js';
 import { rnnLayer } from '../ops/rnn.js';
@@ -112,14 +112,16 @@ abstract class RecurrentBase<Inputs extends unknown[], Output> extends Module<In
     for (let l = 0; l < this.numLayers; l++) {
       const out = this.runLayer(layerInput, h ? select(h, 0, l) : null, c ? select(c, 0, l) : null, this.layers[l]!);
       const hidden = narrow(out, 0, 1, steps);
-      lastH.push(select(out, 0, steps));
-      if (this.kind === 'LSTM') lastC.push(select(out, 0, steps + 1));
+      // [1, N, H] rows joined by cat: no reshape, so an ONNX export keeps its batch dimension free.
+      lastH.push(narrow(out, 0, steps, 1));
+      if (this.kind === 'LSTM') lastC.push(narrow(out, 0, steps + 1, 1));
       const dropped = this.dropout > 0 && this.training && l < this.numLayers - 1;
       layerInput = dropped ? dropout(hidden, { p: this.dropout, training: true }) : hidden;
     }
     const output = !batched ? squeeze(layerInput, 1) : this.batchFirst ? permute(layerInput, [1, 0, 2]) : layerInput;
     const unbatch = (t: Tensor): Tensor => (batched ? t : squeeze(t, 1));
-    return { output, hN: unbatch(stack(lastH, 0)), cN: this.kind === 'LSTM' ? unbatch(stack(lastC, 0)) : null };
+    const join = (rows: Tensor[]): Tensor => unbatch(rows.length === 1 ? rows[0]! : cat(rows, 0));
+    return { output, hN: join(lastH), cN: this.kind === 'LSTM' ? join(lastC) : null };
   }
 
   private checkState(name: string, value: unknown, shape: number[]): Tensor | null {

@@ -6,6 +6,11 @@ import { unsqueeze } from './permute.js';
 import { narrow } from './slice.js';
 import { copyStrided } from './strided-copy.js';
 
+/** The dimension a cat joined along (ONNX Concat's axis). */
+export interface CatAttributes {
+  axis: number;
+}
+
 /** The tensors joined along an existing dimension, as torch.cat; shapes must match elsewhere. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const inputs = checkTensorList(tensors, 'cat');
@@ -31,6 +36,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return record(out, {
     op: 'cat',
     inputs,
+    attributes: { axis } satisfies CatAttributes,
     backward: (g) => {
       let start = 0;
       return inputs.map((t) => {

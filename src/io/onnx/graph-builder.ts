@@ -63,6 +63,16 @@ export class GraphBuilder {
     return output;
   }
 
+  /** A node with several outputs (ONNX's LSTM gives Y, Y_h and Y_c): their names, in order. */
+  nodeOutputs(opType: string, inputs: readonly string[], count: number, attributes?: Record<string, OnnxAttribute>): string[] {
+    const first = this.node(opType, inputs, attributes);
+    const node = this.nodes[this.nodes.length - 1]!;
+    const outputs = [first, ...Array.from({ length: count - 1 }, (_, i) => `${node.name}_output_${i + 1}`)];
+    node.outputs = outputs;
+    if (this.batchDependent.has(first)) outputs.forEach((name) => this.batchDependent.add(name));
+    return outputs;
+  }
+
   dependsOnBatch(name: string): boolean {
     return this.batchDependent.has(name);
   }

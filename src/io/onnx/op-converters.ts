@@ -10,6 +10,7 @@ import { formatShape, shapeSize } from '../../shape-util.js';
 import type { Tensor } from '../../tensor.js';
 import type { GraphBuilder } from './graph-builder.js';
 import type { OnnxAttribute } from './onnx-proto.js';
+import { RECURRENT_CONVERTERS } from './recurrent-converters.js';
 
 /** Adds the nodes computing one recorded op and returns the name of the value holding its output. */
 export type OpConverter = (g: GraphBuilder, op: OpRecord, out: Tensor) => string;
@@ -244,6 +245,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   clone: unary('Identity'),
   // Exported for inference: dropout passes its input through, as in eval mode.
   dropout: unary('Identity'),
+  ...RECURRENT_CONVERTERS,
 };
 
 /** The converter for `op`, or a clear error naming it and what can be exported. */
