@@ -1,7 +1,7 @@
 import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor.js';
-import { gradBias, gradInput, gradWeight, type RecurrentLayerAttributes, recurrentGeometry, stateOrZeros } from './recurrent-layer.js';
+import { gradBias, gradInput, gradWeight, type RecurrentLayerAttributes, recurrentGeometry, stateOrZeros, withPackedWeight } from './recurrent-layer.js';
 
 /**
  * @internal One GRU layer over a whole sequence, as one recorded op (nn.GRU runs one per layer):
@@ -22,12 +22,16 @@ export function gruLayer(input: Tensor, h0: Tensor | null, weightIh: Tensor, wei
   const hiddenGates = Tensor.empty([steps, batch, gateWidth]);
   stateOrZeros(h0, out.ptr, stepState);
   k.gemmBiasRelu!(0, 1, steps * batch, gateWidth, features, input.ptr, weightIh.ptr, inputGates.ptr, biasIh?.ptr ?? 0, 0, 0);
-  for (let t = 0; t < steps; t++) {
-    const b = hiddenGates.ptr + 4 * t * stepGates;
-    const hPrev = out.ptr + 4 * t * stepState;
-    k.gemmBiasRelu!(0, 1, batch, gateWidth, hidden, hPrev, weightHh.ptr, b, biasHh?.ptr ?? 0, 0, 0);
-    k.gruCellForward!(inputGates.ptr + 4 * t * stepGates, b, hPrev, out.ptr + 4 * (t + 1) * stepState, batch, hidden);
-  }
+  // b_hh in every step's hidden side first (a product with k = 0 is its bias alone), then each step adds h·W_hhᵀ.
+  k.gemmBiasRelu!(0, 1, steps * batch, gateWidth, 0, 0, 0, hiddenGates.ptr, biasHh?.ptr ?? 0, 0, 0);
+  withPackedWeight(weightHh, true, hidden, gateWidth, (recurrent) => {
+    for (let t = 0; t < steps; t++) {
+      const b = hiddenGates.ptr + 4 * t * stepGates;
+      const hPrev = out.ptr + 4 * t * stepState;
+      if (t > 0 || h0) recurrent(hPrev, b, batch, true);
+      k.gruCellForward!(inputGates.ptr + 4 * t * stepGates, b, hPrev, out.ptr + 4 * (t + 1) * stepState, batch, hidden);
+    }
+  });
   const attributes: RecurrentLayerAttributes = { cell: 'GRU', hiddenSize: hidden };
   record(out, {
     op: 'gruLayer',
@@ -39,14 +43,16 @@ export function gruLayer(input: Tensor, h0: Tensor | null, weightIh: Tensor, wei
       const dHidden = Tensor.empty([steps, batch, gateWidth]);
       const dhNext = Tensor.empty([batch, hidden]);
       k.fill!(dhNext.ptr, stepState, 0);
-      for (let t = steps - 1; t >= 0; t--) {
-        const db = dHidden.ptr + 4 * t * stepGates;
-        k.gruCellBackward!(
-          savedGates!.ptr + 4 * t * stepGates, savedHiddenGates!.ptr + 4 * t * stepGates, savedOut!.ptr + 4 * t * stepState,
-          upstream.ptr + 4 * (t + 1) * stepState, dhNext.ptr, dInput.ptr + 4 * t * stepGates, db, batch, hidden,
-        );
-        k.gemm!(0, 0, batch, hidden, gateWidth, db, wHh!.ptr, dhNext.ptr, 1);
-      }
+      withPackedWeight(wHh!, false, gateWidth, hidden, (recurrent) => {
+        for (let t = steps - 1; t >= 0; t--) {
+          const db = dHidden.ptr + 4 * t * stepGates;
+          k.gruCellBackward!(
+            savedGates!.ptr + 4 * t * stepGates, savedHiddenGates!.ptr + 4 * t * stepGates, savedOut!.ptr + 4 * t * stepState,
+            upstream.ptr + 4 * (t + 1) * stepState, dhNext.ptr, dInput.ptr + 4 * t * stepGates, db, batch, hidden,
+          );
+          recurrent(db, dhNext.ptr, batch, true);
+        }
+      });
       // Row 0 of the output is h0 itself.
       k.axpy!(upstream.ptr, dhNext.ptr, stepState, 1);
       return [

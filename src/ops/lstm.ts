@@ -1,7 +1,7 @@
 import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor.js';
-import { combinedBias, gradBias, gradInput, gradWeight, type RecurrentLayerAttributes, recurrentGeometry, stateOrZeros } from './recurrent-layer.js';
+import { combinedBias, gradBias, gradInput, gradWeight, type RecurrentLayerAttributes, recurrentGeometry, stateOrZeros, withPackedWeight } from './recurrent-layer.js';
 
 /**
  * @internal One LSTM layer over a whole sequence, as one recorded op (nn.LSTM runs one per
@@ -27,11 +27,13 @@ export function lstmLayer(
   const bias = combinedBias(biasIh, biasHh);
   k.gemmBiasRelu!(0, 1, steps * batch, gateWidth, features, input.ptr, weightIh.ptr, gates.ptr, bias?.ptr ?? 0, 0, 0);
   bias?.dispose();
-  for (let t = 0; t < steps; t++) {
-    const g = gates.ptr + 4 * t * stepGates;
-    if (t > 0 || h0) k.gemm!(0, 1, batch, gateWidth, hidden, out.ptr + 4 * t * stepState, weightHh.ptr, g, 1);
-    k.lstmCellForward!(g, cells.ptr + 4 * t * stepState, cells.ptr + 4 * (t + 1) * stepState, out.ptr + 4 * (t + 1) * stepState, batch, hidden);
-  }
+  withPackedWeight(weightHh, true, hidden, gateWidth, (recurrent) => {
+    for (let t = 0; t < steps; t++) {
+      const g = gates.ptr + 4 * t * stepGates;
+      if (t > 0 || h0) recurrent(out.ptr + 4 * t * stepState, g, batch, true);
+      k.lstmCellForward!(g, cells.ptr + 4 * t * stepState, cells.ptr + 4 * (t + 1) * stepState, out.ptr + 4 * (t + 1) * stepState, batch, hidden);
+    }
+  });
   k.copy!(cells.ptr + 4 * steps * stepState, out.ptr + 4 * (steps + 1) * stepState, stepState);
   const attributes: RecurrentLayerAttributes = { cell: 'LSTM', hiddenSize: hidden };
   record(out, {
@@ -45,14 +47,16 @@ export function lstmLayer(
       const dc = Tensor.empty([batch, hidden]);
       k.fill!(dhNext.ptr, stepState, 0);
       k.copy!(upstream.ptr + 4 * (steps + 1) * stepState, dc.ptr, stepState);
-      for (let t = steps - 1; t >= 0; t--) {
-        const dg = dGates.ptr + 4 * t * stepGates;
-        k.lstmCellBackward!(
-          savedGates!.ptr + 4 * t * stepGates, savedCells!.ptr + 4 * t * stepState, savedCells!.ptr + 4 * (t + 1) * stepState,
-          upstream.ptr + 4 * (t + 1) * stepState, dhNext.ptr, dc.ptr, dg, batch, hidden,
-        );
-        k.gemm!(0, 0, batch, hidden, gateWidth, dg, wHh!.ptr, dhNext.ptr, 0);
-      }
+      withPackedWeight(wHh!, false, gateWidth, hidden, (recurrent) => {
+        for (let t = steps - 1; t >= 0; t--) {
+          const dg = dGates.ptr + 4 * t * stepGates;
+          k.lstmCellBackward!(
+            savedGates!.ptr + 4 * t * stepGates, savedCells!.ptr + 4 * t * stepState, savedCells!.ptr + 4 * (t + 1) * stepState,
+            upstream.ptr + 4 * (t + 1) * stepState, dhNext.ptr, dc.ptr, dg, batch, hidden,
+          );
+          recurrent(dg, dhNext.ptr, batch, false);
+        }
+      });
       // Row 0 of the output is h0 itself.
       k.axpy!(upstream.ptr, dhNext.ptr, stepState, 1);
       return [

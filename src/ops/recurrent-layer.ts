@@ -1,6 +1,6 @@
 // What the RNN, LSTM and GRU layer ops share: their shape checks, the initial state, the summed
 // biases, and the weight gradients that come out of the gate gradients of all steps at once.
-import { kernels } from '../backend/backend.js';
+import { backend, kernels } from '../backend/backend.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 
@@ -81,4 +81,30 @@ export function gradBias(dGates: Tensor): Tensor {
   const gb = Tensor.empty([gateWidth]);
   kernels().sumAxisForward!(dGates.ptr, gb.ptr, 1, steps * batch, gateWidth);
   return gb;
+}
+
+/** C (+)= A·op(W) for `rows` rows of A at `a`, into C at `c`. */
+export type WeightProduct = (a: number, c: number, rows: number, accumulate: boolean) => void;
+
+/**
+ * Runs `run` with the product by one weight, op(W) k×n (transposed: W stored [n, k]), which a
+ * layer applies once per time step: W is packed for the GEMM once here instead of at every step,
+ * where the GEMM's block sizes allow (else each product packs it itself).
+ */
+export function withPackedWeight(weight: Tensor, transposed: boolean, k: number, n: number, run: (product: WeightProduct) => void): void {
+  const kr = kernels();
+  const trans = transposed ? 1 : 0;
+  const bytes = kr.gemmPackedBBytes!(k, n) as number;
+  if (bytes === 0) {
+    run((a, c, rows, accumulate) => kr.gemm!(0, trans, rows, n, k, a, weight.ptr, c, accumulate ? 1 : 0));
+    return;
+  }
+  const allocator = backend().allocator;
+  const packed = allocator.alloc(bytes, 'the packed recurrent weights');
+  try {
+    kr.gemmPackB!(trans, k, n, weight.ptr, packed);
+    run((a, c, rows, accumulate) => kr.gemmPackedB!(0, rows, n, k, a, packed, c, accumulate ? 1 : 0));
+  } finally {
+    allocator.free(packed);
+  }
 }

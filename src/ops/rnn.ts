@@ -1,7 +1,7 @@
 import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor.js';
-import { combinedBias, gradBias, gradInput, gradWeight, type RecurrentLayerAttributes, recurrentGeometry, stateOrZeros } from './recurrent-layer.js';
+import { combinedBias, gradBias, gradInput, gradWeight, type RecurrentLayerAttributes, recurrentGeometry, stateOrZeros, withPackedWeight } from './recurrent-layer.js';
 
 /**
  * @internal One Elman RNN layer over a whole sequence, as one recorded op (nn.RNN runs one per
@@ -23,12 +23,14 @@ export function rnnLayer(
   const bias = combinedBias(biasIh, biasHh);
   k.gemmBiasRelu!(0, 1, steps * batch, hidden, features, input.ptr, weightIh.ptr, out.ptr + 4 * stepState, bias?.ptr ?? 0, 0, 0);
   bias?.dispose();
-  for (let t = 0; t < steps; t++) {
-    const h = out.ptr + 4 * (t + 1) * stepState;
-    if (t > 0 || h0) k.gemm!(0, 1, batch, hidden, hidden, out.ptr + 4 * t * stepState, weightHh.ptr, h, 1);
-    if (relu) k.reluForward!(h, h, stepState);
-    else k.tanhForward!(h, h, stepState);
-  }
+  withPackedWeight(weightHh, true, hidden, hidden, (recurrent) => {
+    for (let t = 0; t < steps; t++) {
+      const h = out.ptr + 4 * (t + 1) * stepState;
+      if (t > 0 || h0) recurrent(out.ptr + 4 * t * stepState, h, batch, true);
+      if (relu) k.reluForward!(h, h, stepState);
+      else k.tanhForward!(h, h, stepState);
+    }
+  });
   const attributes: RecurrentLayerAttributes = { cell: relu ? 'RNN_RELU' : 'RNN_TANH', hiddenSize: hidden };
   return record(out, {
     op: 'rnnLayer',
@@ -39,14 +41,16 @@ export function rnnLayer(
       const dPre = Tensor.empty([steps, batch, hidden]);
       const dh = Tensor.empty([batch, hidden]);
       k.fill!(dh.ptr, stepState, 0);
-      for (let t = steps - 1; t >= 0; t--) {
-        const dp = dPre.ptr + 4 * t * stepState;
-        k.axpy!(upstream.ptr + 4 * (t + 1) * stepState, dh.ptr, stepState, 1);
-        // relu' is read from its output (h > 0 exactly where the pre-activation was), tanh' from 1 − h².
-        if (relu) k.reluBackward!(savedOut!.ptr + 4 * (t + 1) * stepState, dh.ptr, dp, stepState);
-        else k.tanhBackward!(savedOut!.ptr + 4 * (t + 1) * stepState, dh.ptr, dp, stepState);
-        k.gemm!(0, 0, batch, hidden, hidden, dp, wHh!.ptr, dh.ptr, 0);
-      }
+      withPackedWeight(wHh!, false, hidden, hidden, (recurrent) => {
+        for (let t = steps - 1; t >= 0; t--) {
+          const dp = dPre.ptr + 4 * t * stepState;
+          k.axpy!(upstream.ptr + 4 * (t + 1) * stepState, dh.ptr, stepState, 1);
+          // relu' is read from its output (h > 0 exactly where the pre-activation was), tanh' from 1 − h².
+          if (relu) k.reluBackward!(savedOut!.ptr + 4 * (t + 1) * stepState, dh.ptr, dp, stepState);
+          else k.tanhBackward!(savedOut!.ptr + 4 * (t + 1) * stepState, dh.ptr, dp, stepState);
+          recurrent(dp, dh.ptr, batch, false);
+        }
+      });
       // Row 0 of the output is h0 itself.
       k.axpy!(upstream.ptr, dh.ptr, stepState, 1);
       return [

@@ -96,6 +96,34 @@ describe('recurrent modules', () => {
     expect(() => new nn.RNN(3, 4, { nonlinearity: 'sigmoid' as never })).toThrow(/simdgrad: RNN: nonlinearity must be one of 'tanh', 'relu'/);
   });
 
+  it('run a layer wider than one packed GEMM block (4 x 257 gates > 1024 columns) as the float64 reference does', () => {
+    const [features, hidden, steps] = [3, 257, 3];
+    const lstm = new nn.LSTM(features, hidden);
+    const x = rand([steps, 1, features], { low: -1, high: 1 });
+    const [out] = lstm.forward(x);
+    const [wIh, wHh, bIh, bHh] = lstm.parameters().map((p) => p.toFloat32Array());
+    const xs = x.toFloat32Array();
+    const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+    let h = new Float64Array(hidden);
+    let c = new Float64Array(hidden);
+    const want: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      const pre = Array.from({ length: 4 * hidden }, (_, r) => {
+        let sum = bIh![r]! + bHh![r]!;
+        for (let f = 0; f < features; f++) sum += wIh![r * features + f]! * xs[t * features + f]!;
+        for (let j = 0; j < hidden; j++) sum += wHh![r * hidden + j]! * h[j]!;
+        return sum;
+      });
+      const gate = (g: number, j: number): number => pre[g * hidden + j]!;
+      c = c.map((cj, j) => sigmoid(gate(1, j)) * cj + sigmoid(gate(0, j)) * Math.tanh(gate(2, j)));
+      h = h.map((_, j) => sigmoid(gate(3, j)) * Math.tanh(c[j]!));
+      want.push(...h);
+    }
+    const got = out.toFloat32Array();
+    const worst = Math.max(...want.map((w, i) => Math.abs(got[i]! - w)));
+    expect(worst).toBeLessThan(1e-5);
+  });
+
   it('leave no tensors behind a training step beyond the gradients', () => {
     const lstm = new nn.LSTM(4, 6, { numLayers: 2, batchFirst: true });
     const step = (): void => {
