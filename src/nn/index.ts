@@ -12,4 +12,4 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type Av
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
 export { Sequential } from './sequential.js';
 export * as init from './init.js';
-export { RNN, LSTM, GRU, type RNNOptions, type RecurrentOptions } from './recurrent.js';
+export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type RecurrentOptions } from './recurrent.js';

@@ -21,6 +21,13 @@ export interface RecurrentOptions {
   batchFirst?: boolean;
   /** Dropout probability on the outputs of every layer but the last, in training mode (default 0). */
   dropout?: number;
+  /** Run a second direction backwards over the sequence (default false); true is not supported yet and throws. */
+  bidirectional?: boolean;
+}
+
+export interface LSTMOptions extends RecurrentOptions {
+  /** Project the hidden state to this size (default 0, none); other sizes are not supported yet and throw. */
+  projSize?: number;
 }
 
 export interface RNNOptions extends RecurrentOptions {
@@ -65,6 +72,11 @@ abstract class RecurrentBase<Inputs extends unknown[], Output> extends Module<In
     this.bias = checkBoolean(kind, 'bias', options.bias) ?? true;
     this.batchFirst = checkBoolean(kind, 'batchFirst', options.batchFirst) ?? false;
     this.dropout = checkNumber(kind, 'dropout', options.dropout ?? 0, { min: 0, max: 1 });
+    if (checkBoolean(kind, 'bidirectional', options.bidirectional)) {
+      throw new Error(`simdgrad: ${kind}: bidirectional is not supported (got true); leave it out (false), or run a second ${kind} over the reversed sequence and concatenate.`);
+    }
+    const projSize = checkInteger(kind, 'projSize', (options as LSTMOptions).projSize ?? 0, 0);
+    if (projSize !== 0) throw new Error(`simdgrad: ${kind}: projSize is not supported (got ${projSize}); leave it out (0), or apply an nn.Linear to the outputs.`);
     for (let l = 0; l < this.numLayers; l++) {
       const inputs = l === 0 ? inputSize : hiddenSize;
       this.layers.push({
@@ -183,7 +195,7 @@ export class RNN extends RecurrentBase<[Tensor, (Tensor | null)?], [Tensor, Tens
  * [T, N, hidden] ([N, T, hidden] with batchFirst), hN and cN [numLayers, N, hidden].
  */
 export class LSTM extends RecurrentBase<[Tensor, ([Tensor, Tensor] | null)?], [Tensor, [Tensor, Tensor]]> {
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
     super('LSTM', 4, inputSize, hiddenSize, options);
   }
 

@@ -94,6 +94,8 @@ describe('recurrent modules', () => {
     expect(() => lstm.forward(rand([2, 5, 2]))).toThrow(/simdgrad: LSTM: input \[2, 5, 2\] must have inputSize 3 features/);
     expect(() => lstm.forward(rand([2, 5, 3]), [rand([1, 5, 4]), rand([1, 5, 4])])).toThrow(/simdgrad: LSTM: h0 must be \[1, 2, 4\]/);
     expect(() => new nn.RNN(3, 4, { nonlinearity: 'sigmoid' as never })).toThrow(/simdgrad: RNN: nonlinearity must be one of 'tanh', 'relu'/);
+    expect(() => new nn.GRU(3, 4, { bidirectional: true })).toThrow(/simdgrad: GRU: bidirectional is not supported \(got true\)/);
+    expect(() => new nn.LSTM(3, 4, { projSize: 2 })).toThrow(/simdgrad: LSTM: projSize is not supported \(got 2\)/);
   });
 
   it('run a layer wider than one packed GEMM block (4 x 257 gates > 1024 columns) as the float64 reference does', () => {
