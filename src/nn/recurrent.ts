@@ -183,10 +183,6 @@ export class RNN extends RecurrentBase<[Tensor, (Tensor | null)?], [Tensor, Tens
   protected runLayer(x: Tensor, h0: Tensor | null, _c0: Tensor | null, p: LayerParameters): Tensor {
     return rnnLayer(x, h0, p.weightIh, p.weightHh, p.biasIh, p.biasHh, this.nonlinearity);
   }
-
-  override extraRepr(): string {
-    return this.nonlinearity === 'tanh' ? super.extraRepr() : `${super.extraRepr()}, nonlinearity='relu'`;
-  }
 }
 
 /**
