@@ -16,12 +16,21 @@ const GELU_TANH: i32 = 5;
 const ELU: i32 = 6;
 const SOFTPLUS: i32 = 7;
 const SILU: i32 = 8;
+const RELU6: i32 = 9;
+const HARDSIGMOID: i32 = 10;
+const HARDSWISH: i32 = 11;
+const MISH: i32 = 12;
 
 const INV_SQRT_2PI = memory.data<f32>([0.398942292]);
 const GELU_CUBIC = memory.data<f32>([0.044715]);
 const GELU_CUBIC_SLOPE = memory.data<f32>([3 * 0.044715]);
 // 2 sqrt(2/pi): gelu's tanh form is x sigmoid(2u).
 const TWO_SQRT_2_OVER_PI = memory.data<f32>([1.59576912]);
+const THREE = memory.data<f32>([3]);
+const SIX = memory.data<f32>([6]);
+const ONE_SIXTH = memory.data<f32>([1.0 / 6.0]);
+const ONE_THIRD = memory.data<f32>([1.0 / 3.0]);
+const HALF = memory.data<f32>([0.5]);
 
 // `kind` is a constant at every call site, so inlining leaves one branch-free body per kernel.
 @inline function forwardX4(kind: i32, x: v128, a: f32, b: f32): v128 {
@@ -33,6 +42,10 @@ const TWO_SQRT_2_OVER_PI = memory.data<f32>([1.59576912]);
   if (kind == GELU_TANH) return f32x4.mul(x, sigmoidX4(geluTanhArgX4(x)));
   if (kind == ELU) return eluX4(x, a);
   if (kind == SOFTPLUS) return softplusX4(x, a, b);
+  if (kind == RELU6) return relu6X4(x);
+  if (kind == HARDSIGMOID) return hardsigmoidX4(x);
+  if (kind == HARDSWISH) return f32x4.div(f32x4.mul(x, relu6X4(f32x4.add(x, lanes(THREE)))), lanes(SIX));
+  if (kind == MISH) return f32x4.mul(x, tanhX4(softplusX4(x, 1, <f32>Infinity)));
   return f32x4.mul(x, sigmoidX4(x));
 }
 
@@ -45,6 +58,10 @@ const TWO_SQRT_2_OVER_PI = memory.data<f32>([1.59576912]);
   if (kind == GELU_TANH) return f32x4.mul(g, geluTanhSlopeX4(s));
   if (kind == ELU) return f32x4.mul(g, eluSlopeX4(s, a));
   if (kind == SOFTPLUS) return f32x4.mul(g, softplusSlopeX4(s, a, b));
+  if (kind == RELU6) return v128.and(g, insideX4(s, f32x4.splat(0), lanes(SIX)));
+  if (kind == HARDSIGMOID) return v128.and(f32x4.mul(g, lanes(ONE_SIXTH)), insideX4(s, f32x4.neg(lanes(THREE)), lanes(THREE)));
+  if (kind == HARDSWISH) return f32x4.mul(g, hardswishSlopeX4(s));
+  if (kind == MISH) return f32x4.mul(g, mishSlopeX4(s));
   return f32x4.mul(g, siluSlopeX4(s));
 }
 
@@ -155,3 +172,43 @@ export function softplusBackward(x: usize, upstream: usize, gradIn: usize, n: i3
 
 export function siluForward(x: usize, out: usize, n: i32): void { mapForward(SILU, x, out, n, 0, 0); }
 export function siluBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void { mapBackward(SILU, x, upstream, gradIn, n, 0, 0); }
+
+@inline function relu6X4(x: v128): v128 {
+  return f32x4.min(f32x4.max(x, f32x4.splat(0)), lanes(SIX));
+}
+
+// relu6(x + 3) / 6, divided rather than multiplied by 1/6 to round as torch does.
+@inline function hardsigmoidX4(x: v128): v128 {
+  return f32x4.div(relu6X4(f32x4.add(x, lanes(THREE))), lanes(SIX));
+}
+
+// All-ones lanes where low < x < high: where a clamp passes its input through (torch's
+// hardtanh and hardsigmoid give the kinks themselves slope 0).
+@inline function insideX4(x: v128, low: v128, high: v128): v128 {
+  return v128.and(f32x4.gt(x, low), f32x4.lt(x, high));
+}
+
+// As torch: 0 below -3, x/3 + 1/2 up to 3 inclusive, 1 above.
+@inline function hardswishSlopeX4(x: v128): v128 {
+  const middle = f32x4.add(f32x4.mul(x, lanes(ONE_THIRD)), lanes(HALF));
+  const upToThree = v128.bitselect(middle, lanes(ONE), f32x4.le(x, lanes(THREE)));
+  return v128.and(upToThree, f32x4.ge(x, f32x4.neg(lanes(THREE))));
+}
+
+// d/dx x tanh(sp(x)) = tanh(sp(x)) + x sigmoid(x) (1 - tanh(sp(x))^2), sp' being the sigmoid.
+@inline function mishSlopeX4(x: v128): v128 {
+  const t = tanhX4(softplusX4(x, 1, <f32>Infinity));
+  return f32x4.add(t, f32x4.mul(f32x4.mul(x, sigmoidX4(x)), f32x4.sub(lanes(ONE), f32x4.mul(t, t))));
+}
+
+export function relu6Forward(x: usize, out: usize, n: i32): void { mapForward(RELU6, x, out, n, 0, 0); }
+export function relu6Backward(x: usize, upstream: usize, gradIn: usize, n: i32): void { mapBackward(RELU6, x, upstream, gradIn, n, 0, 0); }
+
+export function hardsigmoidForward(x: usize, out: usize, n: i32): void { mapForward(HARDSIGMOID, x, out, n, 0, 0); }
+export function hardsigmoidBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void { mapBackward(HARDSIGMOID, x, upstream, gradIn, n, 0, 0); }
+
+export function hardswishForward(x: usize, out: usize, n: i32): void { mapForward(HARDSWISH, x, out, n, 0, 0); }
+export function hardswishBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void { mapBackward(HARDSWISH, x, upstream, gradIn, n, 0, 0); }
+
+export function mishForward(x: usize, out: usize, n: i32): void { mapForward(MISH, x, out, n, 0, 0); }
+export function mishBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void { mapBackward(MISH, x, upstream, gradIn, n, 0, 0); }

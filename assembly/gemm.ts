@@ -4,7 +4,7 @@
 // shapes it would waste lanes on.
 
 import {
-  FROM_C, FROM_COLUMN_BIAS, FROM_ROW_BIAS, FROM_ZERO, KC, MC, NC, SCRATCH_BYTES,
+  FROM_C, FROM_COLUMN_BIAS, FROM_ROW_BIAS, FROM_ZERO, KC, MC, NC, NR, SCRATCH_BYTES,
   madd, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, prepareColumnBias, prepareRowBias, useScratch,
 } from './gemm-blocking';
 
@@ -33,6 +33,45 @@ export function gemmBiasRelu(
   bias: usize, biasPerRow: i32, relu: i32,
 ): void {
   multiply(transA, transB, m, n, k, a, b, c, false, bias, biasPerRow != 0, relu != 0);
+}
+
+/**
+ * Bytes that gemmPackB needs for op(B) of k×n, or 0 when n is wider than one packed block (NC
+ * columns): then use gemm. A product that reuses one B many times (a recurrent layer's weights,
+ * once per time step) packs it once and skips packing at every call.
+ */
+export function gemmPackedBBytes(k: i32, n: i32): i32 {
+  if (n > NC || n <= 0 || k <= 0) return 0;
+  return k * ((n + NR - 1) / NR * NR) << 2;
+}
+
+/** Packs op(B) (k×n; stored [n,k] when transB) into `dst`, gemmPackedBBytes(k, n) long. */
+export function gemmPackB(transB: i32, k: i32, n: i32, b: usize, dst: usize): void {
+  const bRow = transB ? 1 : n;
+  const bCol = transB ? k : 1;
+  const panels = (n + NR - 1) / NR * NR;
+  for (let pc = 0; pc < k; pc += KC) {
+    packB(min(KC, k - pc), n, b + (<usize>(pc * bRow) << 2), bRow, bCol, dst + (<usize>(pc * panels) << 2));
+  }
+}
+
+/** C (+)= op(A)·B for a B packed by gemmPackB (k×n, n at most one block wide). */
+export function gemmPackedB(transA: i32, m: i32, n: i32, k: i32, a: usize, packedB: usize, c: usize, accumulate: i32): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  const aRow = transA ? 1 : k;
+  const aCol = transA ? m : 1;
+  const panels = (n + NR - 1) / NR * NR;
+  const packedA = packedABuffer();
+  const ldc = <usize>n << 2;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const start = pc == 0 && accumulate == 0 ? FROM_ZERO : FROM_C;
+    for (let ic = 0; ic < m; ic += MC) {
+      const mc = min(MC, m - ic);
+      packA(mc, kc, a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, packedA);
+      multiplyBlock(mc, n, kc, packedA, packedB + (<usize>(pc * panels) << 2), c + <usize>ic * ldc, ldc, start, false);
+    }
+  }
 }
 
 // Either accumulate or a bias, never both.

@@ -10,11 +10,21 @@ export const TASKS = [
   { id: 'W3', workload: 'W3', batch: 64, label: 'W3 LeNet train step', unit: 'samples/s' },
   { id: 'W4', workload: 'W4', batch: 32, label: 'W4 VGG-mini train step', unit: 'samples/s' },
   { id: 'W5', workload: 'W5', batch: 64, label: 'W5 LeNet inference', unit: 'samples/s' },
+  { id: 'W7', workload: 'W7', batch: 32, label: 'W7 char-LSTM train step', unit: 'tokens/s' },
 ];
+
+/**
+ * W7, the character-level LSTM: Embedding(vocab, embed) -> LSTM(embed, hidden, batch_first,
+ * zero initial state) -> Linear(hidden, vocab) on every step -> cross-entropy (mean) over all
+ * batch x steps positions, Adam(1e-3). Tokens and targets come from `tokens()`.
+ */
+export const CHAR_LSTM = { vocab: 64, embed: 64, hidden: 256, steps: 64 };
 
 /** The figure of merit for one step of `task` that took `seconds`. */
 export function figure(task, seconds) {
-  return task.workload === 'W1' ? (2 * task.n ** 3) / seconds / 1e9 : task.batch / seconds;
+  if (task.workload === 'W1') return (2 * task.n ** 3) / seconds / 1e9;
+  if (task.workload === 'W7') return (task.batch * CHAR_LSTM.steps) / seconds;
+  return task.batch / seconds;
 }
 
 /**
@@ -68,7 +78,7 @@ export const VGG_MINI = {
   ],
 };
 
-/** The network a training or inference task runs. */
+/** The network a training or inference task runs (not W7: that is CHAR_LSTM). */
 export function networkFor(task) {
   const net = { W2: MLP, W3: LENET, W4: VGG_MINI, W5: LENET }[task.workload];
   if (!net) throw new Error(`bench: ${task.workload} runs no network`);
@@ -124,6 +134,20 @@ export function labels(count, seed = 7) {
   for (let i = 0; i < count; i++) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     out[i] = (state >>> 16) % 10;
+  }
+  return out;
+}
+
+/**
+ * W7's tokens and targets: `count` token ids uniform in 0..vocab-1 from a fixed seed; the targets
+ * are tokens(count, seed + 1). Identical in every system (the PyTorch side gets them in the task).
+ */
+export function tokens(count, seed = 3, vocab = CHAR_LSTM.vocab) {
+  const out = new Int32Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = (state >>> 16) % vocab;
   }
   return out;
 }

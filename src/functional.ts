@@ -8,3 +8,4 @@ export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
 export { oneHot } from './ops/indexing.js';
+export { embedding, type EmbeddingOptions } from './ops/embedding.js';

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { lineChannel } from '../channel.mjs';
-import { layersWithShapes, networkFor } from '../workloads.mjs';
+import { CHAR_LSTM, layersWithShapes, networkFor, tokens } from '../workloads.mjs';
 
 const INTERPRETERS = ['python3', '/usr/bin/python3'];
 // torch.set_num_threads does not reach the BLAS library's own thread pool.
@@ -15,7 +15,7 @@ export function pytorchChannel() {
   const python = INTERPRETERS.find(importsTorch);
   if (!python) return { unavailable: NOT_INSTALLED };
   const channel = lineChannel(python, [fileURLToPath(new URL('./pytorch.py', import.meta.url))], ONE_THREAD);
-  // The Python side has no copy of workloads.mjs: each task carries its network.
+  // The Python side has no copy of workloads.mjs: each task carries its network (W7: its sizes and tokens).
   return { ...channel, request: (request, timeoutSeconds) => channel.request(request.task ? { ...request, task: withNetwork(request.task) } : request, timeoutSeconds) };
 }
 
@@ -30,6 +30,10 @@ function importsTorch(python) {
 
 function withNetwork(task) {
   if (task.workload === 'W1') return task;
+  if (task.workload === 'W7') {
+    const count = task.batch * CHAR_LSTM.steps;
+    return { ...task, ...CHAR_LSTM, tokens: Array.from(tokens(count)), targets: Array.from(tokens(count, 4)) };
+  }
   const net = networkFor(task);
   return { ...task, inputShape: net.input, layers: layersWithShapes(net) };
 }

@@ -55,7 +55,30 @@ def build(layers):
     return nn.Sequential(*modules)
 
 
+def char_lstm(task):
+    """W7: Embedding -> LSTM (batch_first, zero state) -> Linear on every step -> cross-entropy."""
+    embedding = nn.Embedding(task["vocab"], task["embed"])
+    lstm = nn.LSTM(task["embed"], task["hidden"], batch_first=True)
+    head = nn.Linear(task["hidden"], task["vocab"])
+    shape = (task["batch"], task["steps"])
+    x = torch.tensor(task["tokens"]).view(shape)
+    y = torch.tensor(task["targets"])
+    optimizer = torch.optim.Adam([*embedding.parameters(), *lstm.parameters(), *head.parameters()], lr=1e-3)
+
+    def train():
+        optimizer.zero_grad()
+        output, _ = lstm(embedding(x))
+        loss = F.cross_entropy(head(output).reshape(-1, task["vocab"]), y)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return train
+
+
 def prepare(task):
+    if task["workload"] == "W7":
+        return char_lstm(task)
     if task["workload"] == "W1":
         a = torch.randn(task["n"], task["n"])
         b = torch.randn(task["n"], task["n"])

@@ -1,6 +1,6 @@
 // The workloads through simdgrad's public API, for any build of the bundle: compare.mjs runs
 // dist/ (systems/simdgrad.mjs), versus.mjs runs two bundles side by side.
-import { layersWithShapes, labels, networkFor, normalValues } from '../workloads.mjs';
+import { CHAR_LSTM, layersWithShapes, labels, networkFor, normalValues, tokens } from '../workloads.mjs';
 
 /** { setupBuild, prepare, wasmMemoryDuringTraining } over the given simdgrad module. */
 export function simdgradWorkloads(simdgrad) {
@@ -15,6 +15,7 @@ export function simdgradWorkloads(simdgrad) {
 
   function prepare(task) {
     if (task.workload === 'W1') return gemm(task.n);
+    if (task.workload === 'W7') return charLstm(task.batch);
     const net = networkFor(task);
     const model = sequential(net);
     const inputShape = [task.batch, ...net.input];
@@ -54,6 +55,29 @@ export function simdgradWorkloads(simdgrad) {
           return loss.item();
         }),
       dispose: () => (optimizer.dispose(), model.dispose(), x.dispose()),
+    };
+  }
+
+  function charLstm(batch) {
+    const { vocab, embed, hidden, steps } = CHAR_LSTM;
+    const embedding = new nn.Embedding(vocab, embed);
+    const lstm = new nn.LSTM(embed, hidden, { batchFirst: true });
+    const head = new nn.Linear(hidden, vocab);
+    const x = tensor(tokens(batch * steps), [batch, steps]);
+    const y = tokens(batch * steps, 4);
+    const modules = [embedding, lstm, head];
+    const optimizer = new optim.Adam(modules.flatMap((m) => m.parameters()), { lr: 1e-3 });
+    return {
+      step: () =>
+        tidy(() => {
+          optimizer.zeroGrad();
+          const [output] = lstm.forward(embedding.forward(x));
+          const loss = F.crossEntropy(head.forward(output).reshape([batch * steps, vocab]), y);
+          loss.backward();
+          optimizer.step();
+          return loss.item();
+        }),
+      dispose: () => (optimizer.dispose(), modules.forEach((m) => m.dispose()), x.dispose()),
     };
   }
 

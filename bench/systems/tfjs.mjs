@@ -4,7 +4,7 @@
 // the fast path tf.layers takes too, and its native NHWC layout.
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { layersWithShapes, labels, networkFor, normalValues } from '../workloads.mjs';
+import { CHAR_LSTM, layersWithShapes, labels, networkFor, normalValues, tokens } from '../workloads.mjs';
 
 /** The system module for one backend: 'wasm' or 'cpu'. */
 export function tfjsSystem(backendName) {
@@ -26,6 +26,7 @@ export function tfjsSystem(backendName) {
 
 function prepare(task) {
   if (task.workload === 'W1') return gemm(task.n);
+  if (task.workload === 'W7') return charLstm(task.batch);
   const net = networkFor(task);
   const [c, h, w] = net.input;
   const inputShape = net.input.length === 1 ? [task.batch, c] : [task.batch, h, w, c];
@@ -47,6 +48,48 @@ function prepare(task) {
     cost.dispose();
   };
   return { step, dispose: () => (dispose(), y.dispose(), optimizer.dispose()) };
+}
+
+// W7 from TF.js ops: the embedding as one-hot rows times the table (the wasm backend has no
+// UnsortedSegmentSum, the gradient of tf.gather), tf.basicLSTMCell per step (one matMul of
+// [x, h] against the stacked kernel, its gates i, j, f, o), one matMul for the head over all steps.
+function charLstm(batch) {
+  const { vocab, embed, hidden, steps } = CHAR_LSTM;
+  const variables = [];
+  const param = (shape, bound, seed) => {
+    const v = tf.variable(tf.randomUniform(shape, -bound, bound, 'float32', seed));
+    variables.push(v);
+    return v;
+  };
+  const table = param([vocab, embed], 1, 1);
+  const kernel = param([embed + hidden, 4 * hidden], 1 / Math.sqrt(hidden), 2);
+  const bias = param([4 * hidden], 1 / Math.sqrt(hidden), 3);
+  const headWeight = param([hidden, vocab], 1 / Math.sqrt(hidden), 4);
+  const headBias = param([vocab], 1 / Math.sqrt(hidden), 5);
+  const x = tf.tidy(() => tf.oneHot(tf.tensor1d(tokens(batch * steps), 'int32'), vocab).toFloat());
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(tokens(batch * steps, 4), 'int32'), vocab).toFloat());
+  const optimizer = tf.train.adam(1e-3);
+  const loss = () => {
+    const inputs = tf.unstack(tf.reshape(tf.matMul(x, table), [batch, steps, embed]), 1);
+    let c = tf.zeros([batch, hidden]);
+    let h = tf.zeros([batch, hidden]);
+    const outputs = inputs.map((xt) => {
+      [c, h] = tf.basicLSTMCell(0, kernel, bias, xt, c, h);
+      return h;
+    });
+    const features = tf.reshape(tf.stack(outputs, 1), [batch * steps, hidden]);
+    return tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(features, headWeight), headBias));
+  };
+  const step = () => {
+    const cost = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(loss, variables);
+      optimizer.applyGradients(grads);
+      return value;
+    });
+    cost.dataSync();
+    cost.dispose();
+  };
+  return { step, dispose: () => (x.dispose(), y.dispose(), optimizer.dispose(), variables.forEach((v) => v.dispose())) };
 }
 
 function explainError(error) {

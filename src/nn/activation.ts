@@ -1,4 +1,4 @@
-import { checkSoftplusBeta, elu, gelu, leakyRelu, relu, sigmoid, silu, softplus, tanh, type SoftplusOptions } from '../ops/activation.js';
+import { checkSoftplusBeta, elu, gelu, hardsigmoid, hardswish, leakyRelu, mish, relu, relu6, sigmoid, silu, softplus, tanh, type SoftplusOptions } from '../ops/activation.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
@@ -9,6 +9,34 @@ import { checkNumber, checkOptions } from '../check-args.js';
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
+  }
+}
+
+/** min(max(0, x), 6), as torch.nn.ReLU6. */
+export class ReLU6 extends Module {
+  forward(x: Tensor): Tensor {
+    return relu6(x);
+  }
+}
+
+/** relu6(x + 3) / 6, as torch.nn.Hardsigmoid. */
+export class Hardsigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return hardsigmoid(x);
+  }
+}
+
+/** x · relu6(x + 3) / 6, as torch.nn.Hardswish. */
+export class Hardswish extends Module {
+  forward(x: Tensor): Tensor {
+    return hardswish(x);
+  }
+}
+
+/** x · tanh(softplus(x)), as torch.nn.Mish. */
+export class Mish extends Module {
+  forward(x: Tensor): Tensor {
+    return mish(x);
   }
 }
 

@@ -2,12 +2,14 @@
 export { Module, type AnyModule } from './module.js';
 export type { StateDict, StateDictEntry, StateDictInput, LoadStateDictOptions, LoadStateDictResult } from './state-dict.js';
 export { Linear, Identity, type LinearOptions } from './linear.js';
-export { ReLU, LeakyReLU, Sigmoid, Tanh, ELU, SiLU, Softplus, GELU, Softmax, LogSoftmax, type EluOptions, type GeluOptions } from './activation.js';
+export { ReLU, ReLU6, Hardsigmoid, Hardswish, Mish, LeakyReLU, Sigmoid, Tanh, ELU, SiLU, Softplus, GELU, Softmax, LogSoftmax, type EluOptions, type GeluOptions } from './activation.js';
 export type { SoftplusOptions } from '../ops/activation.js';
 export { Dropout } from './dropout.js';
 export { Flatten } from './flatten.js';
+export { Embedding } from './embedding.js';
 export { Conv2d, type Conv2dOptions } from './conv.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from './pooling.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
 export { Sequential } from './sequential.js';
 export * as init from './init.js';
+export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type RecurrentOptions } from './recurrent.js';

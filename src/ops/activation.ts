@@ -3,7 +3,7 @@ import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor.js';
 import { checkNumber, checkOptionalNumber, checkOptions, checkTensor } from '../check-args.js';
 
-type Activation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'geluTanh' | 'elu' | 'softplus' | 'silu';
+type Activation = 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'gelu' | 'geluTanh' | 'elu' | 'softplus' | 'silu' | 'relu6' | 'hardsigmoid' | 'hardswish' | 'mish';
 
 /** The constants of an activation, recorded for exporters (each op sets its own). */
 export interface ActivationAttributes {
@@ -99,4 +99,24 @@ export function checkSoftplusBeta(op: string, beta: number): void {
 /** x * sigmoid(x), also called swish. */
 export function silu(x: Tensor): Tensor {
   return activation('silu', 'silu', x, 'input');
+}
+
+/** min(max(x, 0), 6), as torch.nn.functional.relu6 (slope 0 at the kinks, as torch). */
+export function relu6(x: Tensor): Tensor {
+  return activation('relu6', 'relu6', x, 'input');
+}
+
+/** relu6(x + 3) / 6, a piecewise-linear sigmoid, as torch.nn.functional.hardsigmoid. */
+export function hardsigmoid(x: Tensor): Tensor {
+  return activation('hardsigmoid', 'hardsigmoid', x, 'input');
+}
+
+/** x · relu6(x + 3) / 6, MobileNetV3's swish, as torch.nn.functional.hardswish. */
+export function hardswish(x: Tensor): Tensor {
+  return activation('hardswish', 'hardswish', x, 'input');
+}
+
+/** x · tanh(ln(1 + e^x)), as torch.nn.functional.mish. */
+export function mish(x: Tensor): Tensor {
+  return activation('mish', 'mish', x, 'input');
 }

@@ -187,6 +187,46 @@ describe('gemm kernel', () => {
   });
 });
 
+// gemmPackB(transB, k, n, b, dst) packs op(B) once (gemmPackedBBytes(k, n) bytes, 0 when n is
+// wider than one block); gemmPackedB(transA, m, n, k, a, packed, c, accumulate) then multiplies
+// without packing B: what a recurrent layer does with its weights at every time step.
+describe('gemmPackedB kernel', () => {
+  // Sizes with a partial tile at the right (n not a multiple of 8), more rows than one block of A
+  // (MC = 120), more steps than one block of k (KC = 512), and W7's two per-step products.
+  const PACKED_SIZES: [number, number, number][] = [[7, 13, 5], [130, 21, 600], [32, 1024, 256], [32, 256, 1024], [1, 9, 3]];
+  for (const [m, n, k] of PACKED_SIZES) {
+    for (const layout of LAYOUTS) {
+      for (const accumulate of [false, true]) {
+        const p: Problem = { m, n, k, ...layout, accumulate };
+        it(`${layoutName(p)} ${m}x${n}x${k}${accumulate ? ', accumulating into C' : ''} equals gemm, exactly on integers`, () => {
+          const a = integers(m * k, 5 + m);
+          const b = integers(k * n, 6 + n);
+          const c0 = accumulate ? integers(m * n, 7 + k) : new Float64Array(m * n).fill(NaN);
+          const bytes = kernels().gemmPackedBBytes!(k, n) as number;
+          expect(bytes).toBe(4 * k * Math.ceil(n / 8) * 8);
+          const { allocator } = backend();
+          const packed = allocator.alloc(bytes);
+          try {
+            const { c, guard } = inWasm(a, b, null, c0, (pa, pb, _, pc) => {
+              kernels().gemmPackB!(+p.transB, k, n, pb, packed);
+              kernels().gemmPackedB!(+p.transA, m, n, k, pa, packed, pc, +p.accumulate);
+            });
+            expect(Array.from(c)).toEqual(Array.from(reference(p, a, b, c0)));
+            expect(Array.from(guard), 'wrote past the end of C').toEqual(new Array(GUARD).fill(-7777));
+          } finally {
+            allocator.free(packed);
+          }
+        });
+      }
+    }
+  }
+
+  it('declines a B wider than one packed block (n > 1024): its callers fall back to gemm', () => {
+    expect(kernels().gemmPackedBBytes!(16, 1025)).toBe(0);
+    expect(kernels().gemmPackedBBytes!(16, 1024)).toBe(4 * 16 * 1024);
+  });
+});
+
 describe('gemmBiasRelu kernel', () => {
   // Edge tiles in both directions, a single row or column, one step of k, and several blocks of
   // k (the bias must go in once and the ReLU only after the last block) and of n.

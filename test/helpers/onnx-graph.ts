@@ -94,3 +94,13 @@ function packedInts(bytes: Uint8Array): number[] {
   }
   return values;
 }
+
+/** The nodes of an ONNX model's bytes, in order. */
+export function exportedNodes(bytes: Uint8Array): ReadNode[] {
+  return readOnnxGraph(bytes).nodes;
+}
+
+/** The names of the graph's initializers (parameters, buffers and constants). */
+export function initializerNames(bytes: Uint8Array): string[] {
+  return [...readOnnxGraph(bytes).initializers.keys()];
+}

@@ -26,3 +26,9 @@ export function cosineUpstream(shape: number[]): Tensor {
 export function spread(count: number): number[] {
   return Array.from({ length: count }, (_, i) => ((i * 7) % count) * 0.1 - 0.55);
 }
+
+/** Smooth values in (-0.8, 0.8) for a tensor of this shape: 0.8 sin(1.37 i + seed), exact in float32. */
+export function sequence(shape: number[], seed: number): { shape: number[]; data: number[] } {
+  const size = shape.reduce((n, d) => n * d, 1);
+  return { shape, data: Array.from(Float32Array.from({ length: size }, (_, i) => 0.8 * Math.sin(1.37 * i + seed))) };
+}

@@ -13,6 +13,15 @@ describe('activation modules', () => {
     expect(values(new nn.ReLU().forward(x()))).toEqual([0, 0, 0, 0.5, 3]);
   });
 
+  it('ReLU6, Hardsigmoid, Hardswish and Mish compute their F functions and print as PyTorch', () => {
+    const wide = () => tensor([[-4, -2, -0.5, 0, 0.5, 3, 7]]);
+    expect(values(new nn.ReLU6().forward(wide()))).toEqual([0, 0, 0, 0, 0.5, 3, 6]);
+    expect(values(new nn.Hardsigmoid().forward(wide()))).toEqual(values(tensor([0, 1 / 6, 2.5 / 6, 0.5, 3.5 / 6, 1, 1])));
+    expect(values(new nn.Hardswish().forward(wide()))).toEqual(values(F.hardswish(wide())));
+    expect(values(new nn.Mish().forward(wide()))).toEqual(values(F.mish(wide())));
+    expect([new nn.ReLU6(), new nn.Hardsigmoid(), new nn.Hardswish(), new nn.Mish()].map(String)).toEqual(['ReLU6()', 'Hardsigmoid()', 'Hardswish()', 'Mish()']);
+  });
+
   it('LeakyReLU scales negatives by negativeSlope (default 0.01)', () => {
     expect(values(new nn.LeakyReLU().forward(x()))).toEqual(values(tensor([-0.02, -0.005, 0, 0.5, 3])));
     expect(values(new nn.LeakyReLU(0.2).forward(x()))).toEqual(values(tensor([-0.4, -0.1, 0, 0.5, 3])));

@@ -9,10 +9,17 @@ const fixtureOps: Record<string, (x: Tensor, c: FixtureCase) => Tensor> = {
   sigmoid: (x) => F.sigmoid(x),
   tanh: (x) => F.tanh(x),
   gelu: (x, c) => F.gelu(x, { approximate: c.params.approximate as 'none' | 'tanh' }),
+  elu: (x, c) => F.elu(x, c.params.alpha as number),
+  silu: (x) => F.silu(x),
+  softplus: (x, c) => F.softplus(x, { beta: c.params.beta as number, threshold: c.params.threshold as number }),
+  relu6: (x) => F.relu6(x),
+  hardswish: (x) => F.hardswish(x),
+  hardsigmoid: (x) => F.hardsigmoid(x),
+  mish: (x) => F.mish(x),
 };
 
 describe('activations match the golden fixtures', () => {
-  for (const c of loadCases('activation')) {
+  for (const c of [...loadCases('activation'), ...loadCases('activation_more')]) {
     it(c.name, () => {
       const input = fromFixture(c.inputs.input!, true);
       const out = fixtureOps[c.op]!(input, c);
@@ -39,6 +46,10 @@ describe('activation gradients match finite differences', () => {
     ['softplus', F.softplus],
     ['softplus beta 2', (x) => F.softplus(x, { beta: 2, threshold: 4 })],
     ['silu', F.silu],
+    ['relu6', F.relu6],
+    ['hardsigmoid', F.hardsigmoid],
+    ['hardswish', F.hardswish],
+    ['mish', F.mish],
   ];
   for (const [name, fn] of cases) {
     it(name, () => {
@@ -63,6 +74,10 @@ const references: [string, (x: Tensor) => Tensor, (x: number) => number, number?
   ['elu', (x) => F.elu(x, 0.7), (x) => (x > 0 ? x : 0.7 * Math.expm1(x))],
   ['softplus', F.softplus, (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))))],
   ['silu', F.silu, (x) => x * sigmoid64(x)],
+  ['relu6', F.relu6, (x) => Math.min(Math.max(x, 0), 6)],
+  ['hardsigmoid', F.hardsigmoid, (x) => Math.min(Math.max(x + 3, 0), 6) / 6],
+  ['hardswish', F.hardswish, (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6],
+  ['mish', F.mish, (x) => x * Math.tanh(Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))))],
 ];
 
 describe('activations are accurate to a few float32 ulps over a wide range', () => {
@@ -108,17 +123,22 @@ describe('activations at extreme inputs', () => {
     expect(y.every((v, i) => (i % 2 ? v === 1 : v < 1e-34))).toBe(true);
   });
 
-  it('softplus, silu, elu and gelu stay finite and take the right limits', () => {
+  it('softplus, silu, elu, gelu, mish and the hard ones stay finite and take the right limits', () => {
     const x = tensor([-1000, -90, 90, 1000]);
     expect(Array.from(F.softplus(x).toFloat32Array())).toEqual([0, 0, 90, 1000]);
     expect(Array.from(F.silu(x).toFloat32Array())).toEqual([-0, -0, 90, 1000]);
     expect(Array.from(F.elu(x).toFloat32Array())).toEqual([-1, -1, 90, 1000]);
     expect(Array.from(F.gelu(x).toFloat32Array())).toEqual([-0, -0, 90, 1000]);
+    // The zero's sign follows tanh(0)'s in float32; only the value matters.
+    expect(Array.from(F.mish(x).toFloat32Array(), (v) => v + 0)).toEqual([0, 0, 90, 1000]);
+    expect(Array.from(F.hardswish(x).toFloat32Array())).toEqual([-0, -0, 90, 1000]);
+    expect(Array.from(F.hardsigmoid(x).toFloat32Array())).toEqual([0, 0, 1, 1]);
+    expect(Array.from(F.relu6(x).toFloat32Array())).toEqual([0, 0, 6, 6]);
   });
 
   it('propagates NaN as torch does', () => {
     const x = tensor([Number.NaN, 1, -1]);
-    for (const fn of [F.relu, F.sigmoid, F.tanh, F.gelu, F.elu, F.softplus, F.silu]) {
+    for (const fn of [F.relu, F.sigmoid, F.tanh, F.gelu, F.elu, F.softplus, F.silu, F.relu6, F.hardsigmoid, F.hardswish, F.mish]) {
       expect(Number.isNaN(fn(x).toFloat32Array()[0])).toBe(true);
     }
   });

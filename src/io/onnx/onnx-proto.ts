@@ -5,7 +5,7 @@ import { ProtoWriter } from './protobuf.js';
  * exported inference graph uses; the field numbers are onnx.proto's.
  */
 
-export type OnnxAttribute = { int: number } | { ints: readonly number[] } | { float: number } | { string: string };
+export type OnnxAttribute = { int: number } | { ints: readonly number[] } | { float: number } | { string: string } | { strings: readonly string[] };
 
 export interface OnnxNode {
   opType: string;
@@ -47,8 +47,8 @@ const ModelProto = { irVersion: 1, producerName: 2, graph: 7, opsetImport: 8 };
 const OperatorSetIdProto = { domain: 1, version: 2 };
 const GraphProto = { node: 1, name: 2, initializer: 5, input: 11, output: 12 };
 const NodeProto = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 };
-const AttributeProto = { name: 1, f: 2, i: 3, s: 4, ints: 8, type: 20 };
-const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 };
+const AttributeProto = { name: 1, f: 2, i: 3, s: 4, ints: 8, strings: 9, type: 20 };
+const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7, STRINGS: 8 };
 const TensorProto = { dims: 1, dataType: 2, name: 8, rawData: 9 };
 const DataType = { FLOAT: 1, INT64: 7 };
 const ValueInfoProto = { name: 1, type: 2 };
@@ -91,6 +91,10 @@ function encodeAttribute(name: string, value: OnnxAttribute): ProtoWriter {
   if ('int' in value) return out.int(AttributeProto.i, value.int).int(AttributeProto.type, AttributeType.INT);
   if ('float' in value) return out.float(AttributeProto.f, value.float).int(AttributeProto.type, AttributeType.FLOAT);
   if ('string' in value) return out.string(AttributeProto.s, value.string).int(AttributeProto.type, AttributeType.STRING);
+  if ('strings' in value) {
+    for (const text of value.strings) out.string(AttributeProto.strings, text);
+    return out.int(AttributeProto.type, AttributeType.STRINGS);
+  }
   return out.ints(AttributeProto.ints, value.ints).int(AttributeProto.type, AttributeType.INTS);
 }
 

@@ -19,6 +19,7 @@ import { formatShape, shapeSize } from '../../shape-util.js';
 import type { Tensor } from '../../tensor.js';
 import type { GraphBuilder } from './graph-builder.js';
 import type { OnnxAttribute } from './onnx-proto.js';
+import { RECURRENT_CONVERTERS } from './recurrent-converters.js';
 
 /** Adds the nodes computing one recorded op and returns the name of the value holding its output. */
 export type OpConverter = (g: GraphBuilder, op: TracedOp, out: Tensor) => string;
@@ -26,6 +27,8 @@ export type OpConverter = (g: GraphBuilder, op: TracedOp, out: Tensor) => string
 const int = (value: number | boolean): OnnxAttribute => ({ int: typeof value === 'boolean' ? (value ? 1 : 0) : value });
 const ints = (values: readonly number[]): OnnxAttribute => ({ ints: values });
 const float = (value: number): OnnxAttribute => ({ float: value });
+// TensorProto.DataType INT64, the type Cast's `to` names.
+const ONNX_INT64 = 7;
 
 function attributesOf<A extends object>(op: TracedOp): A {
   return op.attributes as A;
@@ -66,6 +69,13 @@ function conv2d(relu: boolean): OpConverter {
     return relu ? g.node('Relu', [y]) : y;
   };
 }
+
+// The indices are float32 in simdgrad and must be integers for Gather; paddingIdx only changes
+// the gradient, so the exported lookup is the same with or without it.
+const embedding: OpConverter = (g, op) => {
+  const [input, weight] = op.inputs as [Tensor, Tensor];
+  return g.node('Gather', [g.value(weight), g.node('Cast', [g.value(input)], { to: int(ONNX_INT64) })], { axis: int(0) });
+};
 
 const maxPool2d: OpConverter = (g, op) => {
   const { kernelShape, stride, padding, dilation, ceilMode } = attributesOf<Pool2dAttributes>(op);
@@ -148,6 +158,24 @@ const softplus: OpConverter = (g, op) => {
   const scaled = beta === 1 ? x : g.node('Mul', [x, g.floats([beta!])]);
   const smooth = beta === 1 ? g.node('Softplus', [scaled]) : g.node('Div', [g.node('Softplus', [scaled]), g.floats([beta!])]);
   return g.node('Where', [g.node('Greater', [scaled, g.floats([threshold!])]), x, smooth]);
+};
+
+const relu6: OpConverter = (g, op) => g.node('Clip', [inputName(g, op, 0), g.floats([0]), g.floats([6])]);
+
+const hardsigmoid: OpConverter = (g, op) => g.node('HardSigmoid', [inputName(g, op, 0)], { alpha: float(1 / 6), beta: float(0.5) });
+
+// HardSwish is an ONNX op from opset 14; before, x · HardSigmoid(x).
+const hardswish: OpConverter = (g, op) => {
+  const x = inputName(g, op, 0);
+  if (g.opset >= 14) return g.node('HardSwish', [x]);
+  return g.node('Mul', [x, g.node('HardSigmoid', [x], { alpha: float(1 / 6), beta: float(0.5) })]);
+};
+
+// Mish is an ONNX op from opset 18; before, x · tanh(softplus(x)).
+const mish: OpConverter = (g, op) => {
+  const x = inputName(g, op, 0);
+  if (g.opset >= 18) return g.node('Mish', [x]);
+  return g.node('Mul', [x, g.node('Tanh', [g.node('Softplus', [x])])]);
 };
 
 function alongAxis(opType: string): OpConverter {
@@ -338,6 +366,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   matmul: binary('MatMul'),
   conv2d: conv2d(false),
   conv2dRelu: conv2d(true),
+  embedding,
   maxPool2d,
   avgPool2d,
   adaptiveAvgPool2d,
@@ -351,6 +380,10 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   elu,
   softplus,
   silu,
+  relu6,
+  hardsigmoid,
+  hardswish,
+  mish,
   softmax: alongAxis('Softmax'),
   logSoftmax: alongAxis('LogSoftmax'),
   add: binary('Add'),
@@ -397,6 +430,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   clone: unary('Identity'),
   // Exported for inference: dropout passes its input through, as in eval mode.
   dropout: unary('Identity'),
+  ...RECURRENT_CONVERTERS,
 };
 
 /** The converter for `op`, or a clear error naming it and what can be exported. */

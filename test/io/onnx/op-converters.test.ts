@@ -4,7 +4,7 @@ import {
   min, minimum, mul, narrow, ne, nn, oneHot, permute, scatterAdd, select, slice, split, squeeze, stack, std, tensor, topk, transpose, tril, triu,
   unsqueeze, variance, where, type Tensor,
 } from 'simdgrad';
-import { constantInput, onlyNode, opTypesOf, readOnnxGraph, type ReadGraph } from '../../helpers/onnx-graph.js';
+import { constantInput, exportedNodes, initializerNames, onlyNode, opTypesOf, readOnnxGraph, type ReadGraph } from '../../helpers/onnx-graph.js';
 import { ToolkitOps } from '../../helpers/onnx-models.js';
 
 /** A module whose forward is `fn`, to export one op at a time. */
@@ -247,4 +247,34 @@ it('exports a model using every toolkit op, leaving no tensor behind', () => {
   const expected = ['Transpose', 'Slice', 'Unsqueeze', 'Squeeze', 'Expand', 'Concat', 'Equal', 'Not', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'Where', 'Abs', 'Clip', 'Min', 'Max',
     'ReduceMin', 'ArgMax', 'ArgMin', 'TopK', 'GatherElements', 'Gather', 'OneHot', 'ScatterElements', 'CumSum', 'Trilu', 'ReduceMean', 'ReduceSum', 'Sqrt', 'ReduceLogSumExp'];
   expect(expected.filter((op) => !opTypesOf(graph).includes(op))).toEqual([]);
+});
+
+describe('the ONNX converters of the layers beyond convnets', () => {
+  it('embedding: Gather on the weight at the indices cast to int64', () => {
+    const bytes = exportOnnx(new nn.Embedding(10, 4, { paddingIdx: 0 }), { inputShape: [2, 3] });
+    const nodes = exportedNodes(bytes);
+    expect(nodes.map((n) => n.opType)).toEqual(['Cast', 'Gather']);
+    expect(nodes[0]!.inputs).toEqual(['input']);
+    expect(nodes[0]!.attributes).toEqual({ to: 7 });
+    expect(nodes[1]!.inputs).toEqual(['weight', nodes[0]!.outputs[0]]);
+    expect(nodes[1]!.attributes).toEqual({ axis: 0 });
+    expect(initializerNames(bytes)).toEqual(['weight']);
+  });
+
+  it('relu6: Clip between constants 0 and 6; hardsigmoid: HardSigmoid(1/6, 1/2)', () => {
+    const clip = exportedNodes(exportOnnx(new nn.ReLU6(), { inputShape: [2, 3] }));
+    expect(clip.map((n) => [n.opType, n.inputs.length])).toEqual([['Clip', 3]]);
+    const [hard] = exportedNodes(exportOnnx(new nn.Hardsigmoid(), { inputShape: [2, 3] }));
+    expect(hard!.opType).toBe('HardSigmoid');
+    expect(hard!.attributes.alpha).toBeCloseTo(1 / 6, 7);
+    expect(hard!.attributes.beta).toBe(0.5);
+  });
+
+  it('hardswish: HardSwish from opset 14, x · HardSigmoid(x) at 13; mish: Mish at opset 18, x · tanh(softplus(x)) before', () => {
+    const types = (model: nn.Module, opset: number) => exportedNodes(exportOnnx(model, { inputShape: [2, 3], opset })).map((n) => n.opType);
+    expect(types(new nn.Hardswish(), 17)).toEqual(['HardSwish']);
+    expect(types(new nn.Hardswish(), 13)).toEqual(['HardSigmoid', 'Mul']);
+    expect(types(new nn.Mish(), 18)).toEqual(['Mish']);
+    expect(types(new nn.Mish(), 17)).toEqual(['Softplus', 'Tanh', 'Mul']);
+  });
 });

@@ -1,0 +1,143 @@
+// One time step of the LSTM and GRU cells after their GEMMs: the gate nonlinearities, the state
+// update and the output, fused so each step touches its gates once (forward), and the gate
+// gradients from the saved gate activations (backward). The matrix products around them (input
+// projection of all steps, the recurrent product of each step, the weight gradients) are GEMMs
+// driven from src/ops/lstm.ts and src/ops/gru.ts. Rows are batch entries; a row of gates holds
+// the gate blocks one after another, PyTorch's order (LSTM i, f, g, o; GRU r, z, n), each
+// `hidden` wide. Columns run four at a time; a hidden size that is not a multiple of 4 ends
+// with a partial vector.
+
+import { ONE, lanes, loadPartial, sigmoidX4, storePartial, tanhX4 } from './vector-math';
+
+/**
+ * gates [batch, 4·hidden] holds the pre-activations a = x·W_ihᵀ + h·W_hhᵀ + biases and is
+ * overwritten with the activations σ(i), σ(f), tanh(g), σ(o) (what the backward reads);
+ * c = σ(f)·cPrev + σ(i)·tanh(g) and h = σ(o)·tanh(c), both [batch, hidden].
+ */
+export function lstmCellForward(gates: usize, cPrev: usize, cOut: usize, hOut: usize, batch: i32, hidden: i32): void {
+  const block = <usize>hidden << 2;
+  for (let row = 0; row < batch; row++) {
+    const g = gates + <usize>row * (block << 2);
+    const state = <usize>row * block;
+    for (let j = 0; j < hidden; j += 4) {
+      const count = hidden - j;
+      const at = <usize>j << 2;
+      const i = sigmoidX4(loadPartial(g + at, count, 0));
+      const f = sigmoidX4(loadPartial(g + block + at, count, 0));
+      const cand = tanhX4(loadPartial(g + 2 * block + at, count, 0));
+      const o = sigmoidX4(loadPartial(g + 3 * block + at, count, 0));
+      const c = f32x4.add(f32x4.mul(f, loadPartial(cPrev + state + at, count, 0)), f32x4.mul(i, cand));
+      storePartial(g + at, i, count);
+      storePartial(g + block + at, f, count);
+      storePartial(g + 2 * block + at, cand, count);
+      storePartial(g + 3 * block + at, o, count);
+      storePartial(cOut + state + at, c, count);
+      storePartial(hOut + state + at, f32x4.mul(o, tanhX4(c)), count);
+    }
+  }
+}
+
+/**
+ * The gradient of one LSTM step. gates are the saved activations of lstmCellForward, c this
+ * step's cell state, cPrev the previous one. dh = dhOut + dhNext (the loss's gradient at this
+ * step's output plus what the next step sent back); dc [batch, hidden] holds the cell gradient
+ * from the next step and leaves holding the one for cPrev. dGates [batch, 4·hidden] receives the
+ * gradient of the gate pre-activations.
+ */
+export function lstmCellBackward(
+  gates: usize, cPrev: usize, c: usize, dhOut: usize, dhNext: usize, dc: usize, dGates: usize, batch: i32, hidden: i32,
+): void {
+  const block = <usize>hidden << 2;
+  const one = lanes(ONE);
+  for (let row = 0; row < batch; row++) {
+    const g = gates + <usize>row * (block << 2);
+    const dg = dGates + <usize>row * (block << 2);
+    const state = <usize>row * block;
+    for (let j = 0; j < hidden; j += 4) {
+      const count = hidden - j;
+      const at = <usize>j << 2;
+      const i = loadPartial(g + at, count, 0);
+      const f = loadPartial(g + block + at, count, 0);
+      const cand = loadPartial(g + 2 * block + at, count, 0);
+      const o = loadPartial(g + 3 * block + at, count, 0);
+      const tc = tanhX4(loadPartial(c + state + at, count, 0));
+      const dh = f32x4.add(loadPartial(dhOut + state + at, count, 0), loadPartial(dhNext + state + at, count, 0));
+      const dcTotal = f32x4.add(loadPartial(dc + state + at, count, 0), f32x4.mul(f32x4.mul(dh, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+      const dI = f32x4.mul(f32x4.mul(dcTotal, cand), f32x4.mul(i, f32x4.sub(one, i)));
+      const dF = f32x4.mul(f32x4.mul(dcTotal, loadPartial(cPrev + state + at, count, 0)), f32x4.mul(f, f32x4.sub(one, f)));
+      const dG = f32x4.mul(f32x4.mul(dcTotal, i), f32x4.sub(one, f32x4.mul(cand, cand)));
+      const dO = f32x4.mul(f32x4.mul(dh, tc), f32x4.mul(o, f32x4.sub(one, o)));
+      storePartial(dg + at, dI, count);
+      storePartial(dg + block + at, dF, count);
+      storePartial(dg + 2 * block + at, dG, count);
+      storePartial(dg + 3 * block + at, dO, count);
+      storePartial(dc + state + at, f32x4.mul(dcTotal, f), count);
+    }
+  }
+}
+
+/**
+ * inputGates [batch, 3·hidden] holds x·W_ihᵀ + b_ih and hiddenGates h·W_hhᵀ + b_hh. r = σ(a_r + b_r),
+ * z = σ(a_z + b_z), n = tanh(a_n + r·b_n) (PyTorch's GRU: r gates b_n, bias included), written over
+ * inputGates for the backward; h = (1 − z)·n + z·hPrev into hOut [batch, hidden].
+ */
+export function gruCellForward(inputGates: usize, hiddenGates: usize, hPrev: usize, hOut: usize, batch: i32, hidden: i32): void {
+  const block = <usize>hidden << 2;
+  for (let row = 0; row < batch; row++) {
+    const a = inputGates + <usize>row * 3 * block;
+    const b = hiddenGates + <usize>row * 3 * block;
+    const state = <usize>row * block;
+    for (let j = 0; j < hidden; j += 4) {
+      const count = hidden - j;
+      const at = <usize>j << 2;
+      const r = sigmoidX4(f32x4.add(loadPartial(a + at, count, 0), loadPartial(b + at, count, 0)));
+      const z = sigmoidX4(f32x4.add(loadPartial(a + block + at, count, 0), loadPartial(b + block + at, count, 0)));
+      const n = tanhX4(f32x4.add(loadPartial(a + 2 * block + at, count, 0), f32x4.mul(r, loadPartial(b + 2 * block + at, count, 0))));
+      const hp = loadPartial(hPrev + state + at, count, 0);
+      storePartial(a + at, r, count);
+      storePartial(a + block + at, z, count);
+      storePartial(a + 2 * block + at, n, count);
+      // (1 − z)·n + z·hPrev = n + z·(hPrev − n)
+      storePartial(hOut + state + at, f32x4.add(n, f32x4.mul(z, f32x4.sub(hp, n))), count);
+    }
+  }
+}
+
+/**
+ * The gradient of one GRU step. gates are gruCellForward's saved r, z, n; hiddenGates the saved
+ * h·W_hhᵀ + b_hh (its n block is needed for r's gradient). dh = dhOut + dhNext; dhNext leaves
+ * holding z·dh, the part of hPrev's gradient that skips the recurrent product. dInput and dHidden
+ * [batch, 3·hidden] receive the gradients of x·W_ihᵀ + b_ih and of h·W_hhᵀ + b_hh; they differ
+ * only in the n block (the hidden one is scaled by r).
+ */
+export function gruCellBackward(
+  gates: usize, hiddenGates: usize, hPrev: usize, dhOut: usize, dhNext: usize, dInput: usize, dHidden: usize, batch: i32, hidden: i32,
+): void {
+  const block = <usize>hidden << 2;
+  const one = lanes(ONE);
+  for (let row = 0; row < batch; row++) {
+    const g = gates + <usize>row * 3 * block;
+    const b = hiddenGates + <usize>row * 3 * block;
+    const da = dInput + <usize>row * 3 * block;
+    const db = dHidden + <usize>row * 3 * block;
+    const state = <usize>row * block;
+    for (let j = 0; j < hidden; j += 4) {
+      const count = hidden - j;
+      const at = <usize>j << 2;
+      const r = loadPartial(g + at, count, 0);
+      const z = loadPartial(g + block + at, count, 0);
+      const n = loadPartial(g + 2 * block + at, count, 0);
+      const dh = f32x4.add(loadPartial(dhOut + state + at, count, 0), loadPartial(dhNext + state + at, count, 0));
+      const dN = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+      const dZ = f32x4.mul(f32x4.mul(dh, f32x4.sub(loadPartial(hPrev + state + at, count, 0), n)), f32x4.mul(z, f32x4.sub(one, z)));
+      const dR = f32x4.mul(f32x4.mul(dN, loadPartial(b + 2 * block + at, count, 0)), f32x4.mul(r, f32x4.sub(one, r)));
+      storePartial(da + at, dR, count);
+      storePartial(da + block + at, dZ, count);
+      storePartial(da + 2 * block + at, dN, count);
+      storePartial(db + at, dR, count);
+      storePartial(db + block + at, dZ, count);
+      storePartial(db + 2 * block + at, f32x4.mul(dN, r), count);
+      storePartial(dhNext + state + at, f32x4.mul(dh, z), count);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, it } from 'vitest';
+import { nn, tensor, type Tensor } from 'simdgrad';
+import { expectGradientsMatchFiniteDifferences, expectParameterGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
+import { sequence } from '../helpers/sample-data.js';
+
+// hidden 5: the gate kernels' four-lane loops end with a partial vector; two layers: the second
+// reads the first's outputs, and hN takes both layers' last states.
+describe('the GRU layer op matches finite differences', () => {
+  const summary = (out: Tensor, hN: Tensor): Tensor => out.sum().add(hN.mul(tensor([2])).sum());
+
+  it('for the input and h0', () => {
+    const gru = new nn.GRU(3, 5, { numLayers: 2 });
+    expectGradientsMatchFiniteDifferences((x, h0) => {
+      const [out, hN] = gru.forward(x!, h0!);
+      return summary(out, hN).reshape([1]);
+    }, [sequence([4, 2, 3], 1), sequence([2, 2, 5], 2)]);
+  });
+
+  it('for every weight and bias', () => {
+    const gru = new nn.GRU(3, 5, { numLayers: 2 });
+    const x = tensor(sequence([4, 2, 3], 4).data, [4, 2, 3]);
+    expectParameterGradientsMatchFiniteDifferences(gru, () => {
+      const [out, hN] = gru.forward(x);
+      return summary(out, hN);
+    });
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, it } from 'vitest';
+import { nn, tensor, type Tensor } from 'simdgrad';
+import { expectGradientsMatchFiniteDifferences, expectParameterGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
+import { sequence } from '../helpers/sample-data.js';
+
+// hidden 5: the gate kernels' four-lane loops end with a partial vector; two layers: the second
+// reads the first's outputs, and hN, cN take both layers' last states.
+describe('the LSTM layer op matches finite differences', () => {
+  const summary = (out: Tensor, hN: Tensor, cN: Tensor): Tensor => out.sum().add(hN.mul(tensor([2])).sum()).add(cN.mul(tensor([-1.5])).sum());
+
+  it('for the input, h0 and c0', () => {
+    const lstm = new nn.LSTM(3, 5, { numLayers: 2, batchFirst: true });
+    expectGradientsMatchFiniteDifferences((x, h0, c0) => {
+      const [out, [hN, cN]] = lstm.forward(x!, [h0!, c0!]);
+      return summary(out, hN, cN).reshape([1]);
+    }, [sequence([2, 4, 3], 1), sequence([2, 2, 5], 2), sequence([2, 2, 5], 3)]);
+  });
+
+  it('for every weight and bias', () => {
+    const lstm = new nn.LSTM(3, 5, { numLayers: 2, batchFirst: true });
+    const x = tensor(sequence([2, 4, 3], 4).data, [2, 4, 3]);
+    expectParameterGradientsMatchFiniteDifferences(lstm, () => {
+      const [out, [hN, cN]] = lstm.forward(x);
+      return summary(out, hN, cN);
+    });
+  });
+});
