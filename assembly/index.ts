@@ -18,3 +18,4 @@ export * from './piecewise';
 export * from './scan';
 export * from './triangle';
 export * from './extremum';
+export * from './attention';
