@@ -12,6 +12,7 @@ export * from './pool';
 export * from './norm';
 export * from './strided';
 export * from './indexing';
+export * from './embedding';
 export * from './compare';
 export * from './select';
 export * from './piecewise';

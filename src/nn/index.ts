@@ -6,6 +6,7 @@ export { ReLU, LeakyReLU, Sigmoid, Tanh, ELU, SiLU, Softplus, GELU, Softmax, Log
 export type { SoftplusOptions } from '../ops/activation.js';
 export { Dropout } from './dropout.js';
 export { Flatten } from './flatten.js';
+export { Embedding } from './embedding.js';
 export { Conv2d, type Conv2dOptions } from './conv.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from './pooling.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';

@@ -17,6 +17,8 @@ export type OpConverter = (g: GraphBuilder, op: OpRecord, out: Tensor) => string
 const int = (value: number | boolean): OnnxAttribute => ({ int: typeof value === 'boolean' ? (value ? 1 : 0) : value });
 const ints = (values: readonly number[]): OnnxAttribute => ({ ints: values });
 const float = (value: number): OnnxAttribute => ({ float: value });
+// TensorProto.DataType INT64, the type Cast's `to` names.
+const ONNX_INT64 = 7;
 
 function attributesOf<A extends object>(op: OpRecord): A {
   return op.attributes as A;
@@ -57,6 +59,13 @@ function conv2d(relu: boolean): OpConverter {
     return relu ? g.node('Relu', [y]) : y;
   };
 }
+
+// The indices are float32 in simdgrad and must be integers for Gather; paddingIdx only changes
+// the gradient, so the exported lookup is the same with or without it.
+const embedding: OpConverter = (g, op) => {
+  const [input, weight] = op.inputs as [Tensor, Tensor];
+  return g.node('Gather', [g.value(weight), g.node('Cast', [g.value(input)], { to: int(ONNX_INT64) })], { axis: int(0) });
+};
 
 const maxPool2d: OpConverter = (g, op) => {
   const { kernelShape, stride, padding, dilation, ceilMode } = attributesOf<Pool2dAttributes>(op);
@@ -180,6 +189,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   matmul: binary('MatMul'),
   conv2d: conv2d(false),
   conv2dRelu: conv2d(true),
+  embedding,
   maxPool2d,
   avgPool2d,
   adaptiveAvgPool2d,
