@@ -6,6 +6,11 @@ import { sumToShape } from './reduce.js';
 import { reshape } from './shape.js';
 import { broadcastStrides, contiguousStrides, copyStrided } from './strided-copy.js';
 
+/** The order of the input's dimensions in the output (ONNX Transpose's perm). */
+export interface PermuteAttributes {
+  dims: number[];
+}
+
 /** The dimensions of x reordered, as torch.permute; a contiguous copy, not a view. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor('permute', 'x', x);
@@ -15,7 +20,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   copyStrided({ src: x.ptr, dst: out.ptr, shape: out.shape, srcStrides: order.map((d) => strides[d]!), dstStrides: contiguousStrides(out.shape) });
   const inverse = new Array<number>(order.length);
   order.forEach((d, i) => (inverse[d] = i));
-  return record(out, { op: 'permute', inputs: [x], backward: (g) => [permute(g, inverse)] });
+  return record(out, { op: 'permute', inputs: [x], attributes: { dims: order } satisfies PermuteAttributes, backward: (g) => [permute(g, inverse)] });
 }
 
 /**

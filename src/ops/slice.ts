@@ -6,6 +6,14 @@ import { checkInteger, checkTensor } from '../check-args.js';
 import { reshape } from './shape.js';
 import { contiguousStrides, copyStrided } from './strided-copy.js';
 
+/** Which entries along which axis a slice took (ONNX Slice's inputs). */
+export interface SliceAttributes {
+  axis: number;
+  start: number;
+  count: number;
+  step: number;
+}
+
 /**
  * x[..., start:end:step, ...] along dim, with Python's rules: negative start and end count from
  * the end, both are clamped to the dimension, and step must be positive. A copy, not a view.
@@ -60,6 +68,7 @@ function stridedSlice(x: Tensor, axis: number, start: number, count: number, ste
   return record(out, {
     op: 'slice',
     inputs: [x],
+    attributes: { axis, start, count, step } satisfies SliceAttributes,
     backward: (g) => {
       const gx = zeros(x.shape);
       copyStrided({ src: g.ptr, dst: gx.ptr + layout.offset, shape, srcStrides: contiguousStrides(shape), dstStrides: layout.strides });
