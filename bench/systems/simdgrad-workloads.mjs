@@ -1,10 +1,10 @@
 // The workloads through simdgrad's public API, for any build of the bundle: compare.mjs runs
 // dist/ (systems/simdgrad.mjs), versus.mjs runs two bundles side by side.
-import { layersWithShapes, labels, networkFor, normalValues } from '../workloads.mjs';
+import { CHAR_TRANSFORMER, layersWithShapes, labels, networkFor, normalValues, tokenBatch } from '../workloads.mjs';
 
 /** { setupBuild, prepare, wasmMemoryDuringTraining } over the given simdgrad module. */
 export function simdgradWorkloads(simdgrad) {
-  const { init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } = simdgrad;
+  const { add, arange, init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } = simdgrad;
 
   /** Initialises the given kernel build ('simd' or 'relaxed-simd'). */
   async function setupBuild(build) {
@@ -15,6 +15,7 @@ export function simdgradWorkloads(simdgrad) {
 
   function prepare(task) {
     if (task.workload === 'W1') return gemm(task.n);
+    if (task.workload === 'W6') return charTransformer(task.batch);
     const net = networkFor(task);
     const model = sequential(net);
     const inputShape = [task.batch, ...net.input];
@@ -54,6 +55,36 @@ export function simdgradWorkloads(simdgrad) {
           return loss.item();
         }),
       dispose: () => (optimizer.dispose(), model.dispose(), x.dispose()),
+    };
+  }
+
+  // W6: embeddings of tokens and positions, pre-norm encoder layers with the causal cut, LayerNorm, head.
+  function charTransformer(batch) {
+    const { vocab, sequence, dModel, heads, feedforward, layers, lr, weightDecay } = CHAR_TRANSFORMER;
+    const tokens = new nn.Embedding(vocab, dModel);
+    const positions = new nn.Embedding(sequence, dModel);
+    const layer = new nn.TransformerEncoderLayer(dModel, heads, { dimFeedforward: feedforward, dropout: 0, activation: 'gelu', batchFirst: true, normFirst: true });
+    const encoder = new nn.TransformerEncoder(layer, layers);
+    layer.dispose();
+    const norm = new nn.LayerNorm(dModel);
+    const head = new nn.Linear(dModel, vocab);
+    const modules = [tokens, positions, encoder, norm, head];
+    const { inputs, targets } = tokenBatch(batch);
+    const x = tensor(Float32Array.from(inputs), [batch, sequence]);
+    const positionIds = arange(sequence);
+    const optimizer = new optim.AdamW(modules.flatMap((m) => m.parameters()), { lr, weightDecay });
+    return {
+      step: () =>
+        tidy(() => {
+          optimizer.zeroGrad();
+          const h = encoder.forward(add(tokens.forward(x), positions.forward(positionIds)), { isCausal: true });
+          const logits = head.forward(norm.forward(h));
+          const loss = F.crossEntropy(logits.reshape([-1, vocab]), targets);
+          loss.backward();
+          optimizer.step();
+          return loss.item();
+        }),
+      dispose: () => (optimizer.dispose(), modules.forEach((m) => m.dispose()), x.dispose(), positionIds.dispose()),
     };
   }
 

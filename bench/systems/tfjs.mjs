@@ -26,6 +26,7 @@ export function tfjsSystem(backendName) {
 
 function prepare(task) {
   if (task.workload === 'W1') return gemm(task.n);
+  if (task.workload === 'W6') throw new Error('no attention op and no MultiHeadAttention layer in TF.js 4.22 (not written out by hand here)');
   const net = networkFor(task);
   const [c, h, w] = net.input;
   const inputShape = net.input.length === 1 ? [task.batch, c] : [task.batch, h, w, c];
