@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memory, nn, tensor, tidy } from 'simdgrad';
+import { F, add, arange, memory, nn, optim, tensor, tidy } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases, type FixtureCase } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
 
@@ -94,5 +94,44 @@ describe('nn.TransformerEncoder', () => {
     tidy(() => encoder.forward(x, { isCausal: true }).sum().backward());
     encoder.zeroGrad();
     expect(memory().tensors).toBe(before);
+  });
+});
+
+describe('a W6-like training loop (small sizes)', () => {
+  it('keeps memory() flat over 300 AdamW steps run inside tidy', () => {
+    const [vocab, context, dModel, batch] = [16, 8, 16, 4];
+    const tokens = new nn.Embedding(vocab, dModel);
+    const positions = new nn.Embedding(context, dModel);
+    const layer = new nn.TransformerEncoderLayer(dModel, 2, { dimFeedforward: 32, dropout: 0.1, activation: 'gelu', batchFirst: true, normFirst: true });
+    const encoder = new nn.TransformerEncoder(layer, 2);
+    layer.dispose();
+    const norm = new nn.LayerNorm(dModel);
+    const head = new nn.Linear(dModel, vocab);
+    const modules = [tokens, positions, encoder, norm, head];
+    const optimizer = new optim.AdamW(modules.flatMap((m) => m.parameters()), { lr: 1e-3 });
+    const ids = tensor(Array.from({ length: batch * context }, (_, i) => (i * 7 + 3) % vocab), [batch, context]);
+    const targets = Array.from({ length: batch * context }, (_, i) => (i * 7 + 10) % vocab);
+    const positionIds = arange(context);
+    const step = (): number => tidy(() => {
+      optimizer.zeroGrad();
+      const h = encoder.forward(add(tokens.forward(ids), positions.forward(positionIds)), { isCausal: true });
+      const loss = F.crossEntropy(head.forward(norm.forward(h)).reshape([-1, vocab]), targets);
+      loss.backward();
+      optimizer.step();
+      return loss.item();
+    });
+    const first = step();
+    const after = memory();
+    let last = first;
+    for (let i = 0; i < 300; i++) {
+      last = step();
+      if (i % 50 === 0) expect([memory().tensors, memory().bytes]).toEqual([after.tensors, after.bytes]);
+    }
+    expect([memory().tensors, memory().bytes]).toEqual([after.tensors, after.bytes]);
+    expect(last).toBeLessThan(first / 2);
+    optimizer.dispose();
+    for (const m of modules) m.dispose();
+    ids.dispose();
+    positionIds.dispose();
   });
 });
