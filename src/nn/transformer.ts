@@ -117,7 +117,8 @@ export interface TransformerEncoderOptions {
 /**
  * numLayers copies of encoderLayer applied in turn, then `norm` if given, as
  * torch.nn.TransformerEncoder. Each copy starts from encoderLayer's parameters and trains its
- * own; state-dict names are layers.0.*, layers.1.*, ..., norm.*.
+ * own (encoderLayer itself is not used afterwards: dispose it when done); state-dict names are
+ * layers.0.*, layers.1.*, ..., norm.*.
  */
 export class TransformerEncoder extends Module<[Tensor, TransformerEncoderForwardOptions?]> {
   readonly layers: TransformerEncoderLayer[];
@@ -131,7 +132,7 @@ export class TransformerEncoder extends Module<[Tensor, TransformerEncoderForwar
     options = checkOptions<TransformerEncoderOptions>(op, options) as TransformerEncoderOptions;
     this.norm = options.norm === undefined || options.norm === null ? null : (checkModule(op, 'norm', options.norm) as Module);
     const state = encoderLayer.stateDict();
-    const holder = this.registerModule('layers', new LayerList());
+    const holder = this.registerModule('layers', new ModuleList());
     this.layers = Array.from({ length: numLayers }, (_, i) => {
       const layer = new TransformerEncoderLayer(encoderLayer.dModel, encoderLayer.nhead, encoderLayer.config);
       layer.loadStateDict(state);
@@ -151,7 +152,7 @@ export class TransformerEncoder extends Module<[Tensor, TransformerEncoderForwar
 }
 
 // Holds the layers under the names 0, 1, ... as torch.nn.ModuleList.
-class LayerList extends Module<[never], never> {
+class ModuleList extends Module<[never], never> {
   forward(): never {
     throw new Error('simdgrad: TransformerEncoder.layers: the list of layers has no forward(); call the TransformerEncoder.');
   }
