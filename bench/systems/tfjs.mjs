@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { layersWithShapes, labels, networkFor, normalValues } from '../workloads.mjs';
+import { tfjsCharTransformer } from './tfjs-char-transformer.mjs';
 
 /** The system module for one backend: 'wasm' or 'cpu'. */
 export function tfjsSystem(backendName) {
@@ -26,7 +27,7 @@ export function tfjsSystem(backendName) {
 
 function prepare(task) {
   if (task.workload === 'W1') return gemm(task.n);
-  if (task.workload === 'W6') throw new Error('no attention op and no MultiHeadAttention layer in TF.js 4.22 (not written out by hand here)');
+  if (task.workload === 'W6') return tfjsCharTransformer(task.batch);
   const net = networkFor(task);
   const [c, h, w] = net.input;
   const inputShape = net.input.length === 1 ? [task.batch, c] : [task.batch, h, w, c];
