@@ -5,7 +5,7 @@ import { mergeHeads, splitHeads } from '../ops/attention-heads.js';
 import { dropout } from '../ops/dropout.js';
 import { linear } from '../ops/linear.js';
 import { matmul } from '../ops/matmul.js';
-import { transpose } from '../ops/permute.js';
+import { squeeze, transpose, unsqueeze } from '../ops/permute.js';
 import { mean } from '../ops/reduce.js';
 import { maskedFill } from '../ops/select.js';
 import { reshape } from '../ops/shape.js';
@@ -14,7 +14,7 @@ import { softmax } from '../ops/softmax.js';
 import { triu } from '../ops/triangle.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import { checkBoolean, checkInteger, checkNumber, checkOptionalTensor, checkOptions, checkTensor } from '../check-args.js';
+import { checkBoolean, checkInteger, checkNumber, checkOptionalTensor, checkOptions, checkTensor, isTensor } from '../check-args.js';
 import { constant_, xavierUniform_ } from './init.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
@@ -59,7 +59,8 @@ export interface MultiheadAttentionForwardOptions {
  * and projected by out_proj. Parameters and their state-dict names are PyTorch's: in_proj_weight
  * [3·embedDim, embedDim] (W_q, W_k, W_v stacked; q_proj_weight, k_proj_weight, v_proj_weight
  * instead when kdim or vdim differ), in_proj_bias [3·embedDim], out_proj.weight, out_proj.bias.
- * forward(query, key, value, options) returns [output, weights or null].
+ * forward(query, key, value, options) returns [output, weights or null]; 2-D inputs are one
+ * unbatched sequence, as in PyTorch.
  */
 export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, MultiheadAttentionForwardOptions?], [Tensor, Tensor | null]> {
   readonly dropout: number;
@@ -106,6 +107,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   }
 
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+    if (isTensor(query) && query.ndim === 2) return this.forwardUnbatched(query, key, value, options);
     const plan = this.checkForward(query, key, value, options);
     const [qh, kh, vh] = this.projectHeads(query, key, value);
     const given = this.combinedMask(plan);
@@ -126,6 +128,26 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       if (plan.averageAttnWeights) weights = mean(weights, 1);
     }
     return [this.outProj.forward(mergeHeads(out, this.batchFirst)), weights];
+  }
+
+  // [L, features] inputs (one sequence) run as a batch of one and come back without the batch
+  // dimension, as PyTorch's unbatched input; keyPaddingMask is then [S].
+  private forwardUnbatched(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions): [Tensor, Tensor | null] {
+    const op = 'MultiheadAttention';
+    checkTensor(op, 'key', key);
+    checkTensor(op, 'value', value);
+    options = checkOptions<MultiheadAttentionForwardOptions>(op, options) as MultiheadAttentionForwardOptions;
+    const padding = options.keyPaddingMask === null ? undefined : checkOptionalTensor(op, 'keyPaddingMask', options.keyPaddingMask);
+    if (key.ndim !== 2 || value.ndim !== 2) {
+      throw new Error(`simdgrad: ${op}: query ${formatShape(query.shape)} is one unbatched sequence, so key and value must be 2-D too, got ${formatShape(key.shape)} and ${formatShape(value.shape)}.`);
+    }
+    const batchDim = this.batchFirst ? 0 : 1;
+    const q = unsqueeze(query, batchDim);
+    const k = key === query ? q : unsqueeze(key, batchDim);
+    const v = value === key ? k : value === query ? q : unsqueeze(value, batchDim);
+    const keyPaddingMask = padding && padding.ndim === 1 ? unsqueeze(padding, 0) : padding;
+    const [out, weights] = this.forward(q, k, v, { ...options, keyPaddingMask });
+    return [squeeze(out, batchDim), weights && squeeze(weights, 0)];
   }
 
   // Self-attention (one tensor for query, key and value) projects once with the packed weight.

@@ -110,6 +110,25 @@ describe('nn.MultiheadAttention', () => {
     weights.forEach((v, i) => (blocked.toFloat32Array()[i] ? expect(v).toBe(0) : expect(v).toBeGreaterThan(0)));
   });
 
+  it('takes one unbatched sequence ([L, E]) as a batch of one, in either layout', () => {
+    for (const batchFirst of [false, true]) {
+      const mha = new nn.MultiheadAttention(4, 2, { batchFirst });
+      const x = tensor(wave([3, 4], 6).data, [3, 4]);
+      const batched = x.reshape(batchFirst ? [1, 3, 4] : [3, 1, 4]);
+      const padding = tensor([0, 0, 1]);
+      const [out, weights] = mha.forward(x, x, x, { keyPaddingMask: padding, boolMasks: true, isCausal: true });
+      const [want, wantWeights] = mha.forward(batched, batched, batched, { keyPaddingMask: padding.reshape([1, 3]), boolMasks: true, isCausal: true });
+      expect(out.shape).toEqual([3, 4]);
+      expect(weights!.shape).toEqual([3, 3]);
+      expect(Array.from(out.toFloat32Array())).toEqual(Array.from(want.toFloat32Array()));
+      expect(Array.from(weights!.toFloat32Array())).toEqual(Array.from(wantWeights!.toFloat32Array()));
+    }
+    const mha = new nn.MultiheadAttention(4, 2);
+    const x = tensor(wave([3, 4], 6).data, [3, 4]);
+    const batchedKey = tensor(wave([3, 1, 4], 7).data, [3, 1, 4]);
+    expect(() => mha.forward(x, batchedKey, batchedKey)).toThrow(/query \[3, 4\] is one unbatched sequence, so key and value must be 2-D too, got \[3, 1, 4\]/);
+  });
+
   it('refuses inputs of the wrong layout and masks of the wrong shape, before allocating', () => {
     const mha = new nn.MultiheadAttention(4, 2, { batchFirst: true });
     const x = tensor(wave([2, 3, 4], 2).data, [2, 3, 4]);

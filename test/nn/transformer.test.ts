@@ -58,6 +58,14 @@ describe('nn.TransformerEncoderLayer', () => {
     expect(Array.from(padded.slice(8, 16))).toEqual(Array.from(plain.slice(8, 16)));
   });
 
+  it('takes one unbatched sequence ([L, dModel])', () => {
+    const layer = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, batchFirst: true });
+    const x = tensor(wave([3, 4], 8).data, [3, 4]);
+    const out = layer.forward(x, { isCausal: true });
+    expect(out.shape).toEqual([3, 4]);
+    expect(Array.from(out.toFloat32Array())).toEqual(Array.from(layer.forward(x.reshape([1, 3, 4]), { isCausal: true }).toFloat32Array()));
+  });
+
   it('drops out only in training mode', () => {
     const layer = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dropout: 0.5 });
     const x = tensor(wave([3, 1, 4], 2).data, [3, 1, 4]);
