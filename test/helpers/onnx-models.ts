@@ -1,4 +1,4 @@
-import { F, add, div, exp, log, matmul, max, mean, mul, neg, nn, noGrad, pow, randn, reshape, sqrt, sub, sum, tidy, transpose, type Tensor } from 'simdgrad';
+import { F, add, div, exp, log, matmul, max, mean, mul, neg, nn, noGrad, pow, randn, reshape, sqrt, sub, sum, tensor, tidy, transpose, type Tensor } from 'simdgrad';
 
 /** A model to export, with the input shape it is traced with. */
 export interface ExportCase {
@@ -82,21 +82,26 @@ export class EveryOp extends nn.Module {
 }
 
 /**
- * nn.MultiheadAttention three ways over [batch, seq, 8] inputs: the fused self-attention path
+ * nn.MultiheadAttention three ways over [batch, 5, 8] inputs: the fused self-attention path
  * with a causal cut, the path that returns the weights (averaged over heads), and
- * cross-attention (key and value differ from query) through slices of the packed projection.
+ * cross-attention (key and value differ from query) through slices of the packed projection;
+ * then F.scaledDotProductAttention with a 0/1 bool mask and with an additive one.
  */
 export class AttentionVariants extends nn.Module {
   readonly fused = this.registerModule('fused', new nn.MultiheadAttention(8, 2, { batchFirst: true }));
   readonly weighted = this.registerModule('weighted', new nn.MultiheadAttention(8, 4, { batchFirst: true }));
   readonly cross = this.registerModule('cross', new nn.MultiheadAttention(8, 2, { batchFirst: true }));
+  readonly keep = this.registerBuffer('keep', tensor([1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1], [5, 5]));
+  readonly bias = this.registerBuffer('bias', randn([5, 5]));
 
   forward(x: Tensor): Tensor {
     const [causal] = this.fused.forward(x, x, x, { isCausal: true, needWeights: false });
     const [attended, weights] = this.weighted.forward(causal, causal, causal);
     const memory = mul(x, 0.5);
     const [crossed] = this.cross.forward(attended, memory, memory, { needWeights: false });
-    return add(matmul(weights!, crossed), crossed);
+    const mixed = add(matmul(weights!, crossed), crossed);
+    const masked = F.scaledDotProductAttention(mixed, mixed, x, { attnMask: this.keep, boolMask: true });
+    return F.scaledDotProductAttention(masked, x, mixed, { attnMask: this.bias, scale: 0.5 });
   }
 }
 
