@@ -20,3 +20,4 @@ export * from './scan';
 export * from './triangle';
 export * from './extremum';
 export * from './recurrent';
+export * from './attention';

@@ -10,8 +10,35 @@ export const TASKS = [
   { id: 'W3', workload: 'W3', batch: 64, label: 'W3 LeNet train step', unit: 'samples/s' },
   { id: 'W4', workload: 'W4', batch: 32, label: 'W4 VGG-mini train step', unit: 'samples/s' },
   { id: 'W5', workload: 'W5', batch: 64, label: 'W5 LeNet inference', unit: 'samples/s' },
+  { id: 'W6', workload: 'W6', batch: 32, label: 'W6 char-transformer', unit: 'tokens/s' },
   { id: 'W7', workload: 'W7', batch: 32, label: 'W7 char-LSTM train step', unit: 'tokens/s' },
 ];
+
+/**
+ * W6's character-level transformer: token + learned position embeddings, pre-norm GELU encoder
+ * layers with a causal mask and no dropout, a final LayerNorm and a linear head over the
+ * vocabulary; AdamW(lr 1e-3, weight decay 0.01). Every system builds it from these numbers.
+ */
+export const CHAR_TRANSFORMER = { vocab: 64, sequence: 64, dModel: 128, heads: 4, feedforward: 512, layers: 2, lr: 1e-3, weightDecay: 0.01 };
+
+/**
+ * W6's batch: `batch` rows of sequence + 1 tokens uniform in 0..vocab-1 from a fixed seed; the
+ * inputs are each row's first `sequence` tokens, the targets the same shifted by one.
+ */
+export function tokenBatch(batch, { vocab, sequence } = CHAR_TRANSFORMER, seed = 11) {
+  const inputs = new Int32Array(batch * sequence);
+  const targets = new Int32Array(batch * sequence);
+  let state = seed >>> 0;
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t <= sequence; t++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      const token = (state >>> 16) % vocab;
+      if (t < sequence) inputs[b * sequence + t] = token;
+      if (t > 0) targets[b * sequence + t - 1] = token;
+    }
+  }
+  return { inputs, targets };
+}
 
 /**
  * W7, the character-level LSTM: Embedding(vocab, embed) -> LSTM(embed, hidden, batch_first,
@@ -23,6 +50,7 @@ export const CHAR_LSTM = { vocab: 64, embed: 64, hidden: 256, steps: 64 };
 /** The figure of merit for one step of `task` that took `seconds`. */
 export function figure(task, seconds) {
   if (task.workload === 'W1') return (2 * task.n ** 3) / seconds / 1e9;
+  if (task.workload === 'W6') return (task.batch * CHAR_TRANSFORMER.sequence) / seconds;
   if (task.workload === 'W7') return (task.batch * CHAR_LSTM.steps) / seconds;
   return task.batch / seconds;
 }

@@ -8,4 +8,5 @@ export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
 export { oneHot } from './ops/indexing.js';
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from './ops/attention.js';
 export { embedding, type EmbeddingOptions } from './ops/embedding.js';

@@ -15,6 +15,7 @@ export async function setup() {
 
 export function prepare(task) {
   if (task.workload === 'W1') throw new Error('no matrix-multiply op (layers work one sample at a time)');
+  if (task.workload === 'W6') throw new Error('no embedding, attention or layer-norm layers');
   if (task.workload === 'W7') throw new Error('no recurrent layers (ConvNetJS has no LSTM)');
   const [channels, height = 1, width = 1] = networkFor(task).input;
   const net = new convnetjs.Net();

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { lineChannel } from '../channel.mjs';
-import { CHAR_LSTM, layersWithShapes, networkFor, tokens } from '../workloads.mjs';
+import { CHAR_LSTM, CHAR_TRANSFORMER, layersWithShapes, networkFor, tokenBatch, tokens } from '../workloads.mjs';
 
 const INTERPRETERS = ['python3', '/usr/bin/python3'];
 // torch.set_num_threads does not reach the BLAS library's own thread pool.
@@ -30,6 +30,10 @@ function importsTorch(python) {
 
 function withNetwork(task) {
   if (task.workload === 'W1') return task;
+  if (task.workload === 'W6') {
+    const { inputs, targets } = tokenBatch(task.batch);
+    return { ...task, model: CHAR_TRANSFORMER, inputs: Array.from(inputs), targets: Array.from(targets) };
+  }
   if (task.workload === 'W7') {
     const count = task.batch * CHAR_LSTM.steps;
     return { ...task, ...CHAR_LSTM, tokens: Array.from(tokens(count)), targets: Array.from(tokens(count, 4)) };

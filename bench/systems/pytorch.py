@@ -76,7 +76,38 @@ def char_lstm(task):
     return train
 
 
+def char_transformer(task):
+    """W6: the same model, batch and optimizer as bench/systems/simdgrad-workloads.mjs."""
+    spec = task["model"]
+    vocab, sequence, d_model = spec["vocab"], spec["sequence"], spec["dModel"]
+    layer = nn.TransformerEncoderLayer(d_model, spec["heads"], dim_feedforward=spec["feedforward"], dropout=0.0, activation="gelu", batch_first=True, norm_first=True)
+    model = nn.ModuleDict({
+        "tokens": nn.Embedding(vocab, d_model),
+        "positions": nn.Embedding(sequence, d_model),
+        "encoder": nn.TransformerEncoder(layer, spec["layers"], enable_nested_tensor=False),
+        "norm": nn.LayerNorm(d_model),
+        "head": nn.Linear(d_model, vocab),
+    })
+    x = torch.tensor(task["inputs"]).reshape(task["batch"], sequence)
+    y = torch.tensor(task["targets"])
+    positions = torch.arange(sequence)
+    causal = nn.Transformer.generate_square_subsequent_mask(sequence)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=spec["lr"], weight_decay=spec["weightDecay"])
+
+    def train():
+        optimizer.zero_grad()
+        h = model["encoder"](model["tokens"](x) + model["positions"](positions), mask=causal)
+        loss = F.cross_entropy(model["head"](model["norm"](h)).reshape(-1, vocab), y)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return train
+
+
 def prepare(task):
+    if task["workload"] == "W6":
+        return char_transformer(task)
     if task["workload"] == "W7":
         return char_lstm(task)
     if task["workload"] == "W1":

@@ -1,10 +1,10 @@
 // The workloads through simdgrad's public API, for any build of the bundle: compare.mjs runs
 // dist/ (systems/simdgrad.mjs), versus.mjs runs two bundles side by side.
-import { CHAR_LSTM, layersWithShapes, labels, networkFor, normalValues, tokens } from '../workloads.mjs';
+import { CHAR_LSTM, CHAR_TRANSFORMER, layersWithShapes, labels, networkFor, normalValues, tokenBatch, tokens } from '../workloads.mjs';
 
 /** { setupBuild, prepare, wasmMemoryDuringTraining } over the given simdgrad module. */
 export function simdgradWorkloads(simdgrad) {
-  const { init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } = simdgrad;
+  const { add, arange, init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } = simdgrad;
 
   /** Initialises the given kernel build ('simd' or 'relaxed-simd'). */
   async function setupBuild(build) {
@@ -15,6 +15,7 @@ export function simdgradWorkloads(simdgrad) {
 
   function prepare(task) {
     if (task.workload === 'W1') return gemm(task.n);
+    if (task.workload === 'W6') return charTransformer(task.batch);
     if (task.workload === 'W7') return charLstm(task.batch);
     const net = networkFor(task);
     const model = sequential(net);
@@ -45,17 +46,29 @@ export function simdgradWorkloads(simdgrad) {
 
   function training(model, x, y) {
     const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
-    return {
-      step: () =>
-        tidy(() => {
-          optimizer.zeroGrad();
-          const loss = F.crossEntropy(model.forward(x), y);
-          loss.backward();
-          optimizer.step();
-          return loss.item();
-        }),
-      dispose: () => (optimizer.dispose(), model.dispose(), x.dispose()),
+    return trainingSteps(optimizer, () => F.crossEntropy(model.forward(x), y), () => (optimizer.dispose(), model.dispose(), x.dispose()));
+  }
+
+  // W6: embeddings of tokens and positions, pre-norm encoder layers with the causal cut, LayerNorm, head.
+  function charTransformer(batch) {
+    const { vocab, sequence, dModel, heads, feedforward, layers, lr, weightDecay } = CHAR_TRANSFORMER;
+    const tokenEmbedding = new nn.Embedding(vocab, dModel);
+    const positionEmbedding = new nn.Embedding(sequence, dModel);
+    const layer = new nn.TransformerEncoderLayer(dModel, heads, { dimFeedforward: feedforward, dropout: 0, activation: 'gelu', batchFirst: true, normFirst: true });
+    const encoder = new nn.TransformerEncoder(layer, layers);
+    layer.dispose();
+    const norm = new nn.LayerNorm(dModel);
+    const head = new nn.Linear(dModel, vocab);
+    const modules = [tokenEmbedding, positionEmbedding, encoder, norm, head];
+    const { inputs, targets } = tokenBatch(batch);
+    const x = tensor(Float32Array.from(inputs), [batch, sequence]);
+    const positionIds = arange(sequence);
+    const optimizer = new optim.AdamW(modules.flatMap((m) => m.parameters()), { lr, weightDecay });
+    const lossOf = () => {
+      const h = encoder.forward(add(tokenEmbedding.forward(x), positionEmbedding.forward(positionIds)), { isCausal: true });
+      return F.crossEntropy(head.forward(norm.forward(h)).reshape([-1, vocab]), targets);
     };
+    return trainingSteps(optimizer, lossOf, () => (optimizer.dispose(), modules.forEach((m) => m.dispose()), x.dispose(), positionIds.dispose()));
   }
 
   function charLstm(batch) {
@@ -67,17 +80,25 @@ export function simdgradWorkloads(simdgrad) {
     const y = tokens(batch * steps, 4);
     const modules = [embedding, lstm, head];
     const optimizer = new optim.Adam(modules.flatMap((m) => m.parameters()), { lr: 1e-3 });
+    const lossOf = () => {
+      const [output] = lstm.forward(embedding.forward(x));
+      return F.crossEntropy(head.forward(output).reshape([batch * steps, vocab]), y);
+    };
+    return trainingSteps(optimizer, lossOf, () => (optimizer.dispose(), modules.forEach((m) => m.dispose()), x.dispose()));
+  }
+
+  // One full training step per call (forward, backward, update), returning the loss.
+  function trainingSteps(optimizer, lossOf, dispose) {
     return {
       step: () =>
         tidy(() => {
           optimizer.zeroGrad();
-          const [output] = lstm.forward(embedding.forward(x));
-          const loss = F.crossEntropy(head.forward(output).reshape([batch * steps, vocab]), y);
+          const loss = lossOf();
           loss.backward();
           optimizer.step();
           return loss.item();
         }),
-      dispose: () => (optimizer.dispose(), modules.forEach((m) => m.dispose()), x.dispose()),
+      dispose,
     };
   }
 

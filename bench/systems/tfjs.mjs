@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { CHAR_LSTM, layersWithShapes, labels, networkFor, normalValues, tokens } from '../workloads.mjs';
+import { tfjsCharTransformer } from './tfjs-char-transformer.mjs';
 
 /** The system module for one backend: 'wasm' or 'cpu'. */
 export function tfjsSystem(backendName) {
@@ -26,6 +27,7 @@ export function tfjsSystem(backendName) {
 
 function prepare(task) {
   if (task.workload === 'W1') return gemm(task.n);
+  if (task.workload === 'W6') return tfjsCharTransformer(task.batch);
   if (task.workload === 'W7') return charLstm(task.batch);
   const net = networkFor(task);
   const [c, h, w] = net.input;

@@ -11,5 +11,7 @@ export { Conv2d, type Conv2dOptions } from './conv.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from './pooling.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
 export { Sequential } from './sequential.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './multihead-attention.js';
+export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderOptions, type TransformerEncoderForwardOptions } from './transformer.js';
 export * as init from './init.js';
 export { RNN, LSTM, GRU, type RNNOptions, type LSTMOptions, type RecurrentOptions } from './recurrent.js';

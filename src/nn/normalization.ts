@@ -6,7 +6,7 @@ import { CountBuffer } from './count-buffer.js';
 import { constant_ } from './init.js';
 import { Module } from './module.js';
 import { pythonBool, pythonFloat, pythonTuple } from './repr.js';
-import { checkOptions, checkShapeArg, checkTensor } from '../check-args.js';
+import { checkBoolean, checkOptions, checkShapeArg, checkTensor } from '../check-args.js';
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -147,6 +147,8 @@ export interface LayerNormOptions {
   eps?: number;
   /** Learn an elementwise weight (ones) and bias (zeros) of the normalized shape (default true). */
   elementwiseAffine?: boolean;
+  /** With elementwiseAffine, also learn the bias (default true); false keeps only the weight. */
+  bias?: boolean;
 }
 
 /**
@@ -169,9 +171,10 @@ export class LayerNorm extends Module {
     }
     this.eps = options.eps ?? 1e-5;
     checkEps('LayerNorm', this.eps);
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    this.elementwiseAffine = checkBoolean('LayerNorm', 'elementwiseAffine', options.elementwiseAffine) ?? true;
+    const bias = checkBoolean('LayerNorm', 'bias', options.bias) ?? true;
     this.weight = this.elementwiseAffine ? this.registerParameter('weight', full(this.normalizedShape, 1)) : null;
-    this.bias = this.elementwiseAffine ? this.registerParameter('bias', full(this.normalizedShape, 0)) : null;
+    this.bias = this.elementwiseAffine && bias ? this.registerParameter('bias', full(this.normalizedShape, 0)) : null;
   }
 
   /** Weight 1 and bias 0. */

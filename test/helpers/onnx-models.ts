@@ -125,6 +125,36 @@ export class ToolkitOps extends nn.Module {
   }
 }
 
+/**
+ * nn.MultiheadAttention three ways over [batch, 5, 8] inputs: the fused self-attention path
+ * with a causal cut, the path that returns the weights (averaged over heads), and
+ * cross-attention (key and value differ from query) through slices of the packed projection;
+ * then F.scaledDotProductAttention with a 0/1 bool mask and with an additive one.
+ */
+export class AttentionVariants extends nn.Module {
+  readonly fused = this.registerModule('fused', new nn.MultiheadAttention(8, 2, { batchFirst: true }));
+  readonly weighted = this.registerModule('weighted', new nn.MultiheadAttention(8, 4, { batchFirst: true }));
+  readonly cross = this.registerModule('cross', new nn.MultiheadAttention(8, 2, { batchFirst: true }));
+  readonly keep = this.registerBuffer('keep', tensor([1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1], [5, 5]));
+  readonly bias = this.registerBuffer('bias', randn([5, 5]));
+
+  forward(x: Tensor): Tensor {
+    const [causal] = this.fused.forward(x, x, x, { isCausal: true, needWeights: false });
+    const [attended, weights] = this.weighted.forward(causal, causal, causal);
+    const memory = mul(x, 0.5);
+    const [crossed] = this.cross.forward(attended, memory, memory, { needWeights: false });
+    const mixed = add(matmul(weights!, crossed), crossed);
+    const masked = F.scaledDotProductAttention(mixed, mixed, x, { attnMask: this.keep, boolMask: true });
+    return F.scaledDotProductAttention(masked, x, mixed, { attnMask: this.bias, scale: 0.5 });
+  }
+}
+
+/** Two pre-norm GELU encoder layers and a final LayerNorm, batch first, as in W6 (no mask: any length). */
+export function transformerEncoder(): nn.Module {
+  const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0.1, activation: 'gelu', batchFirst: true, normFirst: true });
+  return new nn.TransformerEncoder(layer, 2, { norm: new nn.LayerNorm(8) });
+}
+
 export const EXPORT_CASES: ExportCase[] = [
   { name: 'mlp', build: mlp, inputShape: [4, 784] },
   { name: 'lenet', build: lenet, inputShape: [3, 1, 28, 28] },
@@ -132,4 +162,6 @@ export const EXPORT_CASES: ExportCase[] = [
   { name: 'normalized-cnn', build: normalizedCnn, inputShape: [3, 3, 15, 15] },
   { name: 'every-op', build: () => new EveryOp(), inputShape: [2, 4, 10, 9] },
   { name: 'toolkit', build: () => new ToolkitOps(), inputShape: [3, 4, 6] },
+  { name: 'attention', build: () => new AttentionVariants(), inputShape: [2, 5, 8] },
+  { name: 'transformer-encoder', build: transformerEncoder, inputShape: [2, 6, 8] },
 ];

@@ -265,6 +265,14 @@ describe('nn.LayerNorm', () => {
     expect(norm.forward(x).toFloat32Array()).toEqual(F.layerNorm(x, 3).toFloat32Array());
   });
 
+  it('with bias: false learns only the weight, as PyTorch 2.1', () => {
+    const norm = new nn.LayerNorm(3, { bias: false });
+    expect(norm.namedParameters().map(([name]) => name)).toEqual(['weight']);
+    expect(norm.bias).toBeNull();
+    const x = wave([2, 3]);
+    expect(norm.forward(x).toFloat32Array()).toEqual(F.layerNorm(x, 3, { weight: norm.weight }).toFloat32Array());
+  });
+
   it('gives weight and bias gradients', () => {
     const norm = new nn.LayerNorm(3);
     norm.forward(tensor([[1, 2, 4], [0, 3, 3]])).sum().backward();

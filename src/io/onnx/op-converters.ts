@@ -15,6 +15,8 @@ import type { MaskedFillAttributes, WhereAttributes } from '../../ops/select.js'
 import type { SliceAttributes } from '../../ops/slice.js';
 import type { SoftmaxAttributes } from '../../ops/softmax.js';
 import type { TriangleAttributes } from '../../ops/triangle.js';
+import type { AttentionAttributes } from '../../ops/attention.js';
+import type { HeadsAttributes } from '../../ops/attention-heads.js';
 import { formatShape, shapeSize } from '../../shape-util.js';
 import type { Tensor } from '../../tensor.js';
 import type { GraphBuilder } from './graph-builder.js';
@@ -359,6 +361,42 @@ function triangle(upper: boolean): OpConverter {
   };
 }
 
+// softmax(Q Kᵀ·scale + mask) V written out as PyTorch's exporter does: MatMul, Mul, Add (a bool
+// mask: Where), Softmax, MatMul. The causal cut is a constant [L, S] mask of 0 and -Infinity.
+const scaledDotProductAttention: OpConverter = (g, op) => {
+  const { scale, isCausal, boolMask } = attributesOf<AttentionAttributes>(op);
+  const [q, k, v, mask] = op.inputs as [Tensor, Tensor, Tensor, Tensor | null];
+  const perm = k.shape.map((_, i) => (i < k.ndim - 2 ? i : 2 * k.ndim - 3 - i));
+  const keysT = g.node('Transpose', [g.value(k)], { perm: ints(perm) });
+  let scores = g.node('Mul', [g.node('MatMul', [g.value(q), keysT]), g.floats([scale])]);
+  if (isCausal) {
+    const [l, s] = [q.shape[q.ndim - 2]!, k.shape[k.ndim - 2]!];
+    scores = g.node('Add', [scores, g.floats(Array.from({ length: l * s }, (_, at) => (at % s > Math.floor(at / s) ? -Infinity : 0)), [l, s])]);
+  }
+  if (mask) {
+    scores = boolMask
+      ? g.node('Where', [g.node('Equal', [g.value(mask), g.floats([0])]), g.floats([-Infinity]), scores])
+      : g.node('Add', [scores, g.value(mask)]);
+  }
+  return g.node('MatMul', [g.node('Softmax', [scores], { axis: int(-1) }), g.value(v)]);
+};
+
+// [B, L, parts·E] -> block `part` -> [B, L, heads, Dh] -> [B, heads, L, Dh] (sequence first: [L, B, ...]).
+const splitHeads: OpConverter = (g, op) => {
+  const { heads, part, parts, batchFirst } = attributesOf<HeadsAttributes>(op);
+  const x = op.inputs[0]!;
+  const width = x.shape[2]! / parts;
+  const block = parts === 1 ? g.value(x) : g.node('Slice', [g.value(x), g.int64s([part * width]), g.int64s([(part + 1) * width]), g.int64s([2])]);
+  const split = g.node('Reshape', [block, g.int64s([0, 0, heads, width / heads])]);
+  return g.node('Transpose', [split], { perm: ints(batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3]) });
+};
+
+const mergeHeads: OpConverter = (g, op) => {
+  const { batchFirst } = attributesOf<HeadsAttributes>(op);
+  const joined = g.node('Transpose', [inputName(g, op, 0)], { perm: ints(batchFirst ? [0, 2, 1, 3] : [2, 0, 1, 3]) });
+  return g.node('Reshape', [joined, g.int64s([0, 0, -1])]);
+};
+
 /** How each op simdgrad records becomes ONNX nodes, by the op's name. */
 export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   linear: linear(false),
@@ -427,6 +465,9 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   maximum: binary('Max'),
   tril: triangle(false),
   triu: triangle(true),
+  scaledDotProductAttention,
+  splitHeads,
+  mergeHeads,
   clone: unary('Identity'),
   // Exported for inference: dropout passes its input through, as in eval mode.
   dropout: unary('Identity'),

@@ -1,0 +1,49 @@
+// The text the character-level examples learn: Debian's fortune-cookie files (shipped under
+// data/fortunes/, or the installed package's folder), as token ids over its sorted characters.
+import { readFile } from 'node:fs/promises';
+
+/** The fortune files the repository ships (data/fortunes/, from Debian's fortunes-min). */
+export const SHIPPED_CORPUS = new URL('../../data/fortunes/', import.meta.url);
+const FILES = ['fortunes', 'literature', 'riddles'];
+
+/**
+ * The fortune-cookie texts of `dir` (default: the shipped copy; or the installed package's
+ * /usr/share/games/fortunes), each file's `%` separator lines turned into blank lines.
+ */
+export async function loadCorpus(dir) {
+  const base = dir ? new URL(`file://${dir.replace(/\/?$/, '/')}`) : SHIPPED_CORPUS;
+  const suffix = dir ? '' : '.txt';
+  const texts = await Promise.all(FILES.map((name) => readFile(new URL(name + suffix, base), 'latin1')));
+  return { text: texts.map((t) => t.replace(/^%\n/gm, '\n')).join('\n'), source: dir ?? 'data/fortunes (shipped)' };
+}
+
+/** The sorted characters of `text` and the text as their ids. */
+export function tokenize(text) {
+  const chars = [...new Set(text)].sort();
+  const index = new Map(chars.map((c, i) => [c, i]));
+  return { chars, ids: Int32Array.from(text, (c) => index.get(c)) };
+}
+
+/** The first (1 - fraction) of `ids` to train on and the rest to validate on. */
+export function splitIds(ids, validationFraction = 0.1) {
+  const cut = Math.floor(ids.length * (1 - validationFraction));
+  return { train: ids.subarray(0, cut), validation: ids.subarray(cut) };
+}
+
+/** −Σ p log2 p of the characters' frequencies in `ids`: the bits per character of a model that ignores context. */
+export function unigramEntropy(ids, vocab) {
+  const counts = new Float64Array(vocab);
+  for (const id of ids) counts[id]++;
+  let bits = 0;
+  for (const n of counts) if (n > 0) bits -= (n / ids.length) * Math.log2(n / ids.length);
+  return bits;
+}
+
+/** A seeded generator of uniform numbers in [0, 1) (a 32-bit LCG), so runs repeat exactly. */
+export function generator(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
