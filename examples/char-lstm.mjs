@@ -9,7 +9,8 @@
 //   node examples/char-lstm.mjs --corpus /usr/share/games/fortunes   (scripts/install-text-corpus.sh)
 import { parseArgs } from 'node:util';
 import { init, manualSeed } from 'simdgrad';
-import { CharLstm, loadCorpus, sample, tokenize, train, unigramEntropy } from './lib/char-lstm.mjs';
+import { CharLstm, sample, train } from './lib/char-lstm.mjs';
+import { loadCorpus, tokenize, unigramEntropy } from './lib/text-corpus.mjs';
 import { streamingTable } from './lib/format.mjs';
 
 const { values: args } = parseArgs({

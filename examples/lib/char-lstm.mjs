@@ -1,39 +1,8 @@
 // The character-level language model of examples/char-lstm.mjs, as functions its test calls too:
-// the corpus, its characters as token ids, the model (Embedding → LSTM → Linear on every step),
-// a training loop that reports validation bits per character after every epoch, and sampling.
-import { readFile } from 'node:fs/promises';
+// the model (Embedding → LSTM → Linear on every step), a training loop that reports validation
+// bits per character after every epoch, and sampling (the corpus is in text-corpus.mjs).
 import { F, nn, noGrad, optim, softmax, tensor, tidy } from 'simdgrad';
-
-/** The fortune files the repository ships (data/fortunes/, from Debian's fortunes-min). */
-export const SHIPPED_CORPUS = new URL('../../data/fortunes/', import.meta.url);
-const FILES = ['fortunes', 'literature', 'riddles'];
-
-/**
- * The fortune-cookie texts of `dir` (default: the shipped copy; or the installed package's
- * /usr/share/games/fortunes), each file's `%` separator lines turned into blank lines.
- */
-export async function loadCorpus(dir) {
-  const base = dir ? new URL(`file://${dir.replace(/\/?$/, '/')}`) : SHIPPED_CORPUS;
-  const suffix = dir ? '' : '.txt';
-  const texts = await Promise.all(FILES.map((name) => readFile(new URL(name + suffix, base), 'latin1')));
-  return { text: texts.map((t) => t.replace(/^%\n/gm, '\n')).join('\n'), source: dir ?? 'data/fortunes (shipped)' };
-}
-
-/** The sorted characters of `text` and the text as their ids. */
-export function tokenize(text) {
-  const chars = [...new Set(text)].sort();
-  const index = new Map(chars.map((c, i) => [c, i]));
-  return { chars, ids: Int32Array.from(text, (c) => index.get(c)) };
-}
-
-/** −Σ p log2 p of the characters' frequencies in `ids`: the bits per character of a model that ignores context. */
-export function unigramEntropy(ids, vocab) {
-  const counts = new Float64Array(vocab);
-  for (const id of ids) counts[id]++;
-  let bits = 0;
-  for (const n of counts) if (n > 0) bits -= (n / ids.length) * Math.log2(n / ids.length);
-  return bits;
-}
+import { generator, windows } from './text-corpus.mjs';
 
 /** Embedding(vocab, embed) → LSTM(embed, hidden, batchFirst) → Linear(hidden, vocab). */
 export class CharLstm extends nn.Module {
@@ -50,28 +19,6 @@ export class CharLstm extends nn.Module {
     const [output, next] = this.lstm.forward(this.embedding.forward(ids), state);
     return [this.head.forward(output), next];
   }
-}
-
-// A seeded generator (32-bit LCG), so runs repeat exactly.
-function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
-
-/** N windows of length + 1 ids starting at the given offsets: inputs [N, length] and next-character targets. */
-function windows(ids, starts, length) {
-  const x = new Float32Array(starts.length * length);
-  const y = new Int32Array(starts.length * length);
-  starts.forEach((start, n) => {
-    for (let t = 0; t < length; t++) {
-      x[n * length + t] = ids[start + t];
-      y[n * length + t] = ids[start + t + 1];
-    }
-  });
-  return { x: tensor(x, [starts.length, length]), y };
 }
 
 /** Mean cross-entropy of the model over every non-overlapping window of `ids`, in bits per character. */

@@ -2,7 +2,7 @@
 // size of your choosing), as functions its test calls too: the model, a training loop with
 // AdamW that reports validation bits per character after every epoch, and sampling.
 import { F, add, arange, nn, noGrad, optim, softmax, tensor, tidy } from 'simdgrad';
-import { generator } from './text-corpus.mjs';
+import { generator, windows } from './text-corpus.mjs';
 
 /**
  * Token embedding + learned position embedding → `layers` pre-norm GELU encoder layers with a
@@ -28,19 +28,6 @@ export class CharTransformer extends nn.Module {
     const h = add(this.tokenEmbedding.forward(ids), this.positionEmbedding.forward(positions));
     return this.head.forward(this.norm.forward(this.encoder.forward(h, { isCausal: true })));
   }
-}
-
-/** N windows of length + 1 ids starting at the given offsets: inputs [N, length] and next-character targets. */
-function windows(ids, starts, length) {
-  const x = new Float32Array(starts.length * length);
-  const y = new Int32Array(starts.length * length);
-  starts.forEach((start, n) => {
-    for (let t = 0; t < length; t++) {
-      x[n * length + t] = ids[start + t];
-      y[n * length + t] = ids[start + t + 1];
-    }
-  });
-  return { x: tensor(x, [starts.length, length]), y };
 }
 
 /** Mean cross-entropy of the model over every non-overlapping window of `ids`, in bits per character. */

@@ -1,6 +1,8 @@
 // The text the character-level examples learn: Debian's fortune-cookie files (shipped under
-// data/fortunes/, or the installed package's folder), as token ids over its sorted characters.
+// data/fortunes/, or the installed package's folder), as token ids over its sorted characters,
+// cut into training windows. Shared by the char-LSTM and char-transformer examples.
 import { readFile } from 'node:fs/promises';
+import { tensor } from 'simdgrad';
 
 /** The fortune files the repository ships (data/fortunes/, from Debian's fortunes-min). */
 export const SHIPPED_CORPUS = new URL('../../data/fortunes/', import.meta.url);
@@ -46,4 +48,17 @@ export function generator(seed) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 4294967296;
   };
+}
+
+/** N windows of length + 1 ids starting at the given offsets: inputs [N, length] and next-character targets. */
+export function windows(ids, starts, length) {
+  const x = new Float32Array(starts.length * length);
+  const y = new Int32Array(starts.length * length);
+  starts.forEach((start, n) => {
+    for (let t = 0; t < length; t++) {
+      x[n * length + t] = ids[start + t];
+      y[n * length + t] = ids[start + t + 1];
+    }
+  });
+  return { x: tensor(x, [starts.length, length]), y };
 }

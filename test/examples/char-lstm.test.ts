@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memory, nn } from 'simdgrad';
-import { CharLstm, loadCorpus, sample, tokenize, train, unigramEntropy } from '../../examples/lib/char-lstm.mjs';
+import { CharLstm, sample, train } from '../../examples/lib/char-lstm.mjs';
+import { loadCorpus, tokenize, unigramEntropy } from '../../examples/lib/text-corpus.mjs';
 
 // The model of examples/char-lstm.mjs, smaller (hidden 128, windows of 32) and trained for
 // 3 epochs of 50 steps on the shipped fortune files.
