@@ -51,7 +51,8 @@ function linear(relu: boolean): OpConverter {
   };
 }
 
-function conv2d(relu: boolean): OpConverter {
+// Conv of any dimension: the attributes' lists have one entry per spatial dimension.
+function conv(relu: boolean): OpConverter {
   return (g, op) => {
     const { kernelShape, stride, padding, dilation, groups } = attributesOf<Conv2dAttributes>(op);
     const inputs = op.inputs.filter((t): t is Tensor => t !== null).map((t) => g.value(t));
@@ -205,8 +206,9 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   linear: linear(false),
   linearRelu: linear(true),
   matmul: binary('MatMul'),
-  conv2d: conv2d(false),
-  conv2dRelu: conv2d(true),
+  conv1d: conv(false),
+  conv2d: conv(false),
+  conv2dRelu: conv(true),
   embedding,
   maxPool2d,
   avgPool2d,

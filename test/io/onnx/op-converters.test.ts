@@ -30,4 +30,12 @@ describe('the ONNX converters of the layers beyond convnets', () => {
     expect(types(new nn.Mish(), 18)).toEqual(['Mish']);
     expect(types(new nn.Mish(), 17)).toEqual(['Softplus', 'Tanh', 'Mul']);
   });
+
+  it('conv1d: a 1-D Conv with its kernel, strides, pads, dilations and group', () => {
+    const bytes = exportOnnx(new nn.Conv1d(4, 6, 3, { stride: 2, padding: 1, dilation: 2, groups: 2 }), { inputShape: [2, 4, 11] });
+    const nodes = exportedNodes(bytes);
+    expect(nodes.map((n) => n.opType)).toEqual(['Conv']);
+    expect(nodes[0]!.inputs).toEqual(['input', 'weight', 'bias']);
+    expect(nodes[0]!.attributes).toEqual({ kernel_shape: [3], strides: [2], pads: [1, 1], dilations: [2], group: 2 });
+  });
 });
