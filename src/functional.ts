@@ -6,6 +6,7 @@ export * from './ops/dropout.js';
 export * from './ops/loss.js';
 export { conv2d, conv2dRelu, type Conv2dOptions, type Conv2dAttributes, type SpatialSize } from './ops/conv.js';
 export { conv1d, type Conv1dOptions } from './ops/conv1d.js';
+export { convTranspose2d, type ConvTranspose2dOptions } from './ops/conv-transpose.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
 export { oneHot } from './ops/indexing.js';

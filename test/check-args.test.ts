@@ -54,6 +54,7 @@ const CONSTRUCTIBLE: Record<string, { args: () => unknown[]; input?: () => unkno
   'nn.Embedding': { args: () => [4, 3], input: () => [tensor([[0, 3], [2, 1]])] },
   'nn.Conv2d': { args: () => [1, 2, 3], input: () => [rand([1, 1, 5, 5])] },
   'nn.Conv1d': { args: () => [2, 4, 3], input: () => [rand([1, 2, 6])] },
+  'nn.ConvTranspose2d': { args: () => [2, 3, 3], input: () => [rand([1, 2, 4, 4])] },
   'nn.MaxPool2d': { args: () => [2], input: () => [rand([1, 1, 4, 4])] },
   'nn.AvgPool2d': { args: () => [2], input: () => [rand([1, 1, 4, 4])] },
   'nn.AdaptiveAvgPool2d': { args: () => [1], input: () => [rand([1, 1, 4, 4])] },

@@ -9,6 +9,7 @@ export { Flatten } from './flatten.js';
 export { Embedding } from './embedding.js';
 export { Conv2d, type Conv2dOptions } from './conv.js';
 export { Conv1d, type Conv1dOptions } from './conv1d.js';
+export { ConvTranspose2d, type ConvTranspose2dOptions } from './conv-transpose.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from './pooling.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
 export { Sequential } from './sequential.js';

@@ -2,6 +2,7 @@ import type { OpRecord } from '../../autograd/node.js';
 import type { ActivationAttributes } from '../../ops/activation.js';
 import type { PowAttributes } from '../../ops/arithmetic.js';
 import type { Conv2dAttributes } from '../../ops/conv.js';
+import type { ConvTranspose2dAttributes } from '../../ops/conv-transpose.js';
 import type { BatchNormAttributes, LayerNormAttributes } from '../../ops/norm.js';
 import type { AdaptivePool2dAttributes, Pool2dAttributes } from '../../ops/pool.js';
 import type { ReduceAttributes } from '../../ops/reduce.js';
@@ -66,6 +67,14 @@ function conv(relu: boolean): OpConverter {
 const embedding: OpConverter = (g, op) => {
   const [input, weight] = op.inputs as [Tensor, Tensor];
   return g.node('Gather', [g.value(weight), g.node('Cast', [g.value(input)], { to: int(ONNX_INT64) })], { axis: int(0) });
+};
+
+const convTranspose2d: OpConverter = (g, op) => {
+  const { kernelShape, stride, padding, outputPadding, dilation, groups } = attributesOf<ConvTranspose2dAttributes>(op);
+  const inputs = op.inputs.filter((t): t is Tensor => t !== null).map((t) => g.value(t));
+  return g.node('ConvTranspose', inputs, {
+    kernel_shape: ints(kernelShape), strides: ints(stride), pads: ints(padding), output_padding: ints(outputPadding), dilations: ints(dilation), group: int(groups),
+  });
 };
 
 const maxPool2d: OpConverter = (g, op) => {
@@ -209,6 +218,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   conv1d: conv(false),
   conv2d: conv(false),
   conv2dRelu: conv(true),
+  convTranspose2d,
   embedding,
   maxPool2d,
   avgPool2d,

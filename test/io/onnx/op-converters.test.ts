@@ -38,4 +38,12 @@ describe('the ONNX converters of the layers beyond convnets', () => {
     expect(nodes[0]!.inputs).toEqual(['input', 'weight', 'bias']);
     expect(nodes[0]!.attributes).toEqual({ kernel_shape: [3], strides: [2], pads: [1, 1], dilations: [2], group: 2 });
   });
+
+  it('convTranspose2d: ConvTranspose with pads on all four sides and output_padding', () => {
+    const layer = new nn.ConvTranspose2d(4, 6, [3, 2], { stride: 2, padding: [1, 0], outputPadding: [1, 0], dilation: [1, 2], groups: 2 });
+    const [node] = exportedNodes(exportOnnx(layer, { inputShape: [1, 4, 5, 5] }));
+    expect(node!.opType).toBe('ConvTranspose');
+    expect(node!.inputs).toEqual(['input', 'weight', 'bias']);
+    expect(node!.attributes).toEqual({ kernel_shape: [3, 2], strides: [2, 2], pads: [1, 0, 1, 0], output_padding: [1, 0], dilations: [1, 2], group: 2 });
+  });
 });
