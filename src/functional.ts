@@ -9,5 +9,6 @@ export { conv1d, type Conv1dOptions } from './ops/conv1d.js';
 export { convTranspose2d, type ConvTranspose2dOptions } from './ops/conv-transpose.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
+export { groupNorm, type GroupNormOptions } from './ops/group-norm.js';
 export { oneHot } from './ops/indexing.js';
 export { embedding, type EmbeddingOptions } from './ops/embedding.js';

@@ -61,6 +61,7 @@ const CONSTRUCTIBLE: Record<string, { args: () => unknown[]; input?: () => unkno
   'nn.BatchNorm1d': { args: () => [3], input: () => [rand([2, 3])] },
   'nn.BatchNorm2d': { args: () => [1], input: () => [rand([2, 1, 2, 2])] },
   'nn.LayerNorm': { args: () => [3], input: () => [rand([2, 3])] },
+  'nn.GroupNorm': { args: () => [2, 4], input: () => [rand([2, 4, 3])] },
   'nn.Sequential': { args: () => [new nn.ReLU()], input: () => [rand([2, 3])] },
   'optim.SGD': { args: () => [[rand([2], { requiresGrad: true })], { lr: 0.1 }] },
   'optim.Adam': { args: () => [[rand([2], { requiresGrad: true })]] },

@@ -12,5 +12,6 @@ export { Conv1d, type Conv1dOptions } from './conv1d.js';
 export { ConvTranspose2d, type ConvTranspose2dOptions } from './conv-transpose.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from './pooling.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
+export { GroupNorm, type GroupNormOptions } from './group-norm.js';
 export { Sequential } from './sequential.js';
 export * as init from './init.js';

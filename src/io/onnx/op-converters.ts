@@ -3,6 +3,7 @@ import type { ActivationAttributes } from '../../ops/activation.js';
 import type { PowAttributes } from '../../ops/arithmetic.js';
 import type { Conv2dAttributes } from '../../ops/conv.js';
 import type { ConvTranspose2dAttributes } from '../../ops/conv-transpose.js';
+import type { GroupNormAttributes } from '../../ops/group-norm.js';
 import type { BatchNormAttributes, LayerNormAttributes } from '../../ops/norm.js';
 import type { AdaptivePool2dAttributes, Pool2dAttributes } from '../../ops/pool.js';
 import type { ReduceAttributes } from '../../ops/reduce.js';
@@ -129,6 +130,23 @@ const layerNorm: OpConverter = (g, op) => {
   return g.node('LayerNormalization', [g.value(x), scale, shift], { axis: int(-normalizedDims), epsilon: float(eps) });
 };
 
+// As PyTorch's exporter writes it, at every opset: ONNX's GroupNormalization (opset 18) scales
+// per group, not per channel. Each sample's groups become the channels of an
+// InstanceNormalization over [N, G, rest]; then the per-channel weight and bias apply. A 0 in a
+// Reshape target copies that dimension, which keeps the batch dynamic.
+const groupNorm: OpConverter = (g, op) => {
+  const { numGroups, eps } = attributesOf<GroupNormAttributes>(op);
+  const [x, weight, bias] = op.inputs as [Tensor, Tensor | null, Tensor | null];
+  const channels = x.shape[1]!;
+  const grouped = g.node('Reshape', [g.value(x), g.int64s([0, numGroups, -1])]);
+  const normalized = g.node('InstanceNormalization', [grouped, g.floats(new Float32Array(numGroups).fill(1), [numGroups]), g.floats(new Float32Array(numGroups), [numGroups])], { epsilon: float(eps) });
+  let y = g.node('Reshape', [normalized, g.int64s([0, ...x.shape.slice(1)])]);
+  const perChannel = (t: Tensor): string => g.node('Reshape', [g.value(t), g.int64s([channels, ...x.shape.slice(2).map(() => 1)])]);
+  if (weight) y = g.node('Mul', [y, perChannel(weight)]);
+  if (bias) y = g.node('Add', [y, perChannel(bias)]);
+  return y;
+};
+
 const leakyRelu: OpConverter = (g, op) => g.node('LeakyRelu', [inputName(g, op, 0)], { alpha: float(attributesOf<ActivationAttributes>(op).negativeSlope!) });
 
 const elu: OpConverter = (g, op) => g.node('Elu', [inputName(g, op, 0)], { alpha: float(attributesOf<ActivationAttributes>(op).alpha!) });
@@ -225,6 +243,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   adaptiveAvgPool2d,
   batchNorm,
   layerNorm,
+  groupNorm,
   relu: unary('Relu'),
   leakyRelu,
   sigmoid: unary('Sigmoid'),

@@ -46,4 +46,14 @@ describe('the ONNX converters of the layers beyond convnets', () => {
     expect(node!.inputs).toEqual(['input', 'weight', 'bias']);
     expect(node!.attributes).toEqual({ kernel_shape: [3, 2], strides: [2, 2], pads: [1, 0, 1, 0], output_padding: [1, 0], dilations: [1, 2], group: 2 });
   });
+
+  it('groupNorm: InstanceNormalization over [N, groups, rest], reshaped back, then the per-channel weight and bias', () => {
+    const bytes = exportOnnx(new nn.GroupNorm(3, 6, { eps: 1e-3 }), { inputShape: [2, 6, 4, 5] });
+    const nodes = exportedNodes(bytes);
+    expect(nodes.map((n) => n.opType)).toEqual(['Reshape', 'InstanceNormalization', 'Reshape', 'Reshape', 'Mul', 'Reshape', 'Add']);
+    expect(nodes[1]!.attributes.epsilon).toBeCloseTo(1e-3, 9);
+    expect(nodes[3]!.inputs[0]).toBe('weight');
+    expect(nodes[5]!.inputs[0]).toBe('bias');
+    expect(exportedNodes(exportOnnx(new nn.GroupNorm(3, 6, { affine: false }), { inputShape: [2, 6, 4] })).map((n) => n.opType)).toEqual(['Reshape', 'InstanceNormalization', 'Reshape']);
+  });
 });
