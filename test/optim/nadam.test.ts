@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { optim, tensor } from 'simdgrad';
+import { loadCases } from '../helpers/fixtures.js';
+import { expectFixtureCase, expectTrajectory, gradients, referenceNAdam, setGrad, values } from './reference.js';
+
+describe('NAdam matches the golden fixtures (PyTorch 2.0’s rule)', () => {
+  for (const c of loadCases('optim_more', 'optim.NAdam')) {
+    it(c.name, () => expectFixtureCase(c, (params, options) => new optim.NAdam(params, options)));
+  }
+});
+
+describe('NAdam', () => {
+  it('maximizes and decays the weights decoupled, matching PyTorch’s algorithm in float64', () => {
+    const start = values(11, 3);
+    const grads = gradients(7, 11, 5);
+    for (const options of [
+      { lr: 0.02, betas: [0.8, 0.99] as [number, number], momentumDecay: 0.01, weightDecay: 0.1, maximize: true },
+      { lr: 0.02, weightDecay: 0.3, decoupledWeightDecay: true },
+    ]) {
+      expectTrajectory((p) => new optim.NAdam(p, options), start, grads, referenceNAdam(start, grads, options));
+    }
+  });
+
+  it("writes PyTorch's mu_product in the torch-format state dict, and reads such a dict back", () => {
+    const param = tensor([1, 2, 3], [3], { requiresGrad: true });
+    const nadam = new optim.NAdam([param], { lr: 0.01 });
+    for (let t = 0; t < 3; t++) {
+      setGrad(param, [0.5, -1, 2]);
+      nadam.step();
+    }
+    const dict = nadam.stateDict({ format: 'torch' });
+    const mu = (t: number) => 0.9 * (1 - 0.5 * 0.96 ** (t * 0.004));
+    expect(dict.state[0]!.mu_product!.data[0]).toBeCloseTo(mu(1) * mu(2) * mu(3), 6);
+    expect(Object.keys(dict.state[0]!).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'mu_product', 'step']);
+    expect(dict.param_groups[0]).toMatchObject({ lr: 0.01, momentum_decay: 0.004, decoupled_weight_decay: false });
+    const restored = new optim.NAdam([param]);
+    restored.loadStateDict(dict);
+    expect(restored.stateDict()).toEqual(nadam.stateDict());
+  });
+});
