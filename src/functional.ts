@@ -8,6 +8,7 @@ export { conv2d, conv2dRelu, type Conv2dOptions, type Conv2dAttributes, type Spa
 export { conv1d, type Conv1dOptions } from './ops/conv1d.js';
 export { convTranspose2d, type ConvTranspose2dOptions } from './ops/conv-transpose.js';
 export * from './ops/pool.js';
+export { interpolate, type InterpolateOptions, type InterpolateMode } from './ops/interpolate.js';
 export * from './ops/norm.js';
 export { groupNorm, type GroupNormOptions } from './ops/group-norm.js';
 export { oneHot } from './ops/indexing.js';

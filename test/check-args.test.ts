@@ -58,6 +58,7 @@ const CONSTRUCTIBLE: Record<string, { args: () => unknown[]; input?: () => unkno
   'nn.MaxPool2d': { args: () => [2], input: () => [rand([1, 1, 4, 4])] },
   'nn.AvgPool2d': { args: () => [2], input: () => [rand([1, 1, 4, 4])] },
   'nn.AdaptiveAvgPool2d': { args: () => [1], input: () => [rand([1, 1, 4, 4])] },
+  'nn.Upsample': { args: () => [{ scaleFactor: 2 }], input: () => [rand([1, 1, 2, 3])] },
   'nn.BatchNorm1d': { args: () => [3], input: () => [rand([2, 3])] },
   'nn.BatchNorm2d': { args: () => [1], input: () => [rand([2, 1, 2, 2])] },
   'nn.LayerNorm': { args: () => [3], input: () => [rand([2, 3])] },

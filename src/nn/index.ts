@@ -13,5 +13,6 @@ export { ConvTranspose2d, type ConvTranspose2dOptions } from './conv-transpose.j
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from './pooling.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
 export { GroupNorm, type GroupNormOptions } from './group-norm.js';
+export { Upsample, type UpsampleOptions } from './upsample.js';
 export { Sequential } from './sequential.js';
 export * as init from './init.js';

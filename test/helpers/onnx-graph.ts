@@ -4,14 +4,14 @@ import { messages, readMessage, text, type Fields } from './protobuf-reader.js';
 const MODEL_GRAPH = 7;
 const GRAPH = { node: 1, initializer: 5 };
 const NODE = { input: 1, output: 2, opType: 4, attribute: 5 };
-const ATTRIBUTE = { name: 1, f: 2, i: 3, ints: 8 };
+const ATTRIBUTE = { name: 1, f: 2, i: 3, s: 4, ints: 8 };
 
 /** One node of an exported graph: its type, input and output names, and attributes as numbers. */
 export interface ExportedNode {
   opType: string;
   inputs: string[];
   outputs: string[];
-  attributes: Record<string, number | number[]>;
+  attributes: Record<string, number | number[] | string>;
 }
 
 export function exportedNodes(bytes: Uint8Array): ExportedNode[] {
@@ -30,7 +30,8 @@ export function initializerNames(bytes: Uint8Array): string[] {
   return messages(graph, GRAPH.initializer).map((t) => text(t.get(8)![0]));
 }
 
-function attributeValue(attribute: Fields): number | number[] {
+function attributeValue(attribute: Fields): number | number[] | string {
+  if (attribute.has(ATTRIBUTE.s)) return text(attribute.get(ATTRIBUTE.s)![0]);
   if (attribute.has(ATTRIBUTE.f)) return attribute.get(ATTRIBUTE.f)![0] as number;
   if (attribute.has(ATTRIBUTE.i)) return Number(BigInt.asIntN(64, attribute.get(ATTRIBUTE.i)![0] as bigint));
   return packedInts(attribute.get(ATTRIBUTE.ints)?.[0] as Uint8Array | undefined);

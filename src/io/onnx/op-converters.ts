@@ -4,6 +4,7 @@ import type { PowAttributes } from '../../ops/arithmetic.js';
 import type { Conv2dAttributes } from '../../ops/conv.js';
 import type { ConvTranspose2dAttributes } from '../../ops/conv-transpose.js';
 import type { GroupNormAttributes } from '../../ops/group-norm.js';
+import type { InterpolateAttributes } from '../../ops/interpolate.js';
 import type { BatchNormAttributes, LayerNormAttributes } from '../../ops/norm.js';
 import type { AdaptivePool2dAttributes, Pool2dAttributes } from '../../ops/pool.js';
 import type { ReduceAttributes } from '../../ops/reduce.js';
@@ -147,6 +148,22 @@ const groupNorm: OpConverter = (g, op) => {
   return y;
 };
 
+// Nearest is PyTorch's legacy mode: floor(dst / scale), 'asymmetric' coordinates. Bilinear is
+// 'linear' with half-pixel centres, or aligned corners. A scale factor becomes Resize's scales
+// (the source is read at dst / scale, as PyTorch does); an explicit size becomes its sizes, the
+// input's first two dimensions taken from its shape so the batch stays dynamic.
+const interpolate: OpConverter = (g, op) => {
+  const { mode, alignCorners, outputSize, scaleFactor } = attributesOf<InterpolateAttributes>(op);
+  const x = inputName(g, op, 0);
+  const attributes: Record<string, OnnxAttribute> = mode === 'nearest'
+    ? { mode: { string: 'nearest' }, coordinate_transformation_mode: { string: 'asymmetric' }, nearest_mode: { string: 'floor' } }
+    : { mode: { string: 'linear' }, coordinate_transformation_mode: { string: alignCorners ? 'align_corners' : 'pytorch_half_pixel' } };
+  if (scaleFactor) return g.node('Resize', [x, '', g.floats([1, 1, ...scaleFactor], [4])], attributes);
+  const batchAndChannels = g.node('Slice', [g.node('Shape', [x]), g.int64s([0]), g.int64s([2])]);
+  const sizes = g.node('Concat', [batchAndChannels, g.int64s(outputSize)], { axis: int(0) });
+  return g.node('Resize', [x, '', '', sizes], attributes);
+};
+
 const leakyRelu: OpConverter = (g, op) => g.node('LeakyRelu', [inputName(g, op, 0)], { alpha: float(attributesOf<ActivationAttributes>(op).negativeSlope!) });
 
 const elu: OpConverter = (g, op) => g.node('Elu', [inputName(g, op, 0)], { alpha: float(attributesOf<ActivationAttributes>(op).alpha!) });
@@ -241,6 +258,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   maxPool2d,
   avgPool2d,
   adaptiveAvgPool2d,
+  interpolate,
   batchNorm,
   layerNorm,
   groupNorm,

@@ -56,4 +56,17 @@ describe('the ONNX converters of the layers beyond convnets', () => {
     expect(nodes[5]!.inputs[0]).toBe('bias');
     expect(exportedNodes(exportOnnx(new nn.GroupNorm(3, 6, { affine: false }), { inputShape: [2, 6, 4] })).map((n) => n.opType)).toEqual(['Reshape', 'InstanceNormalization', 'Reshape']);
   });
+
+  it('interpolate: Resize with scales for a scale factor, and with sizes from the input shape for a size', () => {
+    const [nearest] = exportedNodes(exportOnnx(new nn.Upsample({ scaleFactor: 2 }), { inputShape: [1, 2, 3, 4] }));
+    expect(nearest!.opType).toBe('Resize');
+    expect(nearest!.inputs.slice(1, 2)).toEqual(['']);
+    expect(nearest!.attributes).toEqual({ mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+    const sized = exportedNodes(exportOnnx(new nn.Upsample({ size: [5, 7], mode: 'bilinear', alignCorners: true }), { inputShape: [1, 2, 3, 4] }));
+    expect(sized.map((n) => n.opType)).toEqual(['Shape', 'Slice', 'Concat', 'Resize']);
+    expect(sized[3]!.inputs.slice(1, 3)).toEqual(['', '']);
+    expect(sized[3]!.attributes).toEqual({ mode: 'linear', coordinate_transformation_mode: 'align_corners' });
+    const [halfPixel] = exportedNodes(exportOnnx(new nn.Upsample({ scaleFactor: 2, mode: 'bilinear' }), { inputShape: [1, 2, 3, 4] }));
+    expect(halfPixel!.attributes).toEqual({ mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' });
+  });
 });
