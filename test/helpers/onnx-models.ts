@@ -81,10 +81,33 @@ export class EveryOp extends nn.Module {
   }
 }
 
+/**
+ * The layers beyond convnets: a grouped transposed convolution, group norm, the hard activations
+ * and mish side by side, upsampling in each mode (by scale and to a size), and a grouped, dilated
+ * 1-D convolution with 'same' padding over the flattened image.
+ */
+export class BeyondConvnets extends nn.Module {
+  readonly up = this.registerModule('up', new nn.ConvTranspose2d(4, 6, 3, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }));
+  readonly norm = this.registerModule('norm', new nn.GroupNorm(3, 6));
+  readonly bilinear = this.registerModule('bilinear', new nn.Upsample({ scaleFactor: 1.5, mode: 'bilinear' }));
+  readonly nearest = this.registerModule('nearest', new nn.Upsample({ size: [9, 10] }));
+  readonly corners = this.registerModule('corners', new nn.Upsample({ size: [7, 7], mode: 'bilinear', alignCorners: true }));
+  readonly sequence = this.registerModule('sequence', new nn.Conv1d(6, 4, 5, { padding: 'same', dilation: 2, groups: 2 }));
+
+  forward(x: Tensor): Tensor {
+    const h = this.norm.forward(this.up.forward(x));
+    const activations = [F.relu6(mul(h, 4)), F.hardsigmoid(mul(h, 4)), F.hardswish(mul(h, 4)), F.mish(h)];
+    const mixed = activations.map((a, i) => mul(a, (-1) ** i * (i + 1))).reduce((total, a) => add(total, a));
+    const resized = this.corners.forward(this.nearest.forward(this.bilinear.forward(mixed)));
+    return mean(this.sequence.forward(reshape(resized, [-1, 6, 49])), [2]);
+  }
+}
+
 export const EXPORT_CASES: ExportCase[] = [
   { name: 'mlp', build: mlp, inputShape: [4, 784] },
   { name: 'lenet', build: lenet, inputShape: [3, 1, 28, 28] },
   { name: 'vgg-mini', build: vggMini, inputShape: [2, 3, 32, 32] },
   { name: 'normalized-cnn', build: normalizedCnn, inputShape: [3, 3, 15, 15] },
   { name: 'every-op', build: () => new EveryOp(), inputShape: [2, 4, 10, 9] },
+  { name: 'beyond-convnets', build: () => new BeyondConvnets(), inputShape: [2, 4, 6, 6] },
 ];
