@@ -70,9 +70,17 @@ const TORCH_FLAGS: Record<string, Record<string, HyperValue | null>> = {
   RMSprop: { foreach: null, differentiable: false },
   Adagrad: { foreach: null },
   Adamax: { foreach: null },
-  NAdam: { foreach: null },
+  // Not the default: torch 1.13's multi-tensor NAdam is the one with PyTorch 2.0's rule (simdgrad's).
+  NAdam: { foreach: true },
   RAdam: { foreach: null },
   Adadelta: { foreach: null },
+};
+
+// Options PyTorch 1.13's param groups lack (2.x added them): written only when they differ from
+// the default, and taken as the default when a dict lacks them, as PyTorch 2.x's __setstate__ does.
+const NEWER_OPTIONS: Record<string, Record<string, HyperValue>> = {
+  NAdam: { decoupledWeightDecay: false, maximize: false },
+  RAdam: { decoupledWeightDecay: false, maximize: false },
 };
 
 const IGNORED_ON_LOAD = new Set(['foreach', 'capturable', 'differentiable', 'fused', 'initial_lr']);
@@ -107,8 +115,10 @@ export function toTorchStateDict(optimizer: string, dict: OptimizerStateDict, sh
     if (optimizer === 'NAdam') entry.mu_product = { shape: [], data: Float32Array.of(nadamMuProductOf(dict, Number(index), step)) };
     state[Number(index)] = entry;
   }
+  const newer = NEWER_OPTIONS[optimizer] ?? {};
   const paramGroups = dict.paramGroups.map(({ params, ...hyper }) => {
-    const renamed = Object.fromEntries(Object.entries(hyper).map(([key, value]) => [HYPER_NAMES[key] ?? key, value]));
+    const written = Object.entries(hyper).filter(([key, value]) => !(key in newer) || value !== newer[key]);
+    const renamed = Object.fromEntries(written.map(([key, value]) => [HYPER_NAMES[key] ?? key, value]));
     return { ...renamed, ...TORCH_FLAGS[optimizer], params: [...params] };
   });
   return { state, param_groups: paramGroups };
@@ -134,7 +144,7 @@ export function fromTorchStateDict(optimizer: string, dict: TorchOptimizerStateD
 
 function fromTorchGroup(optimizer: string, group: Record<string, unknown>, g: number, where: string): OptimizerStateDict['paramGroups'][number] {
   if (typeof group !== 'object' || group === null) throw new Error(`${where}: param_groups[${g}] is not an object.`);
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { ...NEWER_OPTIONS[optimizer] };
   for (const [key, value] of Object.entries(group)) {
     if (IGNORED_ON_LOAD.has(key)) continue;
     if (key === 'decoupled_weight_decay' && DECOUPLED[optimizer] !== undefined) {

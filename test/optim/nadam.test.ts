@@ -21,9 +21,9 @@ describe('NAdam', () => {
     }
   });
 
-  it("writes PyTorch's mu_product in the torch-format state dict, and reads such a dict back", () => {
+  it("writes PyTorch's mu_product and names in the torch-format state dict, and reads such a dict back", () => {
     const param = tensor([1, 2, 3], [3], { requiresGrad: true });
-    const nadam = new optim.NAdam([param], { lr: 0.01 });
+    const nadam = new optim.NAdam([param], { lr: 0.01, decoupledWeightDecay: true });
     for (let t = 0; t < 3; t++) {
       setGrad(param, [0.5, -1, 2]);
       nadam.step();
@@ -32,7 +32,9 @@ describe('NAdam', () => {
     const mu = (t: number) => 0.9 * (1 - 0.5 * 0.96 ** (t * 0.004));
     expect(dict.state[0]!.mu_product!.data[0]).toBeCloseTo(mu(1) * mu(2) * mu(3), 6);
     expect(Object.keys(dict.state[0]!).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'mu_product', 'step']);
-    expect(dict.param_groups[0]).toMatchObject({ lr: 0.01, momentum_decay: 0.004, decoupled_weight_decay: false });
+    // decoupled_weight_decay (PyTorch 2.1) is written because it is not the default, maximize (2.x) is not;
+    // foreach is true so that torch 1.13 continues with the multi-tensor NAdam, the one with 2.0's rule.
+    expect(dict.param_groups[0]).toEqual({ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 0.004, decoupled_weight_decay: true, foreach: true, params: [0] });
     const restored = new optim.NAdam([param]);
     restored.loadStateDict(dict);
     expect(restored.stateDict()).toEqual(nadam.stateDict());
