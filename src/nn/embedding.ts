@@ -1,8 +1,9 @@
 import { kernels } from '../backend/backend.js';
-import { checkUnsupported, embedding, resolvePaddingIdx, type EmbeddingOptions } from '../ops/embedding.js';
+import { embedding, resolveEmbeddingOptions, resolvePaddingIdx, type EmbeddingOptions } from '../ops/embedding.js';
 import { Tensor } from '../tensor.js';
 import { normal_ } from './init.js';
 import { Module } from './module.js';
+import { pythonFloat } from './repr.js';
 import { checkInteger, checkOptions } from '../check-args.js';
 
 export type { EmbeddingOptions } from '../ops/embedding.js';
@@ -11,10 +12,14 @@ export type { EmbeddingOptions } from '../ops/embedding.js';
  * A lookup table of numEmbeddings vectors of size embeddingDim, as torch.nn.Embedding: the
  * forward maps indices of any shape (float32 whole numbers) to input.shape + [embeddingDim].
  * weight [numEmbeddings, embeddingDim], initialised from N(0, 1) with the paddingIdx row zero.
+ * With maxNorm, each forward first scales the rows it looks up down to that norm, in the weight.
  */
 export class Embedding extends Module {
   readonly weight: Tensor;
   readonly paddingIdx: number | null;
+  readonly maxNorm: number | null;
+  readonly normType: number;
+  readonly scaleGradByFreq: boolean;
 
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
@@ -22,7 +27,7 @@ export class Embedding extends Module {
     checkInteger('Embedding', 'numEmbeddings', numEmbeddings, 0);
     checkInteger('Embedding', 'embeddingDim', embeddingDim, 0);
     this.paddingIdx = resolvePaddingIdx('Embedding', options.paddingIdx, numEmbeddings);
-    checkUnsupported('Embedding', options);
+    ({ maxNorm: this.maxNorm, normType: this.normType, scaleGradByFreq: this.scaleGradByFreq } = resolveEmbeddingOptions('Embedding', options));
     this.weight = this.registerParameter('weight', Tensor.empty([numEmbeddings, embeddingDim]));
     this.resetParameters();
   }
@@ -34,10 +39,15 @@ export class Embedding extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+    return embedding(input, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType, scaleGradByFreq: this.scaleGradByFreq });
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}`;
+    const parts = [`${this.numEmbeddings}, ${this.embeddingDim}`];
+    if (this.paddingIdx !== null) parts.push(`padding_idx=${this.paddingIdx}`);
+    if (this.maxNorm !== null) parts.push(`max_norm=${pythonFloat(this.maxNorm)}`);
+    if (this.normType !== 2) parts.push(`norm_type=${pythonFloat(this.normType)}`);
+    if (this.scaleGradByFreq) parts.push('scale_grad_by_freq=True');
+    return parts.join(', ');
   }
 }
