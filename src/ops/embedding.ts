@@ -16,9 +16,10 @@ export interface EmbeddingOptions {
   scaleGradByFreq?: boolean;
 }
 
-/** What an exporter needs: the row that gets no gradient does not change the forward. */
+/** What an exporter needs: the row that gets no gradient does not change the forward; maxNorm does. */
 export interface EmbeddingAttributes {
   paddingIdx: number | null;
+  maxNorm: number | null;
 }
 
 /**
@@ -43,7 +44,7 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
   return record<EmbeddingAttributes>(out, {
     op: 'embedding',
     inputs: [input, weight],
-    attributes: { paddingIdx },
+    attributes: { paddingIdx, maxNorm },
     saved: [input],
     backward: (g, [index]) => {
       const gradWeight = zeros(weight.shape);

@@ -2,6 +2,7 @@ import type { OpRecord } from '../../autograd/node.js';
 import type { ActivationAttributes } from '../../ops/activation.js';
 import type { PowAttributes } from '../../ops/arithmetic.js';
 import type { Conv2dAttributes } from '../../ops/conv.js';
+import type { EmbeddingAttributes } from '../../ops/embedding.js';
 import type { ConvTranspose2dAttributes } from '../../ops/conv-transpose.js';
 import type { GroupNormAttributes } from '../../ops/group-norm.js';
 import type { InterpolateAttributes } from '../../ops/interpolate.js';
@@ -65,8 +66,12 @@ function conv(relu: boolean): OpConverter {
 }
 
 // The indices are float32 in simdgrad and must be integers for Gather; paddingIdx only changes
-// the gradient, so the exported lookup is the same with or without it.
+// the gradient, so the exported lookup is the same with or without it. maxNorm rewrites the
+// weight during the forward, which a Gather cannot.
 const embedding: OpConverter = (g, op) => {
+  if (attributesOf<EmbeddingAttributes>(op).maxNorm !== null) {
+    throw new Error('simdgrad: exportOnnx: cannot export an embedding with maxNorm: it renormalizes the weight during the forward; export a copy of the model built without maxNorm (the weight already renormalized).');
+  }
   const [input, weight] = op.inputs as [Tensor, Tensor];
   return g.node('Gather', [g.value(weight), g.node('Cast', [g.value(input)], { to: int(ONNX_INT64) })], { axis: int(0) });
 };

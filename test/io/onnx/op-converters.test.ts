@@ -12,6 +12,7 @@ describe('the ONNX converters of the layers beyond convnets', () => {
     expect(nodes[1]!.inputs).toEqual(['weight', nodes[0]!.outputs[0]]);
     expect(nodes[1]!.attributes).toEqual({ axis: 0 });
     expect(initializerNames(bytes)).toEqual(['weight']);
+    expect(() => exportOnnx(new nn.Embedding(10, 4, { maxNorm: 1 }), { inputShape: [2, 3] })).toThrow(/^simdgrad: exportOnnx: cannot export an embedding with maxNorm/);
   });
 
   it('relu6: Clip between constants 0 and 6; hardsigmoid: HardSigmoid(1/6, 1/2)', () => {
