@@ -5,7 +5,8 @@
 // each output's gradient to the source pixels it read, lane by lane, into a zeroed gradient.
 //
 // `scaleH` and `scaleW` map output to source coordinates as PyTorch computes them (in float32):
-// nearest reads floor(dst * scale); bilinear reads dst * scale with alignCorners, otherwise
+// nearest reads floor((dst + offset) * scale), offset 0 for PyTorch's legacy 'nearest' and 0.5
+// for 'nearest-exact' (pixel centres); bilinear reads dst * scale with alignCorners, otherwise
 // (dst + 0.5) * scale - 0.5 clamped at 0, and blends floor(src) and the next pixel (the last
 // pixel repeats at the edge).
 
@@ -32,12 +33,13 @@ const LANE_OFFSETS = memory.data<f32>([0, 1, 2, 3]);
   return f32x4.max(f32x4.sub(f32x4.mul(f32x4.add(dst, half), f32x4.splat(scale)), half), f32x4.splat(0));
 }
 
-@inline function nearestSourceX4(dst: v128, scale: f32, last: i32): v128 {
-  return i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.mul(dst, f32x4.splat(scale)))), i32x4.splat(last));
+@inline function nearestSourceX4(dst: v128, offset: f32, scale: f32, last: i32): v128 {
+  const source = f32x4.floor(f32x4.mul(f32x4.add(dst, f32x4.splat(offset)), f32x4.splat(scale)));
+  return i32x4.min_s(i32x4.trunc_sat_f32x4_s(source), i32x4.splat(last));
 }
 
-@inline function nearestSource(dst: i32, scale: f32, last: i32): i32 {
-  return min(<i32>Mathf.floor(<f32>dst * scale), last);
+@inline function nearestSource(dst: i32, offset: f32, scale: f32, last: i32): i32 {
+  return min(<i32>Mathf.floor((<f32>dst + offset) * scale), last);
 }
 
 @inline function gatherX4(row: usize, index: v128): v128 {
@@ -60,27 +62,27 @@ const LANE_OFFSETS = memory.data<f32>([0, 1, 2, 3]);
   if (count > 3) scatterAddLane(row, i32x4.extract_lane(index, 3), f32x4.extract_lane(values, 3));
 }
 
-export function interpolateNearestForward(x: usize, out: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32): void {
+export function interpolateNearestForward(x: usize, out: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32, offset: f32): void {
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < outH; i++) {
-      const source = x + bytes((p * inH + nearestSource(i, scaleH, inH - 1)) * inW);
+      const source = x + bytes((p * inH + nearestSource(i, offset, scaleH, inH - 1)) * inW);
       const target = out + bytes((p * outH + i) * outW);
       for (let j = 0; j < outW; j += 4) {
-        const index = nearestSourceX4(columnsX4(j, outW - 1), scaleW, inW - 1);
+        const index = nearestSourceX4(columnsX4(j, outW - 1), offset, scaleW, inW - 1);
         storePartial(target + bytes(j), gatherX4(source, index), outW - j);
       }
     }
   }
 }
 
-export function interpolateNearestBackward(grad: usize, gradInput: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32): void {
+export function interpolateNearestBackward(grad: usize, gradInput: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32, offset: f32): void {
   memory.fill(gradInput, 0, bytes(planes * inH * inW));
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < outH; i++) {
-      const target = gradInput + bytes((p * inH + nearestSource(i, scaleH, inH - 1)) * inW);
+      const target = gradInput + bytes((p * inH + nearestSource(i, offset, scaleH, inH - 1)) * inW);
       const source = grad + bytes((p * outH + i) * outW);
       for (let j = 0; j < outW; j += 4) {
-        const index = nearestSourceX4(columnsX4(j, outW - 1), scaleW, inW - 1);
+        const index = nearestSourceX4(columnsX4(j, outW - 1), offset, scaleW, inW - 1);
         scatterAddX4(target, index, loadPartial(source + bytes(j), outW - j, 0), outW - j);
       }
     }

@@ -8,13 +8,14 @@ export type UpsampleOptions = InterpolateOptions;
 
 /**
  * Resizes [N, C, H, W] images, as torch.nn.Upsample: F.interpolate with the settings given at
- * construction (a size or a scaleFactor; mode 'nearest' by default, or 'bilinear').
+ * construction (a size or a scaleFactor; mode 'nearest' by default, 'nearest-exact' or 'bilinear').
  */
 export class Upsample extends Module {
   readonly size: number | readonly [number, number] | null;
   readonly scaleFactor: number | readonly [number, number] | null;
   readonly mode: NonNullable<InterpolateOptions['mode']>;
   readonly alignCorners: boolean | null;
+  readonly recomputeScaleFactor: boolean | null;
 
   constructor(options: UpsampleOptions) {
     super();
@@ -23,6 +24,7 @@ export class Upsample extends Module {
     this.scaleFactor = options.scaleFactor ?? null;
     this.mode = options.mode ?? 'nearest';
     this.alignCorners = options.alignCorners ?? null;
+    this.recomputeScaleFactor = options.recomputeScaleFactor ?? null;
   }
 
   forward(x: Tensor): Tensor {
@@ -40,6 +42,9 @@ export class Upsample extends Module {
   }
 
   private interpolateOptions(): InterpolateOptions {
-    return { size: this.size ?? undefined, scaleFactor: this.scaleFactor ?? undefined, mode: this.mode, alignCorners: this.alignCorners ?? undefined };
+    return {
+      size: this.size ?? undefined, scaleFactor: this.scaleFactor ?? undefined, mode: this.mode,
+      alignCorners: this.alignCorners ?? undefined, recomputeScaleFactor: this.recomputeScaleFactor ?? undefined,
+    };
   }
 }

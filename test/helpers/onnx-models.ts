@@ -83,7 +83,7 @@ export class EveryOp extends nn.Module {
 
 /**
  * The layers beyond convnets: a grouped transposed convolution, group norm, the hard activations
- * and mish side by side, upsampling in each mode (by scale and to a size), and a grouped, dilated
+ * and mish side by side, resizing in each mode (by scale and to a size, up and down), and a grouped, dilated
  * 1-D convolution with 'same' padding over the flattened image.
  */
 export class BeyondConvnets extends nn.Module {
@@ -91,6 +91,7 @@ export class BeyondConvnets extends nn.Module {
   readonly norm = this.registerModule('norm', new nn.GroupNorm(3, 6));
   readonly bilinear = this.registerModule('bilinear', new nn.Upsample({ scaleFactor: 1.5, mode: 'bilinear' }));
   readonly nearest = this.registerModule('nearest', new nn.Upsample({ size: [9, 10] }));
+  readonly exact = this.registerModule('exact', new nn.Upsample({ scaleFactor: 0.8, mode: 'nearest-exact' }));
   readonly corners = this.registerModule('corners', new nn.Upsample({ size: [7, 7], mode: 'bilinear', alignCorners: true }));
   readonly sequence = this.registerModule('sequence', new nn.Conv1d(6, 4, 5, { padding: 'same', dilation: 2, groups: 2 }));
 
@@ -98,7 +99,7 @@ export class BeyondConvnets extends nn.Module {
     const h = this.norm.forward(this.up.forward(x));
     const activations = [F.relu6(mul(h, 4)), F.hardsigmoid(mul(h, 4)), F.hardswish(mul(h, 4)), F.mish(h)];
     const mixed = activations.map((a, i) => mul(a, (-1) ** i * (i + 1))).reduce((total, a) => add(total, a));
-    const resized = this.corners.forward(this.nearest.forward(this.bilinear.forward(mixed)));
+    const resized = this.corners.forward(this.exact.forward(this.nearest.forward(this.bilinear.forward(mixed))));
     return mean(this.sequence.forward(reshape(resized, [-1, 6, 49])), [2]);
   }
 }

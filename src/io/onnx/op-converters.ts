@@ -160,9 +160,12 @@ const groupNorm: OpConverter = (g, op) => {
 const interpolate: OpConverter = (g, op) => {
   const { mode, alignCorners, outputSize, scaleFactor } = attributesOf<InterpolateAttributes>(op);
   const x = inputName(g, op, 0);
-  const attributes: Record<string, OnnxAttribute> = mode === 'nearest'
-    ? { mode: { string: 'nearest' }, coordinate_transformation_mode: { string: 'asymmetric' }, nearest_mode: { string: 'floor' } }
-    : { mode: { string: 'linear' }, coordinate_transformation_mode: { string: alignCorners ? 'align_corners' : 'pytorch_half_pixel' } };
+  const attributes: Record<string, OnnxAttribute> = {
+    nearest: { mode: { string: 'nearest' }, coordinate_transformation_mode: { string: 'asymmetric' }, nearest_mode: { string: 'floor' } },
+    // floor((dst + 0.5)·in/out) is half-pixel coordinates rounded half up.
+    'nearest-exact': { mode: { string: 'nearest' }, coordinate_transformation_mode: { string: 'half_pixel' }, nearest_mode: { string: 'round_prefer_ceil' } },
+    bilinear: { mode: { string: 'linear' }, coordinate_transformation_mode: { string: alignCorners ? 'align_corners' : 'pytorch_half_pixel' } },
+  }[mode];
   if (scaleFactor) return g.node('Resize', [x, '', g.floats([1, 1, ...scaleFactor], [4])], attributes);
   const batchAndChannels = g.node('Slice', [g.node('Shape', [x]), g.int64s([0]), g.int64s([2])]);
   const sizes = g.node('Concat', [batchAndChannels, g.int64s(outputSize)], { axis: int(0) });

@@ -69,5 +69,9 @@ describe('the ONNX converters of the layers beyond convnets', () => {
     expect(sized[3]!.attributes).toEqual({ mode: 'linear', coordinate_transformation_mode: 'align_corners' });
     const [halfPixel] = exportedNodes(exportOnnx(new nn.Upsample({ scaleFactor: 2, mode: 'bilinear' }), { inputShape: [1, 2, 3, 4] }));
     expect(halfPixel!.attributes).toEqual({ mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' });
+    const [exact] = exportedNodes(exportOnnx(new nn.Upsample({ scaleFactor: 2, mode: 'nearest-exact' }), { inputShape: [1, 2, 3, 4] }));
+    expect(exact!.attributes).toEqual({ mode: 'nearest', coordinate_transformation_mode: 'half_pixel', nearest_mode: 'round_prefer_ceil' });
+    const recomputed = exportedNodes(exportOnnx(new nn.Upsample({ scaleFactor: 1.7, recomputeScaleFactor: true }), { inputShape: [1, 2, 3, 4] }));
+    expect(recomputed.map((n) => n.opType)).toEqual(['Shape', 'Slice', 'Concat', 'Resize']);
   });
 });
