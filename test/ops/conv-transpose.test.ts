@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { F, tensor } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
-import { expectMemoryUnchanged } from '../helpers/memory.js';
+import { expectForwardBackwardFreesItsOwn, expectMemoryUnchanged } from '../helpers/memory.js';
 import { spread } from '../helpers/sample-data.js';
 
 describe('F.convTranspose2d matches the golden fixtures', () => {
@@ -59,5 +59,13 @@ describe('F.convTranspose2d', () => {
       expect(() => F.convTranspose2d(x, w, null, { padding: 2 })).toThrow(/^simdgrad: convTranspose2d: padding \[2, 2\] cuts away the whole output/);
       expect(() => F.convTranspose2d(x, w, x)).toThrow(/^simdgrad: convTranspose2d: bias \[1, 1, 2, 2\] must be \[1\]/);
     });
+  });
+
+  it('frees its column buffer and saved tensors after backward', () => {
+    const x = tensor(Float32Array.from(spread(36)), [1, 4, 3, 3], { requiresGrad: true });
+    const w = tensor(Float32Array.from(spread(36)), [4, 1, 3, 3], { requiresGrad: true });
+    const b = tensor([1, 2], undefined, { requiresGrad: true });
+    const upstream = tensor(Float32Array.from(spread(72)), [1, 2, 6, 6]);
+    expectForwardBackwardFreesItsOwn(() => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }), upstream, [x, w, b]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { F, tensor } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
-import { expectMemoryUnchanged } from '../helpers/memory.js';
+import { expectForwardBackwardFreesItsOwn, expectMemoryUnchanged } from '../helpers/memory.js';
 import { spread } from '../helpers/sample-data.js';
 
 describe('F.conv1d matches the golden fixtures', () => {
@@ -53,5 +53,13 @@ describe('F.conv1d', () => {
       expect(() => F.conv1d(x, w, null, { dilation: 3 })).toThrow(/^simdgrad: conv1d: the kernel 2 \(dilation 3, spanning 4\) is larger than the padded input length 3/);
       expect(() => F.conv1d(x, w, null, { groups: 2 })).toThrow(/^simdgrad: conv1d: groups 2 must divide both/);
     });
+  });
+
+  it('frees its column buffer and saved tensors after backward', () => {
+    const x = tensor(Float32Array.from(spread(40)), [2, 4, 5], { requiresGrad: true });
+    const w = tensor(Float32Array.from(spread(36)), [6, 2, 3], { requiresGrad: true });
+    const b = tensor([1, 2, 3, 4, 5, 6], undefined, { requiresGrad: true });
+    const upstream = tensor(Float32Array.from(spread(36)), [2, 6, 3]);
+    expectForwardBackwardFreesItsOwn(() => F.conv1d(x, w, b, { groups: 2, stride: 2, padding: 1 }), upstream, [x, w, b]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { F, tensor } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
-import { expectMemoryUnchanged } from '../helpers/memory.js';
+import { expectForwardBackwardFreesItsOwn, expectMemoryUnchanged } from '../helpers/memory.js';
 import { spread } from '../helpers/sample-data.js';
 
 describe('F.embedding matches the golden fixtures', () => {
@@ -75,5 +75,12 @@ describe('F.embedding', () => {
       expect(() => F.embedding(first, weight, { maxNorm: 1, normType: -1 })).toThrow(/^simdgrad: embedding: normType must be > 0, got -1/);
       expect(() => F.embedding(first, weight, { scaleGradByFreq: 1 as unknown as boolean })).toThrow(/^simdgrad: embedding: scaleGradByFreq must be true or false, got 1/);
     });
+  });
+
+  it('frees its saved indices after backward, with scaleGradByFreq too', () => {
+    const weight = tensor(Float32Array.from(spread(12)), [4, 3], { requiresGrad: true });
+    const index = tensor([[3, 0], [3, 1]]);
+    const upstream = tensor(Float32Array.from(spread(12)), [2, 2, 3]);
+    expectForwardBackwardFreesItsOwn(() => F.embedding(index, weight, { paddingIdx: 1, scaleGradByFreq: true }), upstream, [weight]);
   });
 });

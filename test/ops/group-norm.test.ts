@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { F, tensor } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
-import { expectMemoryUnchanged } from '../helpers/memory.js';
+import { expectForwardBackwardFreesItsOwn, expectMemoryUnchanged } from '../helpers/memory.js';
 import { spread } from '../helpers/sample-data.js';
 
 describe('F.groupNorm matches the golden fixtures', () => {
@@ -49,5 +49,13 @@ describe('F.groupNorm', () => {
       expect(() => F.groupNorm(flat, 1)).toThrow(/^simdgrad: groupNorm: input must be \[N, C, \.\.\.\] with at least 2 dimensions/);
       expect(() => F.groupNorm(x, 3, { eps: -1 })).toThrow(/^simdgrad: groupNorm: eps must be >= 0, got -1/);
     });
+  });
+
+  it('frees its statistics and the stand-in weight and bias after backward', () => {
+    const x = tensor(Float32Array.from(spread(24)), [2, 4, 3], { requiresGrad: true });
+    const w = tensor([1, 2, 3, 4], undefined, { requiresGrad: true });
+    const upstream = tensor(Float32Array.from(spread(24)), [2, 4, 3]);
+    expectForwardBackwardFreesItsOwn(() => F.groupNorm(x, 2), upstream, [x]);
+    expectForwardBackwardFreesItsOwn(() => F.groupNorm(x, 2, { weight: w }), upstream, [x, w]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { F, tensor } from 'simdgrad';
 import { expectCloseToFixture, fromFixture, loadCases } from '../helpers/fixtures.js';
 import { expectGradientsMatchFiniteDifferences } from '../helpers/gradcheck.js';
-import { expectMemoryUnchanged } from '../helpers/memory.js';
+import { expectForwardBackwardFreesItsOwn, expectMemoryUnchanged } from '../helpers/memory.js';
 import { spread } from '../helpers/sample-data.js';
 
 describe('F.interpolate matches the golden fixtures', () => {
@@ -86,5 +86,12 @@ describe('F.interpolate', () => {
       expect(() => F.interpolate(x, { size: 3, recomputeScaleFactor: true })).toThrow(/^simdgrad: interpolate: recomputeScaleFactor needs scaleFactor/);
       expect(() => F.interpolate(flat, { size: 3 })).toThrow(/^simdgrad: interpolate: expected a 4-D input \[N, C, H, W\], got \[2\]/);
     });
+  });
+
+  it('frees what it made after backward', () => {
+    const x = tensor(Float32Array.from(spread(24)), [1, 2, 3, 4], { requiresGrad: true });
+    const upstream = tensor(Float32Array.from(spread(60)), [1, 2, 5, 6]);
+    expectForwardBackwardFreesItsOwn(() => F.interpolate(x, { size: [5, 6], mode: 'bilinear' }), upstream, [x]);
+    expectForwardBackwardFreesItsOwn(() => F.interpolate(x, { size: [5, 6] }), upstream, [x]);
   });
 });
