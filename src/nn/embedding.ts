@@ -1,12 +1,18 @@
 import { kernels } from '../backend/backend.js';
 import { embedding, resolveEmbeddingOptions, resolvePaddingIdx, type EmbeddingOptions } from '../ops/embedding.js';
 import { Tensor } from '../tensor.js';
+import { formatShape } from '../shape-util.js';
 import { normal_ } from './init.js';
 import { Module } from './module.js';
 import { pythonFloat } from './repr.js';
-import { checkInteger, checkOptions } from '../check-args.js';
+import { checkBoolean, checkInteger, checkOptions, checkTensor } from '../check-args.js';
 
 export type { EmbeddingOptions } from '../ops/embedding.js';
+
+export interface EmbeddingFromPretrainedOptions extends EmbeddingOptions {
+  /** Keep the weight fixed: it gets no gradient, so optimizers leave it alone (default true). */
+  freeze?: boolean;
+}
 
 /**
  * A lookup table of numEmbeddings vectors of size embeddingDim, as torch.nn.Embedding: the
@@ -30,6 +36,24 @@ export class Embedding extends Module {
     ({ maxNorm: this.maxNorm, normType: this.normType, scaleGradByFreq: this.scaleGradByFreq } = resolveEmbeddingOptions('Embedding', options));
     this.weight = this.registerParameter('weight', Tensor.empty([numEmbeddings, embeddingDim]));
     this.resetParameters();
+  }
+
+  /**
+   * An Embedding whose weight is a copy of `embeddings` [numEmbeddings, embeddingDim] (the
+   * paddingIdx row too, as given), frozen unless { freeze: false }, as
+   * torch.nn.Embedding.from_pretrained.
+   */
+  static fromPretrained(embeddings: Tensor, options: EmbeddingFromPretrainedOptions = {}): Embedding {
+    checkTensor('Embedding.fromPretrained', 'embeddings', embeddings);
+    const { freeze, ...layerOptions } = checkOptions<EmbeddingFromPretrainedOptions>('Embedding.fromPretrained', options) as EmbeddingFromPretrainedOptions;
+    const frozen = checkBoolean('Embedding.fromPretrained', 'freeze', freeze) ?? true;
+    if (embeddings.ndim !== 2) {
+      throw new Error(`simdgrad: Embedding.fromPretrained: embeddings must be 2-D [numEmbeddings, embeddingDim], got ${formatShape(embeddings.shape)}.`);
+    }
+    const layer = new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, layerOptions);
+    kernels().copy!(embeddings.ptr, layer.weight.ptr, embeddings.size);
+    layer.weight.requiresGrad = !frozen;
+    return layer;
   }
 
   /** PyTorch's default: N(0, 1), then the paddingIdx row set to zero. */

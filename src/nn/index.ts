@@ -6,7 +6,7 @@ export { ReLU, ReLU6, Hardsigmoid, Hardswish, Mish, LeakyReLU, Sigmoid, Tanh, EL
 export type { SoftplusOptions } from '../ops/activation.js';
 export { Dropout } from './dropout.js';
 export { Flatten } from './flatten.js';
-export { Embedding } from './embedding.js';
+export { Embedding, type EmbeddingFromPretrainedOptions } from './embedding.js';
 export { Conv2d, type Conv2dOptions } from './conv.js';
 export { Conv1d, type Conv1dOptions } from './conv1d.js';
 export { ConvTranspose2d, type ConvTranspose2dOptions } from './conv-transpose.js';

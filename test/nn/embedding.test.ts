@@ -43,6 +43,20 @@ describe('nn.Embedding', () => {
     expect(out.toFloat32Array()).toEqual(F.embedding(index, embedding.weight).toFloat32Array());
   });
 
+  it('fromPretrained copies the given table, frozen by default, and keeps its paddingIdx row as given', () => {
+    const table = tensor([[1, 2], [3, 4], [5, 6]]);
+    const frozen = nn.Embedding.fromPretrained(table, { paddingIdx: 1 });
+    expect(frozen.weight.toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(frozen.weight.requiresGrad).toBe(false);
+    expect(frozen.weight).not.toBe(table);
+    expect(frozen.toString()).toBe('Embedding(3, 2, padding_idx=1)');
+    const trainable = nn.Embedding.fromPretrained(table, { freeze: false });
+    trainable.forward(tensor([2, 2])).sum().backward();
+    expect(trainable.weight.grad!.toArray()).toEqual([[0, 0], [0, 0], [2, 2]]);
+    expect(() => nn.Embedding.fromPretrained(tensor([1, 2]))).toThrow(/^simdgrad: Embedding.fromPretrained: embeddings must be 2-D \[numEmbeddings, embeddingDim\], got \[2\]/);
+    expect(() => nn.Embedding.fromPretrained(table, { freeze: 'no' as unknown as boolean })).toThrow(/^simdgrad: Embedding.fromPretrained: freeze must be true or false/);
+  });
+
   it('prints as PyTorch does', () => {
     expect(new nn.Embedding(10, 3).toString()).toBe('Embedding(10, 3)');
     expect(new nn.Embedding(10, 3, { paddingIdx: -1 }).toString()).toBe('Embedding(10, 3, padding_idx=9)');
