@@ -13,8 +13,6 @@ export interface ConvTranspose2dOptions extends FunctionalOptions {
   bias?: boolean;
 }
 
-type Pair = [number, number];
-
 /**
  * 2-D transposed convolution (a learned upsampling) over [N, C, H, W] input, as
  * torch.nn.ConvTranspose2d: weight [inChannels, outChannels / groups, kh, kw], bias
@@ -23,11 +21,11 @@ type Pair = [number, number];
 export class ConvTranspose2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  readonly kernelSize: Pair;
-  readonly stride: Pair;
-  readonly padding: Pair;
-  readonly outputPadding: Pair;
-  readonly dilation: Pair;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly outputPadding: [number, number];
+  readonly dilation: [number, number];
   readonly groups: number;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: SpatialSize, options: ConvTranspose2dOptions = {}) {
