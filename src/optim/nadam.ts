@@ -1,7 +1,7 @@
 import { kernels } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { checkBetas, checkBoolean, checkLr, checkNonNegative } from './hyper-parameters.js';
-import { nadamMomentum, nadamMuProduct } from './nadam-momentum.js';
+import { nadamMomentum, nadamMuProduct, type MomentumProduct } from './nadam-momentum.js';
 import { Optimizer, type OptimizerParams, type OptimizerSpec } from './optimizer.js';
 import type { ParamState } from './param-state.js';
 import type { TensorTable } from './tensor-table.js';
@@ -49,6 +49,10 @@ const NADAM_SPEC: OptimizerSpec<NAdamHyperParameters> = {
  * schedule and Π_t the product of μ_1..μ_t.
  */
 export class NAdam extends Optimizer<NAdamHyperParameters> {
+  // The last momentum product per schedule: parameters step together, so each step extends it by
+  // one factor instead of multiplying every earlier step's coefficient again.
+  private readonly products = new Map<string, MomentumProduct>();
+
   constructor(params: OptimizerParams<NAdamHyperParameters>, options: NAdamOptions = {}) {
     super(NADAM_SPEC, params, options);
     options = checkOptions<NAdamOptions>('NAdam', options) as NAdamOptions;
@@ -59,7 +63,9 @@ export class NAdam extends Optimizer<NAdamHyperParameters> {
     const t = state.step;
     const mu = nadamMomentum(t, beta1, h.momentumDecay);
     const muNext = nadamMomentum(t + 1, beta1, h.momentumDecay);
-    const product = nadamMuProduct(t, beta1, h.momentumDecay);
+    const schedule = `${beta1},${h.momentumDecay}`;
+    const product = nadamMuProduct(t, beta1, h.momentumDecay, this.products.get(schedule));
+    this.products.set(schedule, { step: t, product });
     table.pointer(param);
     table.pointer(grad);
     table.pointer(state.buffer('expAvg', param));
