@@ -62,17 +62,32 @@ const LANE_OFFSETS = memory.data<f32>([0, 1, 2, 3]);
   if (count > 3) scatterAddLane(row, i32x4.extract_lane(index, 3), f32x4.extract_lane(values, 3));
 }
 
+// Upsampling reads each source row for several output rows in a row: those after the first are
+// copies of the row before.
 export function interpolateNearestForward(x: usize, out: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32, offset: f32): void {
   for (let p = 0; p < planes; p++) {
+    let previous = -1;
     for (let i = 0; i < outH; i++) {
-      const source = x + bytes((p * inH + nearestSource(i, offset, scaleH, inH - 1)) * inW);
+      const sourceRow = nearestSource(i, offset, scaleH, inH - 1);
       const target = out + bytes((p * outH + i) * outW);
+      if (sourceRow == previous) {
+        copyRow(target - bytes(outW), target, outW);
+        continue;
+      }
+      previous = sourceRow;
+      const source = x + bytes((p * inH + sourceRow) * inW);
       for (let j = 0; j < outW; j += 4) {
         const index = nearestSourceX4(columnsX4(j, outW - 1), offset, scaleW, inW - 1);
         storePartial(target + bytes(j), gatherX4(source, index), outW - j);
       }
     }
   }
+}
+
+@inline function copyRow(from: usize, to: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(to + bytes(i), v128.load(from + bytes(i)));
+  for (; i < n; i++) store<f32>(to + bytes(i), load<f32>(from + bytes(i)));
 }
 
 export function interpolateNearestBackward(grad: usize, gradInput: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32, offset: f32): void {
