@@ -1,7 +1,8 @@
 // Resizing [planes, inH, inW] images to [planes, outH, outW] (F.interpolate's 'nearest' and
 // 'bilinear' modes) and the gradients back. Four output columns at a time: their source
 // positions and weights are computed as vectors, the source pixels gathered lane by lane (they
-// are not contiguous in general), and the blend done on vectors. The backward passes scatter
+// are not contiguous in general), and the blend done on vectors; bilinear resizes along W first,
+// once per source row, and blends rows as whole vectors. The backward passes scatter
 // each output's gradient to the source pixels it read, lane by lane, into a zeroed gradient.
 //
 // `scaleH` and `scaleW` map output to source coordinates as PyTorch computes them (in float32):
@@ -104,28 +105,55 @@ export function interpolateNearestBackward(grad: usize, gradInput: usize, planes
   }
 }
 
+// One source row resized along W into `to` (outW floats): the horizontal half of bilinear.
+function resizeRowBilinear(row: usize, to: usize, inW: i32, outW: i32, scaleW: f32, align: bool): void {
+  const one = f32x4.splat(1);
+  for (let j = 0; j < outW; j += 4) {
+    const sx = bilinearSourceX4(columnsX4(j, outW - 1), scaleW, align);
+    const x0 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(sx), i32x4.splat(inW - 1));
+    const x1 = i32x4.min_s(i32x4.add(x0, i32x4.splat(1)), i32x4.splat(inW - 1));
+    const lx = f32x4.sub(sx, f32x4.convert_i32x4_s(x0));
+    storePartial(to + bytes(j), f32x4.add(f32x4.mul(f32x4.sub(one, lx), gatherX4(row, x0)), f32x4.mul(lx, gatherX4(row, x1))), outW - j);
+  }
+}
+
+// Separable: each source row a plane needs is resized along W once, into one of two scratch rows
+// (2 * outW floats) that hold the rows above and below the current output row; each output row
+// is then a vector blend of the two. The sums are PyTorch's, in its order.
 export function interpolateBilinearForward(
-  x: usize, out: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32, alignCorners: i32,
+  x: usize, out: usize, scratch: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32, alignCorners: i32,
 ): void {
   const align = alignCorners != 0;
-  const one = f32x4.splat(1);
   for (let p = 0; p < planes; p++) {
+    let upper = scratch;
+    let lower = scratch + bytes(outW);
+    let upperRow = -1;
+    let lowerRow = -1;
     for (let i = 0; i < outH; i++) {
       const sy = bilinearSource(<f32>i, scaleH, align);
       const y0 = min(<i32>sy, inH - 1);
+      const y1 = min(y0 + 1, inH - 1);
+      if (upperRow != y0 && lowerRow == y0) {
+        const held = upper;
+        upper = lower;
+        lower = held;
+        lowerRow = upperRow;
+        upperRow = y0;
+      }
+      if (upperRow != y0) {
+        resizeRowBilinear(x + bytes((p * inH + y0) * inW), upper, inW, outW, scaleW, align);
+        upperRow = y0;
+      }
+      if (lowerRow != y1) {
+        resizeRowBilinear(x + bytes((p * inH + y1) * inW), lower, inW, outW, scaleW, align);
+        lowerRow = y1;
+      }
       const ly = f32x4.splat(sy - <f32>y0);
-      const top = x + bytes((p * inH + y0) * inW);
-      const bottom = x + bytes((p * inH + min(y0 + 1, inH - 1)) * inW);
+      const ky = f32x4.sub(f32x4.splat(1), ly);
       const target = out + bytes((p * outH + i) * outW);
       for (let j = 0; j < outW; j += 4) {
-        const sx = bilinearSourceX4(columnsX4(j, outW - 1), scaleW, align);
-        const x0 = i32x4.min_s(i32x4.trunc_sat_f32x4_s(sx), i32x4.splat(inW - 1));
-        const x1 = i32x4.min_s(i32x4.add(x0, i32x4.splat(1)), i32x4.splat(inW - 1));
-        const lx = f32x4.sub(sx, f32x4.convert_i32x4_s(x0));
-        const kx = f32x4.sub(one, lx);
-        const upper = f32x4.add(f32x4.mul(kx, gatherX4(top, x0)), f32x4.mul(lx, gatherX4(top, x1)));
-        const lower = f32x4.add(f32x4.mul(kx, gatherX4(bottom, x0)), f32x4.mul(lx, gatherX4(bottom, x1)));
-        storePartial(target + bytes(j), f32x4.add(f32x4.mul(f32x4.sub(one, ly), upper), f32x4.mul(ly, lower)), outW - j);
+        const v = f32x4.add(f32x4.mul(ky, loadPartial(upper + bytes(j), outW - j, 0)), f32x4.mul(ly, loadPartial(lower + bytes(j), outW - j, 0)));
+        storePartial(target + bytes(j), v, outW - j);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { kernels } from '../backend/backend.js';
+import { backend, kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
@@ -52,8 +52,16 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
   const bilinear = mode === 'bilinear';
   // Nearest reads floor((dst + offset)·scale): legacy at 0, exact at the pixel centres.
   const nearestOffset = mode === 'nearest-exact' ? 0.5 : 0;
-  if (bilinear) k.interpolateBilinearForward!(input.ptr, out.ptr, ...geometry, alignCorners ? 1 : 0);
-  else k.interpolateNearestForward!(input.ptr, out.ptr, ...geometry, nearestOffset);
+  if (bilinear) {
+    try {
+      withRowScratch(outW, (scratch) => k.interpolateBilinearForward!(input.ptr, out.ptr, scratch, ...geometry, alignCorners ? 1 : 0));
+    } catch (error) {
+      out.dispose();
+      throw error;
+    }
+  } else {
+    k.interpolateNearestForward!(input.ptr, out.ptr, ...geometry, nearestOffset);
+  }
   return record<InterpolateAttributes>(out, {
     op: 'interpolate',
     inputs: [input],
@@ -65,6 +73,17 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
       return [gx];
     },
   });
+}
+
+// Bilinear's forward keeps two source rows resized along W: 2 x outW floats of scratch.
+function withRowScratch(outW: number, run: (scratch: number) => void): void {
+  const allocator = backend().allocator;
+  const scratch = allocator.alloc(2 * outW * 4, 'the interpolate row buffer');
+  try {
+    run(scratch);
+  } finally {
+    allocator.free(scratch);
+  }
 }
 
 /** @internal The options checked, with sizes and scale factors as pairs: what does not depend on the input. */
