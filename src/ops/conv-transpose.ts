@@ -48,7 +48,12 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   const area = conv.height * conv.width;
   const k = kernels();
   const out = Tensor.empty([conv.batch, conv.channels, conv.height, conv.width]);
-  withColumns(conv, (col) => k.conv2dBackwardInput!(input.ptr, weight.ptr, out.ptr, col, ...args));
+  try {
+    withColumns(conv, (col) => k.conv2dBackwardInput!(input.ptr, weight.ptr, out.ptr, col, ...args));
+  } catch (error) {
+    out.dispose();
+    throw error;
+  }
   if (bias) {
     for (let n = 0; n < conv.batch; n++) {
       const image = out.ptr + n * conv.channels * area * 4;
