@@ -9,6 +9,7 @@ export * from './loss';
 export * from './optim';
 export * from './conv';
 export * from './pool';
+export * from './interpolate';
 export * from './norm';
 export * from './strided';
 export * from './indexing';

@@ -1,7 +1,8 @@
-// Batch and layer normalization, forward and backward, fused.
+// Batch, layer and group normalization, forward and backward, fused.
 // Batch norm views its input as [batch, channels, spatial] (spatial = H*W, L, or 1) and keeps a
 // mean and an inverse standard deviation per channel; layer norm views its input as
-// [rows, features] and keeps them per row. Backward reads those instead of recomputing them.
+// [rows, features] and keeps them per row; group norm views its input as [batch * groups,
+// channels / groups * spatial] rows, normalized like layer norm's, with a per-channel affine. Backward reads those instead of recomputing them.
 // When spatial is 1 ([N, C] input) a channel's values are strided, so those paths run the
 // vectors across channels instead of along a plane.
 
@@ -384,19 +385,24 @@ export function batchNormBackward(
   else planeInputGrad(x, grad, mean, invStd, weight, gradWeight, gradBias, gradInput, batch, channels, spatial, perCount);
 }
 
+// The mean of n contiguous values and 1 / sqrt(biased variance + eps), stored at meanAt and invStdAt.
+@inline function storeRowMoments(row: usize, n: i32, eps: f32, meanAt: usize, invStdAt: usize): void {
+  const estimate = contiguousSum(row, n) / <f32>n;
+  deviationMoments(row, n, estimate);
+  const correction = deviationSum / <f32>n;
+  store<f32>(meanAt, estimate + correction);
+  store<f32>(invStdAt, 1 / Mathf.sqrt(max<f32>(squaredDeviations / <f32>n - correction * correction, 0) + eps));
+}
+
 // Per row: out = (x - mean) * invStd * weight + bias, weight and bias elementwise over features.
 export function layerNormForward(
   x: usize, out: usize, weight: usize, bias: usize, mean: usize, invStd: usize, rows: i32, features: i32, eps: f32,
 ): void {
   for (let r = 0; r < rows; r++) {
     const row = (<usize>r * <usize>features) << 2;
-    const estimate = contiguousSum(x + row, features) / <f32>features;
-    deviationMoments(x + row, features, estimate);
-    const correction = deviationSum / <f32>features;
-    const m = estimate + correction;
-    const is: f32 = 1 / Mathf.sqrt(max<f32>(squaredDeviations / <f32>features - correction * correction, 0) + eps);
-    store<f32>(mean + (<usize>r << 2), m);
-    store<f32>(invStd + (<usize>r << 2), is);
+    storeRowMoments(x + row, features, eps, mean + (<usize>r << 2), invStd + (<usize>r << 2));
+    const m = load<f32>(mean + (<usize>r << 2));
+    const is = load<f32>(invStd + (<usize>r << 2));
     const mv = f32x4.splat(m);
     const iv = f32x4.splat(is);
     let i = 0;
@@ -486,5 +492,122 @@ export function layerNormBackward(
     const is = load<f32>(invStd + (<usize>r << 2));
     if (gradInput != 0) layerNormRowInputGrad(x + row, grad + row, weight, gradInput + row, features, m, is);
     if (gradWeight != 0) layerNormRowAffineGrad(x + row, grad + row, gradWeight, gradBias, features, m, is);
+  }
+}
+
+// Per sample n and group g (row n * groups + g of mean and invStd): out = (x - mean) * invStd *
+// weight[c] + bias[c] for each channel c of the group.
+export function groupNormForward(
+  x: usize, out: usize, weight: usize, bias: usize, mean: usize, invStd: usize, batch: i32, channels: i32, groups: i32, spatial: i32, eps: f32,
+): void {
+  const groupChannels = channels / groups;
+  const features = groupChannels * spatial;
+  for (let r = 0; r < batch * groups; r++) {
+    const row = (<usize>r * <usize>features) << 2;
+    storeRowMoments(x + row, features, eps, mean + (<usize>r << 2), invStd + (<usize>r << 2));
+    const m = load<f32>(mean + (<usize>r << 2));
+    const is = load<f32>(invStd + (<usize>r << 2));
+    const firstChannel = (r % groups) * groupChannels;
+    for (let c = 0; c < groupChannels; c++) {
+      const scale = is * load<f32>(weight + (<usize>(firstChannel + c) << 2));
+      const shift = load<f32>(bias + (<usize>(firstChannel + c) << 2));
+      const plane = row + ((<usize>c * <usize>spatial) << 2);
+      const mv = f32x4.splat(m);
+      const sv = f32x4.splat(scale);
+      const bv = f32x4.splat(shift);
+      let i = 0;
+      for (; i + 4 <= spatial; i += 4) {
+        const off = plane + (<usize>i << 2);
+        v128.store(out + off, f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + off), mv), sv), bv));
+      }
+      for (; i < spatial; i++) {
+        const off = plane + (<usize>i << 2);
+        store<f32>(out + off, (load<f32>(x + off) - m) * scale + shift);
+      }
+    }
+  }
+}
+
+// Results of planeGradMoments.
+let gradSum: f32 = 0;
+let gradCenteredSum: f32 = 0;
+
+// Sums of g and of g * (x - m) over n contiguous values.
+@inline function planeGradMoments(x: usize, grad: usize, n: i32, m: f32): void {
+  const mv = f32x4.splat(m);
+  let gs = f32x4.splat(0);
+  let gc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const g = v128.load(grad + off);
+    gs = f32x4.add(gs, g);
+    gc = f32x4.add(gc, f32x4.mul(g, f32x4.sub(v128.load(x + off), mv)));
+  }
+  let sg = horizontalSum(gs);
+  let sgc = horizontalSum(gc);
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const g = load<f32>(grad + off);
+    sg += g;
+    sgc += g * (load<f32>(x + off) - m);
+  }
+  gradSum = sg;
+  gradCenteredSum = sgc;
+}
+
+// As layer norm's, per row with h = g * weight[c]: gradInput = invStd * (h - mean(h) - xhat *
+// mean(h * xhat)); gradWeight[c] = sum of g * xhat and gradBias[c] = sum of g over the batch and
+// the channel's positions. Writes gradInput unless it is 0, gradWeight and gradBias unless
+// gradWeight is 0.
+export function groupNormBackward(
+  x: usize, grad: usize, mean: usize, invStd: usize, weight: usize, gradInput: usize, gradWeight: usize, gradBias: usize,
+  batch: i32, channels: i32, groups: i32, spatial: i32,
+): void {
+  const groupChannels = channels / groups;
+  const features = groupChannels * spatial;
+  if (gradWeight != 0) {
+    memory.fill(gradWeight, 0, <usize>channels << 2);
+    memory.fill(gradBias, 0, <usize>channels << 2);
+  }
+  for (let r = 0; r < batch * groups; r++) {
+    const row = (<usize>r * <usize>features) << 2;
+    const m = load<f32>(mean + (<usize>r << 2));
+    const is = load<f32>(invStd + (<usize>r << 2));
+    const firstChannel = (r % groups) * groupChannels;
+    let sumH: f32 = 0;
+    let sumHCentered: f32 = 0;
+    for (let c = 0; c < groupChannels; c++) {
+      const at = <usize>(firstChannel + c) << 2;
+      planeGradMoments(x + row + ((<usize>c * <usize>spatial) << 2), grad + row + ((<usize>c * <usize>spatial) << 2), spatial, m);
+      const w = load<f32>(weight + at);
+      sumH += w * gradSum;
+      sumHCentered += w * gradCenteredSum;
+      if (gradWeight != 0) {
+        store<f32>(gradWeight + at, load<f32>(gradWeight + at) + gradCenteredSum * is);
+        store<f32>(gradBias + at, load<f32>(gradBias + at) + gradSum);
+      }
+    }
+    if (gradInput == 0) continue;
+    const k = -is * is * is * sumHCentered / <f32>features;
+    const shift = -is * sumH / <f32>features;
+    for (let c = 0; c < groupChannels; c++) {
+      const plane = row + ((<usize>c * <usize>spatial) << 2);
+      const scale = is * load<f32>(weight + (<usize>(firstChannel + c) << 2));
+      const mv = f32x4.splat(m);
+      const sv = f32x4.splat(scale);
+      const kv = f32x4.splat(k);
+      const tv = f32x4.splat(shift);
+      let i = 0;
+      for (; i + 4 <= spatial; i += 4) {
+        const off = plane + (<usize>i << 2);
+        const centered = f32x4.sub(v128.load(x + off), mv);
+        v128.store(gradInput + off, f32x4.add(f32x4.add(f32x4.mul(sv, v128.load(grad + off)), f32x4.mul(kv, centered)), tv));
+      }
+      for (; i < spatial; i++) {
+        const off = plane + (<usize>i << 2);
+        store<f32>(gradInput + off, scale * load<f32>(grad + off) + k * (load<f32>(x + off) - m) + shift);
+      }
+    }
   }
 }

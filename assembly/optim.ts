@@ -1,6 +1,6 @@
 // Fused optimizer updates over many parameter tensors in one call, as PyTorch's foreach path:
 // each reads a parameter, its gradient and its state buffers once and writes them back in place,
-// with PyTorch's update rules.
+// with PyTorch's update rules (SGD, Adam/AdamW, RMSprop, Adagrad, Adamax, NAdam, RAdam, Adadelta).
 //
 // The host writes a table into linear memory, one fixed-size entry of 32-bit words per tensor:
 // addresses and element counts (i32), then the coefficients that differ between tensors of one
@@ -223,6 +223,192 @@ export function adagradStepTensors(table: usize, count: i32, gradSign: f32, weig
     let i = 0;
     for (; i + 4 <= n; i += 4) adagradLanes(<usize>i << 2, false, param, grad, sum, lrV, signV, wdV, epsV);
     for (; i < n; i++) adagradLanes(<usize>i << 2, true, param, grad, sum, lrV, signV, wdV, epsV);
+  }
+}
+
+@inline function adamaxLanes(
+  off: usize, tail: bool, param: usize, grad: usize, expAvg: usize, expInf: usize,
+  gradSign: v128, weightDecay: v128, beta1: v128, oneMinusBeta1: v128, beta2: v128, eps: v128, stepSize: v128,
+): void {
+  const p = ld(param + off, tail);
+  const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
+  const m = f32x4.add(f32x4.mul(beta1, ld(expAvg + off, tail)), f32x4.mul(oneMinusBeta1, d));
+  const u = f32x4.max(f32x4.mul(beta2, ld(expInf + off, tail)), f32x4.add(f32x4.abs(d), eps));
+  st(expAvg + off, m, tail);
+  st(expInf + off, u, tail);
+  st(param + off, f32x4.sub(p, f32x4.mul(stepSize, f32x4.div(m, u))), tail);
+}
+
+// Adamax: m = beta1 m + (1 - beta1) g; u = max(beta2 u, |g| + eps); p -= stepSize m / u.
+// Entry: param, grad, expAvg, expInf, n, stepSize = lr / (1 - beta1^t).
+const ADAMAX_ENTRY_WORDS: usize = 6;
+
+export function adamaxStepTensors(
+  table: usize, count: i32, gradSign: f32, weightDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, eps: f32,
+): void {
+  const signV = f32x4.splat(gradSign);
+  const wdV = f32x4.splat(weightDecay);
+  const b1V = f32x4.splat(beta1);
+  const c1V = f32x4.splat(oneMinusBeta1);
+  const b2V = f32x4.splat(beta2);
+  const epsV = f32x4.splat(eps);
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * ADAMAX_ENTRY_WORDS * WORD;
+    const param = addressAt(entry, 0);
+    const grad = addressAt(entry, 1);
+    const expAvg = addressAt(entry, 2);
+    const expInf = addressAt(entry, 3);
+    const n = sizeAt(entry, 4);
+    const stepV = f32x4.splat(coefficientAt(entry, 5));
+    let i = 0;
+    for (; i + 4 <= n; i += 4) adamaxLanes(<usize>i << 2, false, param, grad, expAvg, expInf, signV, wdV, b1V, c1V, b2V, epsV, stepV);
+    for (; i < n; i++) adamaxLanes(<usize>i << 2, true, param, grad, expAvg, expInf, signV, wdV, b1V, c1V, b2V, epsV, stepV);
+  }
+}
+
+@inline function nadamLanes(
+  off: usize, tail: bool, param: usize, grad: usize, expAvg: usize, expAvgSq: usize,
+  gradSign: v128, weightDecay: v128, paramDecay: v128, beta1: v128, oneMinusBeta1: v128, beta2: v128, oneMinusBeta2: v128, eps: v128,
+  gradStep: v128, momentumStep: v128, biasCorrection2Sqrt: v128,
+): void {
+  let p = ld(param + off, tail);
+  const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
+  p = f32x4.mul(p, paramDecay);
+  const m = f32x4.add(f32x4.mul(beta1, ld(expAvg + off, tail)), f32x4.mul(oneMinusBeta1, d));
+  const v = f32x4.add(f32x4.mul(beta2, ld(expAvgSq + off, tail)), f32x4.mul(oneMinusBeta2, f32x4.mul(d, d)));
+  st(expAvg + off, m, tail);
+  st(expAvgSq + off, v, tail);
+  const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), biasCorrection2Sqrt), eps);
+  p = f32x4.sub(p, f32x4.mul(gradStep, f32x4.div(d, denom)));
+  st(param + off, f32x4.sub(p, f32x4.mul(momentumStep, f32x4.div(m, denom))), tail);
+}
+
+// NAdam (PyTorch 2.0's rule): m and v as Adam; d = sqrt(v / (1 - beta2^t)) + eps;
+// p -= gradStep g / d + momentumStep m / d. weightDecay is L2 on the gradient, paramDecay the
+// decoupled factor 1 - lr * weight_decay (1 without). Entry: param, grad, expAvg, expAvgSq, n,
+// gradStep = lr (1 - mu_t) / (1 - prod mu), momentumStep = lr mu_{t+1} / (1 - mu_{t+1} prod mu),
+// biasCorrection2Sqrt = sqrt(1 - beta2^t).
+const NADAM_ENTRY_WORDS: usize = 8;
+
+export function nadamStepTensors(
+  table: usize, count: i32,
+  gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32,
+): void {
+  const signV = f32x4.splat(gradSign);
+  const wdV = f32x4.splat(weightDecay);
+  const pdV = f32x4.splat(paramDecay);
+  const b1V = f32x4.splat(beta1);
+  const c1V = f32x4.splat(oneMinusBeta1);
+  const b2V = f32x4.splat(beta2);
+  const c2V = f32x4.splat(oneMinusBeta2);
+  const epsV = f32x4.splat(eps);
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * NADAM_ENTRY_WORDS * WORD;
+    const param = addressAt(entry, 0);
+    const grad = addressAt(entry, 1);
+    const expAvg = addressAt(entry, 2);
+    const expAvgSq = addressAt(entry, 3);
+    const n = sizeAt(entry, 4);
+    const gsV = f32x4.splat(coefficientAt(entry, 5));
+    const msV = f32x4.splat(coefficientAt(entry, 6));
+    const bcV = f32x4.splat(coefficientAt(entry, 7));
+    let i = 0;
+    for (; i + 4 <= n; i += 4) nadamLanes(<usize>i << 2, false, param, grad, expAvg, expAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, epsV, gsV, msV, bcV);
+    for (; i < n; i++) nadamLanes(<usize>i << 2, true, param, grad, expAvg, expAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, epsV, gsV, msV, bcV);
+  }
+}
+
+@inline function radamLanes(
+  off: usize, tail: bool, param: usize, grad: usize, expAvg: usize, expAvgSq: usize,
+  gradSign: v128, weightDecay: v128, paramDecay: v128, beta1: v128, oneMinusBeta1: v128, beta2: v128, oneMinusBeta2: v128, eps: v128,
+  stepSize: v128, adaptive: bool,
+): void {
+  let p = ld(param + off, tail);
+  const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
+  p = f32x4.mul(p, paramDecay);
+  const m = f32x4.add(f32x4.mul(beta1, ld(expAvg + off, tail)), f32x4.mul(oneMinusBeta1, d));
+  const v = f32x4.add(f32x4.mul(beta2, ld(expAvgSq + off, tail)), f32x4.mul(oneMinusBeta2, f32x4.mul(d, d)));
+  st(expAvg + off, m, tail);
+  st(expAvgSq + off, v, tail);
+  const update = adaptive ? f32x4.div(m, f32x4.add(f32x4.sqrt(v), eps)) : m;
+  st(param + off, f32x4.sub(p, f32x4.mul(stepSize, update)), tail);
+}
+
+// RAdam: m and v as Adam. While the variance is tractable (rho_t > 5) p -= stepSize m / (sqrt(v)
+// + eps) with stepSize = lr / (1 - beta1^t) r sqrt(1 - beta2^t), r the rectification; before,
+// p -= stepSize m with stepSize = lr / (1 - beta1^t). weightDecay and paramDecay as NAdam's.
+// Entry: param, grad, expAvg, expAvgSq, n, adaptive (0 or 1), stepSize.
+const RADAM_ENTRY_WORDS: usize = 7;
+
+export function radamStepTensors(
+  table: usize, count: i32,
+  gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32,
+): void {
+  const signV = f32x4.splat(gradSign);
+  const wdV = f32x4.splat(weightDecay);
+  const pdV = f32x4.splat(paramDecay);
+  const b1V = f32x4.splat(beta1);
+  const c1V = f32x4.splat(oneMinusBeta1);
+  const b2V = f32x4.splat(beta2);
+  const c2V = f32x4.splat(oneMinusBeta2);
+  const epsV = f32x4.splat(eps);
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * RADAM_ENTRY_WORDS * WORD;
+    const param = addressAt(entry, 0);
+    const grad = addressAt(entry, 1);
+    const expAvg = addressAt(entry, 2);
+    const expAvgSq = addressAt(entry, 3);
+    const n = sizeAt(entry, 4);
+    const adaptive = sizeAt(entry, 5) != 0;
+    const stepV = f32x4.splat(coefficientAt(entry, 6));
+    let i = 0;
+    if (adaptive) {
+      for (; i + 4 <= n; i += 4) radamLanes(<usize>i << 2, false, param, grad, expAvg, expAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, epsV, stepV, true);
+      for (; i < n; i++) radamLanes(<usize>i << 2, true, param, grad, expAvg, expAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, epsV, stepV, true);
+    } else {
+      for (; i + 4 <= n; i += 4) radamLanes(<usize>i << 2, false, param, grad, expAvg, expAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, epsV, stepV, false);
+      for (; i < n; i++) radamLanes(<usize>i << 2, true, param, grad, expAvg, expAvgSq, signV, wdV, pdV, b1V, c1V, b2V, c2V, epsV, stepV, false);
+    }
+  }
+}
+
+@inline function adadeltaLanes(
+  off: usize, tail: bool, param: usize, grad: usize, squareAvg: usize, accDelta: usize,
+  lr: v128, gradSign: v128, weightDecay: v128, rho: v128, oneMinusRho: v128, eps: v128,
+): void {
+  const p = ld(param + off, tail);
+  const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
+  const v = f32x4.add(f32x4.mul(rho, ld(squareAvg + off, tail)), f32x4.mul(oneMinusRho, f32x4.mul(d, d)));
+  const a = ld(accDelta + off, tail);
+  const delta = f32x4.mul(f32x4.div(f32x4.sqrt(f32x4.add(a, eps)), f32x4.sqrt(f32x4.add(v, eps))), d);
+  st(squareAvg + off, v, tail);
+  st(accDelta + off, f32x4.add(f32x4.mul(rho, a), f32x4.mul(oneMinusRho, f32x4.mul(delta, delta))), tail);
+  st(param + off, f32x4.sub(p, f32x4.mul(lr, delta)), tail);
+}
+
+// Adadelta: v = rho v + (1 - rho) g^2; delta = sqrt(a + eps) / sqrt(v + eps) g;
+// a = rho a + (1 - rho) delta^2; p -= lr delta. Entry: param, grad, squareAvg, accDelta, n.
+const ADADELTA_ENTRY_WORDS: usize = 5;
+
+export function adadeltaStepTensors(
+  table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, rho: f32, oneMinusRho: f32, eps: f32,
+): void {
+  const lrV = f32x4.splat(lr);
+  const signV = f32x4.splat(gradSign);
+  const wdV = f32x4.splat(weightDecay);
+  const rhoV = f32x4.splat(rho);
+  const cV = f32x4.splat(oneMinusRho);
+  const epsV = f32x4.splat(eps);
+  for (let e = 0; e < count; e++) {
+    const entry = table + <usize>e * ADADELTA_ENTRY_WORDS * WORD;
+    const param = addressAt(entry, 0);
+    const grad = addressAt(entry, 1);
+    const squareAvg = addressAt(entry, 2);
+    const accDelta = addressAt(entry, 3);
+    const n = sizeAt(entry, 4);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) adadeltaLanes(<usize>i << 2, false, param, grad, squareAvg, accDelta, lrV, signV, wdV, rhoV, cV, epsV);
+    for (; i < n; i++) adadeltaLanes(<usize>i << 2, true, param, grad, squareAvg, accDelta, lrV, signV, wdV, rhoV, cV, epsV);
   }
 }
 

@@ -11,7 +11,7 @@ Needs PyTorch (Debian: apt-get install python3-torch, 1.13, at /usr/bin/python3)
   optim-<name>-state.safetensors: the optimizer's state dict after 4 steps, written by
   simdgrad_torch.save_optimizer_state.
 
-    /usr/bin/python3 scripts/make-torch-fixtures.py
+    /usr/bin/python3 scripts/make-torch-fixtures.py [NAME ...]    (only those models and optimizers)
 """
 import json
 import os
@@ -54,6 +54,11 @@ OPTIMIZERS = {
     'adamw': (torch.optim.AdamW, {'lr': 0.01, 'weight_decay': 0.05}),
     'rmsprop': (torch.optim.RMSprop, {'lr': 0.01, 'alpha': 0.9, 'momentum': 0.5, 'centered': True, 'weight_decay': 0.01}),
     'adagrad': (torch.optim.Adagrad, {'lr': 0.1, 'lr_decay': 0.01, 'initial_accumulator_value': 0.1, 'weight_decay': 0.01}),
+    'adamax': (torch.optim.Adamax, {'lr': 0.02, 'betas': (0.8, 0.99), 'weight_decay': 0.01}),
+    # torch 1.13's multi-tensor NAdam has PyTorch 2.0's rule; its default one has the bug 2.0 fixed.
+    'nadam': (torch.optim.NAdam, {'lr': 0.02, 'momentum_decay': 0.01, 'weight_decay': 0.01, 'foreach': True}),
+    'radam': (torch.optim.RAdam, {'lr': 0.02, 'weight_decay': 0.01}),
+    'adadelta': (torch.optim.Adadelta, {'lr': 0.5, 'rho': 0.8, 'weight_decay': 0.01}),
 }
 
 
@@ -99,8 +104,9 @@ def check_state_file_resumes(name, cls, options, tensors):
     model.load_state_dict({key[len('after4.'):]: value for key, value in tensors.items() if key.startswith('after4.')})
     optimizer = cls(model.parameters(), **options)
     optimizer.load_state_dict(simdgrad_torch.load_optimizer_state(os.path.join(OUT, f'optim-{name}-state.safetensors')))
+    # A copy: torch 1.13's multi-tensor NAdam adds the weight decay to the gradient in place.
     for key, param in model.named_parameters():
-        param.grad = tensors[f'grad5.{key}']
+        param.grad = tensors[f'grad5.{key}'].clone()
     optimizer.step()
     for key, value in model.state_dict().items():
         assert torch.equal(value, tensors[f'after5.{key}']), f'{name}: {key} differs after resuming from the state file'
@@ -108,10 +114,13 @@ def check_state_file_resumes(name, cls, options, tensors):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = set(sys.argv[1:])
     for name, (build, shape) in MODELS.items():
-        write_model(name, build, shape)
+        if not only or name in only:
+            write_model(name, build, shape)
     for name, (cls, options) in OPTIMIZERS.items():
-        write_optimizer(name, cls, options)
+        if not only or name in only:
+            write_optimizer(name, cls, options)
     print(f'wrote {len(os.listdir(OUT))} files to {os.path.normpath(OUT)} with torch {torch.__version__}')
 
 

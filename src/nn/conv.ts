@@ -32,7 +32,7 @@ export class Conv2d extends Module {
     super();
     options = checkOptions<Conv2dOptions>('Conv2d', options) as Conv2dOptions;
     this.groups = options.groups ?? 1;
-    checkChannels(inChannels, outChannels, this.groups);
+    checkChannels('Conv2d', inChannels, outChannels, this.groups);
     this.kernelSize = spatialPair('Conv2d', kernelSize, 'kernelSize', 1);
     this.stride = spatialPair('Conv2d', options.stride ?? 1, 'stride', 1);
     this.dilation = spatialPair('Conv2d', options.dilation ?? 1, 'dilation', 1);
@@ -89,13 +89,14 @@ export class Conv2d extends Module {
   }
 }
 
-function checkChannels(inChannels: number, outChannels: number, groups: number): void {
+/** @internal Channel counts and groups of a convolution layer: positive, and groups dividing both. */
+export function checkChannels(layer: string, inChannels: number, outChannels: number, groups: number): void {
   for (const [name, value] of [['inChannels', inChannels], ['outChannels', outChannels], ['groups', groups]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`simdgrad: Conv2d: ${name} must be a positive integer, got ${value}.`);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`simdgrad: ${layer}: ${name} must be a positive integer, got ${value}.`);
   }
   for (const [name, value] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
     if (value % groups !== 0) {
-      throw new Error(`simdgrad: Conv2d: ${name} (${value}) must be divisible by groups (${groups}); each group convolves ${name} / groups channels. Choose groups that divides both ${inChannels} and ${outChannels}.`);
+      throw new Error(`simdgrad: ${layer}: ${name} (${value}) must be divisible by groups (${groups}); each group convolves ${name} / groups channels. Choose groups that divides both ${inChannels} and ${outChannels}.`);
     }
   }
 }

@@ -29,7 +29,8 @@ export interface Conv2dAttributes {
   groups: number;
 }
 
-interface ConvGeometry {
+/** @internal A convolution's sizes as the kernels take them; 1-D convolutions have height 1. */
+export interface ConvGeometry {
   batch: number;
   channels: number;
   height: number;
@@ -69,14 +70,22 @@ export function conv2dRelu(input: Tensor, weight: Tensor, bias: Tensor | null, o
 
 function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, relu: boolean): Tensor {
   const geometry = convGeometry(input, weight, bias, options);
+  return convolveGeometry(input, weight, bias, geometry, [geometry.batch, geometry.outChannels, geometry.outH, geometry.outW], relu, relu ? 'conv2dRelu' : 'conv2d', convAttributes(geometry));
+}
+
+/**
+ * @internal The convolution `geometry` describes, with checked arguments, into a tensor of
+ * `outShape` (the memory of [N, O, outH, outW]), recorded as `op` with `attributes`.
+ */
+export function convolveGeometry(input: Tensor, weight: Tensor, bias: Tensor | null, geometry: ConvGeometry, outShape: number[], relu: boolean, op: string, attributes: object): Tensor {
   const args = geometryArgs(geometry);
-  const out = Tensor.empty([geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]);
+  const out = Tensor.empty(outShape);
   const k = kernels();
   withColumns(geometry, (col) => k.conv2dForward!(input.ptr, weight.ptr, bias ? bias.ptr : 0, out.ptr, col, ...args, relu ? 1 : 0));
   return record(out, {
-    op: relu ? 'conv2dRelu' : 'conv2d',
+    op,
     inputs: [input, weight, bias],
-    attributes: convAttributes(geometry),
+    attributes,
     saved: relu ? [input, weight, out] : [input, weight],
     backward: (upstream, [x, w, y]) => {
       const g = relu ? reluGradient(y!, upstream) : upstream;
@@ -104,14 +113,17 @@ function convAttributes(g: ConvGeometry): Conv2dAttributes {
   };
 }
 
-function geometryArgs(g: ConvGeometry): number[] {
+/** @internal The geometry as the conv kernels' trailing arguments. */
+export function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.channels, g.height, g.width, g.outChannels, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.groups, g.outH, g.outW];
 }
 
-// A 1x1, stride-1, unpadded convolution reads its input as the column matrix (pointer 0 tells the
-// kernel); anything else gets a scratch buffer for one image's columns of one group, or for one
-// image's channels of one group with the padding made real, whichever is larger.
-function withColumns(g: ConvGeometry, run: (col: number) => void): void {
+/**
+ * @internal A 1x1, stride-1, unpadded convolution reads its input as the column matrix (pointer 0
+ * tells the kernel); anything else gets a scratch buffer for one image's columns of one group, or
+ * for one image's channels of one group with the padding made real, whichever is larger.
+ */
+export function withColumns(g: ConvGeometry, run: (col: number) => void): void {
   const pointwise = g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0;
   if (pointwise) {
     run(0);

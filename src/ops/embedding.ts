@@ -8,15 +8,18 @@ import { checkBoolean, checkIndices, checkInteger, checkNumber, checkOptions, ch
 export interface EmbeddingOptions {
   /** A row whose gradient stays zero, e.g. the padding token (default null: none); negative counts from the end. */
   paddingIdx?: number | null;
-  /** Renormalizing looked-up rows to this norm (default null: never); not supported, so only null is accepted. */
+  /** Rows looked up whose normType-norm exceeds this are scaled down to it, in the weight itself, before the lookup (default null: never). */
   maxNorm?: number | null;
-  /** Scaling each row's gradient by 1 / its count in the batch (default false); not supported, so only false is accepted. */
+  /** The p of the p-norm maxNorm bounds: any p > 0, or Infinity (default 2). */
+  normType?: number;
+  /** Divide each row's gradient by how often the row occurs in the input (default false). */
   scaleGradByFreq?: boolean;
 }
 
-/** What an exporter needs: the row that gets no gradient does not change the forward. */
+/** What an exporter needs: the row that gets no gradient does not change the forward; maxNorm does. */
 export interface EmbeddingAttributes {
   paddingIdx: number | null;
+  maxNorm: number | null;
 }
 
 /**
@@ -32,18 +35,22 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
   if (weight.ndim !== 2) throw new Error(`simdgrad: embedding: weight must be 2-D [numEmbeddings, embeddingDim], got ${formatShape(weight.shape)}.`);
   const [numEmbeddings, dim] = weight.shape as [number, number];
   const paddingIdx = resolvePaddingIdx('embedding', options.paddingIdx, numEmbeddings);
-  checkUnsupported('embedding', options);
+  const { maxNorm, normType, scaleGradByFreq } = resolveEmbeddingOptions('embedding', options);
   checkIndices('embedding', input, numEmbeddings, `the ${numEmbeddings} rows of weight ${formatShape(weight.shape)}`);
+  const k = kernels();
+  if (maxNorm !== null) k.embeddingRenorm!(weight.ptr, input.ptr, input.size, dim, maxNorm, normType);
   const out = Tensor.empty([...input.shape, dim]);
-  kernels().indexSelectForward!(weight.ptr, input.ptr, out.ptr, 1, numEmbeddings, input.size, dim);
+  k.indexSelectForward!(weight.ptr, input.ptr, out.ptr, 1, numEmbeddings, input.size, dim);
   return record<EmbeddingAttributes>(out, {
     op: 'embedding',
     inputs: [input, weight],
-    attributes: { paddingIdx },
+    attributes: { paddingIdx, maxNorm },
     saved: [input],
     backward: (g, [index]) => {
       const gradWeight = zeros(weight.shape);
-      kernels().embeddingBackward!(g.ptr, index!.ptr, gradWeight.ptr, index!.size, dim, paddingIdx ?? -1);
+      const counts = scaleGradByFreq ? Tensor.empty([numEmbeddings]) : null;
+      k.embeddingBackward!(g.ptr, index!.ptr, gradWeight.ptr, index!.size, dim, paddingIdx ?? -1, counts?.ptr ?? 0, numEmbeddings);
+      counts?.dispose();
       return [null, gradWeight];
     },
   });
@@ -59,13 +66,9 @@ export function resolvePaddingIdx(op: string, paddingIdx: unknown, numEmbeddings
   return value < 0 ? value + numEmbeddings : value;
 }
 
-/** @internal Refuses the options PyTorch has and simdgrad does not implement, rather than ignoring them. */
-export function checkUnsupported(op: string, options: EmbeddingOptions): void {
-  if (options.maxNorm !== undefined && options.maxNorm !== null) {
-    checkNumber(op, 'maxNorm', options.maxNorm);
-    throw new Error(`simdgrad: ${op}: maxNorm is not supported (got ${options.maxNorm}); leave it out (null) and renormalize the weight yourself if you need it.`);
-  }
-  if (checkBoolean(op, 'scaleGradByFreq', options.scaleGradByFreq)) {
-    throw new Error(`simdgrad: ${op}: scaleGradByFreq is not supported (got true); leave it out (false).`);
-  }
+/** @internal maxNorm (null: none), normType and scaleGradByFreq, checked, with their defaults. */
+export function resolveEmbeddingOptions(op: string, options: EmbeddingOptions): { maxNorm: number | null; normType: number; scaleGradByFreq: boolean } {
+  const maxNorm = options.maxNorm === undefined || options.maxNorm === null ? null : checkNumber(op, 'maxNorm', options.maxNorm, { min: 0, exclusiveMin: true });
+  const normType = checkNumber(op, 'normType', options.normType ?? 2, { min: 0, exclusiveMin: true, nonFinite: true });
+  return { maxNorm, normType, scaleGradByFreq: checkBoolean(op, 'scaleGradByFreq', options.scaleGradByFreq) ?? false };
 }

@@ -1,5 +1,6 @@
 import type { StateDictEntry } from '../nn/state-dict.js';
 import type { Tensor } from '../tensor.js';
+import { nadamMuProduct } from './nadam-momentum.js';
 import type { HyperValue, OptimizerStateDict } from './optimizer.js';
 
 /**
@@ -37,6 +38,8 @@ const BUFFER_NAMES: Record<string, string> = {
   squareAvg: 'square_avg',
   gradAvg: 'grad_avg',
   sum: 'sum',
+  expInf: 'exp_inf',
+  accDelta: 'acc_delta',
 };
 
 const HYPER_NAMES: Record<string, string> = {
@@ -53,6 +56,9 @@ const HYPER_NAMES: Record<string, string> = {
   centered: 'centered',
   lrDecay: 'lr_decay',
   initialAccumulatorValue: 'initial_accumulator_value',
+  momentumDecay: 'momentum_decay',
+  decoupledWeightDecay: 'decoupled_weight_decay',
+  rho: 'rho',
 };
 
 // The implementation flags each optimizer's param groups carry in PyTorch 1.13, with the values
@@ -63,9 +69,23 @@ const TORCH_FLAGS: Record<string, Record<string, HyperValue | null>> = {
   AdamW: { foreach: null, capturable: false },
   RMSprop: { foreach: null, differentiable: false },
   Adagrad: { foreach: null },
+  Adamax: { foreach: null },
+  // Not the default: torch 1.13's multi-tensor NAdam is the one with PyTorch 2.0's rule (simdgrad's).
+  NAdam: { foreach: true },
+  RAdam: { foreach: null },
+  Adadelta: { foreach: null },
+};
+
+// Options PyTorch 1.13's param groups lack (2.x added them): written only when they differ from
+// the default, and taken as the default when a dict lacks them, as PyTorch 2.x's __setstate__ does.
+const NEWER_OPTIONS: Record<string, Record<string, HyperValue>> = {
+  NAdam: { decoupledWeightDecay: false, maximize: false },
+  RAdam: { decoupledWeightDecay: false, maximize: false },
 };
 
 const IGNORED_ON_LOAD = new Set(['foreach', 'capturable', 'differentiable', 'fused', 'initial_lr']);
+// Per-parameter state PyTorch stores and simdgrad derives from the step count: written, not read.
+const DERIVED_STATE = new Set(['mu_product']);
 // PyTorch 2.x Adam and AdamW name their rule with this flag: it must agree with the optimizer.
 const DECOUPLED: Record<string, boolean> = { Adam: false, AdamW: true };
 
@@ -92,13 +112,22 @@ export function toTorchStateDict(optimizer: string, dict: OptimizerStateDict, sh
   for (const [index, { step, buffers }] of Object.entries(dict.state)) {
     const entry: Record<string, TorchTensor> = optimizer === 'SGD' ? {} : { step: { shape: [], data: Float32Array.of(step) } };
     for (const [name, values] of Object.entries(buffers)) entry[BUFFER_NAMES[name]!] = { shape: [...shapes[Number(index)]!], data: Float32Array.from(values) };
+    if (optimizer === 'NAdam') entry.mu_product = { shape: [], data: Float32Array.of(nadamMuProductOf(dict, Number(index), step)) };
     state[Number(index)] = entry;
   }
+  const newer = NEWER_OPTIONS[optimizer] ?? {};
   const paramGroups = dict.paramGroups.map(({ params, ...hyper }) => {
-    const renamed = Object.fromEntries(Object.entries(hyper).map(([key, value]) => [HYPER_NAMES[key] ?? key, value]));
+    const written = Object.entries(hyper).filter(([key, value]) => !(key in newer) || value !== newer[key]);
+    const renamed = Object.fromEntries(written.map(([key, value]) => [HYPER_NAMES[key] ?? key, value]));
     return { ...renamed, ...TORCH_FLAGS[optimizer], params: [...params] };
   });
   return { state, param_groups: paramGroups };
+}
+
+// NAdam's product of momentum coefficients for the parameter `index`, from its group's settings.
+function nadamMuProductOf(dict: OptimizerStateDict, index: number, step: number): number {
+  const group = dict.paramGroups.find((g) => g.params.includes(index))!;
+  return nadamMuProduct(step, (group.betas as number[])[0]!, group.momentumDecay as number);
 }
 
 /** A PyTorch-layout dict as simdgrad's, for loadStateDict to check and restore. */
@@ -115,10 +144,10 @@ export function fromTorchStateDict(optimizer: string, dict: TorchOptimizerStateD
 
 function fromTorchGroup(optimizer: string, group: Record<string, unknown>, g: number, where: string): OptimizerStateDict['paramGroups'][number] {
   if (typeof group !== 'object' || group === null) throw new Error(`${where}: param_groups[${g}] is not an object.`);
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { ...NEWER_OPTIONS[optimizer] };
   for (const [key, value] of Object.entries(group)) {
     if (IGNORED_ON_LOAD.has(key)) continue;
-    if (key === 'decoupled_weight_decay') {
+    if (key === 'decoupled_weight_decay' && DECOUPLED[optimizer] !== undefined) {
       checkDecoupled(optimizer, value, g, where);
       continue;
     }
@@ -144,7 +173,7 @@ function fromTorchParamState(entry: Record<string, unknown>, index: string, wher
       step = typeof value === 'number' ? value : scalarOf(value, index, where);
       continue;
     }
-    if (value === null) continue;
+    if (value === null || DERIVED_STATE.has(name)) continue;
     const ours = OUR_BUFFER_NAMES[name];
     if (!ours) {
       throw new Error(`${where}: state[${index}] has a buffer '${name}' that simdgrad's optimizers do not have; PyTorch's are ${Object.keys(OUR_BUFFER_NAMES).join(', ')} and step.`);

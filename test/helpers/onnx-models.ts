@@ -155,6 +155,29 @@ export function transformerEncoder(): nn.Module {
   return new nn.TransformerEncoder(layer, 2, { norm: new nn.LayerNorm(8) });
 }
 
+/**
+ * The layers beyond convnets: a grouped transposed convolution, group norm, the hard activations
+ * and mish side by side, resizing in each mode (by scale and to a size, up and down), and a grouped, dilated
+ * 1-D convolution with 'same' padding over the flattened image.
+ */
+export class BeyondConvnets extends nn.Module {
+  readonly up = this.registerModule('up', new nn.ConvTranspose2d(4, 6, 3, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }));
+  readonly norm = this.registerModule('norm', new nn.GroupNorm(3, 6));
+  readonly bilinear = this.registerModule('bilinear', new nn.Upsample({ scaleFactor: 1.5, mode: 'bilinear' }));
+  readonly nearest = this.registerModule('nearest', new nn.Upsample({ size: [9, 10] }));
+  readonly exact = this.registerModule('exact', new nn.Upsample({ scaleFactor: 0.8, mode: 'nearest-exact' }));
+  readonly corners = this.registerModule('corners', new nn.Upsample({ size: [7, 7], mode: 'bilinear', alignCorners: true }));
+  readonly sequence = this.registerModule('sequence', new nn.Conv1d(6, 4, 5, { padding: 'same', dilation: 2, groups: 2 }));
+
+  forward(x: Tensor): Tensor {
+    const h = this.norm.forward(this.up.forward(x));
+    const activations = [F.relu6(mul(h, 4)), F.hardsigmoid(mul(h, 4)), F.hardswish(mul(h, 4)), F.mish(h)];
+    const mixed = activations.map((a, i) => mul(a, (-1) ** i * (i + 1))).reduce((total, a) => add(total, a));
+    const resized = this.corners.forward(this.exact.forward(this.nearest.forward(this.bilinear.forward(mixed))));
+    return mean(this.sequence.forward(reshape(resized, [-1, 6, 49])), [2]);
+  }
+}
+
 export const EXPORT_CASES: ExportCase[] = [
   { name: 'mlp', build: mlp, inputShape: [4, 784] },
   { name: 'lenet', build: lenet, inputShape: [3, 1, 28, 28] },
@@ -164,4 +187,5 @@ export const EXPORT_CASES: ExportCase[] = [
   { name: 'toolkit', build: () => new ToolkitOps(), inputShape: [3, 4, 6] },
   { name: 'attention', build: () => new AttentionVariants(), inputShape: [2, 5, 8] },
   { name: 'transformer-encoder', build: transformerEncoder, inputShape: [2, 6, 8] },
+  { name: 'beyond-convnets', build: () => new BeyondConvnets(), inputShape: [2, 4, 6, 6] },
 ];

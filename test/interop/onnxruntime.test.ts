@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx, manualSeed, noGrad, randn, tidy, type nn, type Tensor } from 'simdgrad';
-import { EXPORT_CASES, EveryOp, ToolkitOps } from '../helpers/onnx-models.js';
+import { exportOnnx, manualSeed, nn, noGrad, randn, tensor, tidy, type Tensor } from 'simdgrad';
+import { BeyondConvnets, EXPORT_CASES, EveryOp, ToolkitOps } from '../helpers/onnx-models.js';
 import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
 
 // Where scripts/check-onnx.py finds the exported models to run onnx.checker on.
@@ -71,6 +71,35 @@ describe('onnxruntime-node runs the other opsets and a fixed batch size', () => 
       model.dispose();
     });
   }
+
+  for (const opset of [13, 18]) {
+    it(`beyond-convnets at opset ${opset} (HardSwish and Mish written out before the opsets that have them)`, async () => {
+      manualSeed(7);
+      const model = new BeyondConvnets();
+      const bytes = exportOnnx(model, { inputShape: [2, 4, 6, 6], opset });
+      writeFileSync(new URL(`beyond-convnets-opset${opset}.onnx`, EXPORTED), bytes);
+      await expectSameOutputs(model, bytes, [[2, 4, 6, 6], [3, 4, 6, 6]]);
+      model.dispose();
+    });
+  }
+
+  it('an Embedding gathers the rows its float32 indices name, for any batch size', async () => {
+    manualSeed(7);
+    const model = new nn.Sequential(new nn.Embedding(10, 4, { paddingIdx: 0 }), new nn.Flatten());
+    const bytes = exportOnnx(model, { inputShape: [2, 3] });
+    writeFileSync(new URL('embedding.onnx', EXPORTED), bytes);
+    const session = await ort.InferenceSession.create(bytes);
+    for (const indices of [[[1, 9, 0], [4, 4, 7]], [[3, 2, 1], [0, 0, 5], [8, 6, 9]]]) {
+      const input = tensor(indices);
+      const want = simdgradOutput(model, input);
+      const results = await session.run({ input: new ort.Tensor('float32', input.toFloat32Array(), [...input.shape]) });
+      input.dispose();
+      expect(results.output!.dims).toEqual(want.shape);
+      expect(Array.from(results.output!.data as Float32Array)).toEqual(Array.from(want.data));
+    }
+    await session.release();
+    model.dispose();
+  });
 
   it('dynamicBatch: false runs at the traced batch size, and onnxruntime refuses another', async () => {
     manualSeed(7);

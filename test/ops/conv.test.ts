@@ -13,7 +13,7 @@ function sized(shape: number[], seed: number): { shape: number[]; data: number[]
 }
 
 describe('F.conv2d matches the golden fixtures', () => {
-  for (const c of loadCases('conv2d')) {
+  for (const c of [...loadCases('conv2d'), ...loadCases('conv2d_groups')]) {
     it(c.name, () => {
       const input = fromFixture(c.inputs.input!, true);
       const weight = fromFixture(c.inputs.weight!, true);

@@ -97,6 +97,94 @@ export function referenceAdagrad(start: number[], grads: number[][], o: Referenc
 }
 
 /** Float32-exact values with mixed signs and magnitudes; `seed` varies them. */
+export function referenceAdamax(start: number[], grads: number[][], o: ReferenceOptions & { betas?: [number, number]; eps?: number }): Trajectory {
+  const p = [...start];
+  const [beta1, beta2] = o.betas ?? [0.9, 0.999];
+  const eps = o.eps ?? 1e-8;
+  const m = p.map(() => 0);
+  const u = p.map(() => 0);
+  return grads.map((grad, t) => {
+    const d = effectiveGrad(grad, p, o);
+    for (let i = 0; i < p.length; i++) {
+      m[i] = beta1 * m[i]! + (1 - beta1) * d[i]!;
+      u[i] = Math.max(beta2 * u[i]!, Math.abs(d[i]!) + eps);
+      p[i]! -= (o.lr / (1 - beta1 ** (t + 1))) * (m[i]! / u[i]!);
+    }
+    return [...p];
+  });
+}
+
+// PyTorch 2.0's rule, the momentum product kept as its state is.
+export function referenceNAdam(start: number[], grads: number[][], o: ReferenceOptions & { betas?: [number, number]; eps?: number; momentumDecay?: number; decoupledWeightDecay?: boolean }): Trajectory {
+  const p = [...start];
+  const [beta1, beta2] = o.betas ?? [0.9, 0.999];
+  const eps = o.eps ?? 1e-8;
+  const psi = o.momentumDecay ?? 4e-3;
+  const m = p.map(() => 0);
+  const v = p.map(() => 0);
+  let product = 1;
+  return grads.map((grad, t) => {
+    const step = t + 1;
+    const d = effectiveGrad(grad, p, o.decoupledWeightDecay ? { ...o, weightDecay: 0 } : o);
+    if (o.decoupledWeightDecay) p.forEach((x, i) => (p[i] = x * (1 - o.lr * (o.weightDecay ?? 0))));
+    const mu = beta1 * (1 - 0.5 * 0.96 ** (step * psi));
+    const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * psi));
+    product *= mu;
+    for (let i = 0; i < p.length; i++) {
+      m[i] = beta1 * m[i]! + (1 - beta1) * d[i]!;
+      v[i] = beta2 * v[i]! + (1 - beta2) * d[i]! * d[i]!;
+      const denom = Math.sqrt(v[i]! / (1 - beta2 ** step)) + eps;
+      p[i]! -= (o.lr * (1 - mu)) / (1 - product) * (d[i]! / denom) + (o.lr * muNext) / (1 - product * muNext) * (m[i]! / denom);
+    }
+    return [...p];
+  });
+}
+
+export function referenceRAdam(start: number[], grads: number[][], o: ReferenceOptions & { betas?: [number, number]; eps?: number; decoupledWeightDecay?: boolean }): Trajectory {
+  const p = [...start];
+  const [beta1, beta2] = o.betas ?? [0.9, 0.999];
+  const eps = o.eps ?? 1e-8;
+  const m = p.map(() => 0);
+  const v = p.map(() => 0);
+  const rhoInf = 2 / (1 - beta2) - 1;
+  return grads.map((grad, t) => {
+    const step = t + 1;
+    const d = effectiveGrad(grad, p, o.decoupledWeightDecay ? { ...o, weightDecay: 0 } : o);
+    if (o.decoupledWeightDecay) p.forEach((x, i) => (p[i] = x * (1 - o.lr * (o.weightDecay ?? 0))));
+    const rho = rhoInf - (2 * step * beta2 ** step) / (1 - beta2 ** step);
+    for (let i = 0; i < p.length; i++) {
+      m[i] = beta1 * m[i]! + (1 - beta1) * d[i]!;
+      v[i] = beta2 * v[i]! + (1 - beta2) * d[i]! * d[i]!;
+      const corrected = m[i]! / (1 - beta1 ** step);
+      if (rho > 5) {
+        const r = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
+        p[i]! -= o.lr * corrected * r * (Math.sqrt(1 - beta2 ** step) / (Math.sqrt(v[i]!) + eps));
+      } else {
+        p[i]! -= o.lr * corrected;
+      }
+    }
+    return [...p];
+  });
+}
+
+export function referenceAdadelta(start: number[], grads: number[][], o: ReferenceOptions & { rho?: number; eps?: number }): Trajectory {
+  const p = [...start];
+  const rho = o.rho ?? 0.9;
+  const eps = o.eps ?? 1e-6;
+  const v = p.map(() => 0);
+  const a = p.map(() => 0);
+  return grads.map((grad) => {
+    const d = effectiveGrad(grad, p, o);
+    for (let i = 0; i < p.length; i++) {
+      v[i] = rho * v[i]! + (1 - rho) * d[i]! * d[i]!;
+      const delta = (Math.sqrt(a[i]! + eps) / Math.sqrt(v[i]! + eps)) * d[i]!;
+      a[i] = rho * a[i]! + (1 - rho) * delta * delta;
+      p[i]! -= o.lr * delta;
+    }
+    return [...p];
+  });
+}
+
 export function values(count: number, seed: number, scale = 1): number[] {
   return Array.from({ length: count }, (_, i) => Math.fround(scale * Math.sin(1.37 * i + 2.1 * seed + 0.5) * (1 + (i % 3))));
 }

@@ -82,6 +82,27 @@ describe("PyTorch's layout: names, steps and flags", () => {
     ]);
   });
 
+  it("names Adamax's, RAdam's and Adadelta's state and options as PyTorch's state_dict() does, and round-trips them", () => {
+    const weight = tensor([0.5, -1, 2], [3], { requiresGrad: true });
+    // Keys as torch 1.13 writes them: RAdam's 2.x options (maximize, decoupled_weight_decay) only when not the default.
+    const expected: [optim.Optimizer, string[], Record<string, unknown>][] = [
+      [new optim.Adamax([weight]), ['step', 'exp_avg', 'exp_inf'], { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, maximize: false, foreach: null, params: [0] }],
+      [new optim.RAdam([weight]), ['step', 'exp_avg', 'exp_avg_sq'], { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, foreach: null, params: [0] }],
+      [new optim.Adadelta([weight]), ['step', 'square_avg', 'acc_delta'], { lr: 1, rho: 0.9, eps: 1e-6, weight_decay: 0, maximize: false, foreach: null, params: [0] }],
+    ];
+    for (const [optimizer, stateKeys, group] of expected) {
+      weight.grad = tensor([0.1, -0.2, 0.3]);
+      optimizer.step();
+      const dict = optimizer.stateDict({ format: 'torch' });
+      expect(Object.keys(dict.state[0]!)).toEqual(stateKeys);
+      expect(dict.param_groups).toEqual([group]);
+      const Class = optimizer.constructor as new (params: Tensor[]) => optim.Optimizer;
+      const restored = new Class([weight]);
+      restored.loadStateDict(dict);
+      expect(restored.stateDict()).toEqual(optimizer.stateDict());
+    }
+  });
+
   it('round-trips: a torch-layout dict loaded into a new optimizer restores the same state', () => {
     const { weight, adam } = trainedAdam({ amsgrad: true });
     const other = new optim.Adam([weight]);

@@ -5,6 +5,10 @@ import type { Conv2dAttributes } from '../../ops/conv.js';
 import type { ArgExtremumAttributes, TopkAttributes } from '../../ops/extremum.js';
 import type { IndexAttributes, OneHotAttributes } from '../../ops/indexing.js';
 import type { CatAttributes } from '../../ops/join.js';
+import type { EmbeddingAttributes } from '../../ops/embedding.js';
+import type { ConvTranspose2dAttributes } from '../../ops/conv-transpose.js';
+import type { GroupNormAttributes } from '../../ops/group-norm.js';
+import type { InterpolateAttributes } from '../../ops/interpolate.js';
 import type { BatchNormAttributes, LayerNormAttributes } from '../../ops/norm.js';
 import type { ExpandAttributes, PermuteAttributes } from '../../ops/permute.js';
 import type { ClampAttributes } from '../../ops/piecewise.js';
@@ -63,7 +67,8 @@ function linear(relu: boolean): OpConverter {
   };
 }
 
-function conv2d(relu: boolean): OpConverter {
+// Conv of any dimension: the attributes' lists have one entry per spatial dimension.
+function conv(relu: boolean): OpConverter {
   return (g, op) => {
     const { kernelShape, stride, padding, dilation, groups } = attributesOf<Conv2dAttributes>(op);
     const inputs = op.inputs.filter((t): t is Tensor => t !== null).map((t) => g.value(t));
@@ -73,10 +78,22 @@ function conv2d(relu: boolean): OpConverter {
 }
 
 // The indices are float32 in simdgrad and must be integers for Gather; paddingIdx only changes
-// the gradient, so the exported lookup is the same with or without it.
+// the gradient, so the exported lookup is the same with or without it. maxNorm rewrites the
+// weight during the forward, which a Gather cannot.
 const embedding: OpConverter = (g, op) => {
+  if (attributesOf<EmbeddingAttributes>(op).maxNorm !== null) {
+    throw new Error('simdgrad: exportOnnx: cannot export an embedding with maxNorm: it renormalizes the weight during the forward; export a copy of the model built without maxNorm (the weight already renormalized).');
+  }
   const [input, weight] = op.inputs as [Tensor, Tensor];
   return g.node('Gather', [g.value(weight), g.node('Cast', [g.value(input)], { to: int(ONNX_INT64) })], { axis: int(0) });
+};
+
+const convTranspose2d: OpConverter = (g, op) => {
+  const { kernelShape, stride, padding, outputPadding, dilation, groups } = attributesOf<ConvTranspose2dAttributes>(op);
+  const inputs = op.inputs.filter((t): t is Tensor => t !== null).map((t) => g.value(t));
+  return g.node('ConvTranspose', inputs, {
+    kernel_shape: ints(kernelShape), strides: ints(stride), pads: ints(padding), output_padding: ints(outputPadding), dilations: ints(dilation), group: int(groups),
+  });
 };
 
 const maxPool2d: OpConverter = (g, op) => {
@@ -129,6 +146,42 @@ const layerNorm: OpConverter = (g, op) => {
   const scale = weight ? g.value(weight) : g.floats(new Float32Array(shapeSize(shape)).fill(1), shape);
   const shift = bias ? g.value(bias) : g.floats(new Float32Array(shapeSize(shape)), shape);
   return g.node('LayerNormalization', [g.value(x), scale, shift], { axis: int(-normalizedDims), epsilon: float(eps) });
+};
+
+// As PyTorch's exporter writes it, at every opset: ONNX's GroupNormalization (opset 18) scales
+// per group, not per channel. Each sample's groups become the channels of an
+// InstanceNormalization over [N, G, rest]; then the per-channel weight and bias apply. A 0 in a
+// Reshape target copies that dimension, which keeps the batch dynamic.
+const groupNorm: OpConverter = (g, op) => {
+  const { numGroups, eps } = attributesOf<GroupNormAttributes>(op);
+  const [x, weight, bias] = op.inputs as [Tensor, Tensor | null, Tensor | null];
+  const channels = x.shape[1]!;
+  const grouped = g.node('Reshape', [g.value(x), g.int64s([0, numGroups, -1])]);
+  const normalized = g.node('InstanceNormalization', [grouped, g.floats(new Float32Array(numGroups).fill(1), [numGroups]), g.floats(new Float32Array(numGroups), [numGroups])], { epsilon: float(eps) });
+  let y = g.node('Reshape', [normalized, g.int64s([0, ...x.shape.slice(1)])]);
+  const perChannel = (t: Tensor): string => g.node('Reshape', [g.value(t), g.int64s([channels, ...x.shape.slice(2).map(() => 1)])]);
+  if (weight) y = g.node('Mul', [y, perChannel(weight)]);
+  if (bias) y = g.node('Add', [y, perChannel(bias)]);
+  return y;
+};
+
+// Nearest is PyTorch's legacy mode: floor(dst / scale), 'asymmetric' coordinates. Bilinear is
+// 'linear' with half-pixel centres, or aligned corners. A scale factor becomes Resize's scales
+// (the source is read at dst / scale, as PyTorch does); an explicit size becomes its sizes, the
+// input's first two dimensions taken from its shape so the batch stays dynamic.
+const interpolate: OpConverter = (g, op) => {
+  const { mode, alignCorners, outputSize, scaleFactor } = attributesOf<InterpolateAttributes>(op);
+  const x = inputName(g, op, 0);
+  const attributes: Record<string, OnnxAttribute> = {
+    nearest: { mode: { string: 'nearest' }, coordinate_transformation_mode: { string: 'asymmetric' }, nearest_mode: { string: 'floor' } },
+    // floor((dst + 0.5)·in/out) is half-pixel coordinates rounded half up.
+    'nearest-exact': { mode: { string: 'nearest' }, coordinate_transformation_mode: { string: 'half_pixel' }, nearest_mode: { string: 'round_prefer_ceil' } },
+    bilinear: { mode: { string: 'linear' }, coordinate_transformation_mode: { string: alignCorners ? 'align_corners' : 'pytorch_half_pixel' } },
+  }[mode];
+  if (scaleFactor) return g.node('Resize', [x, '', g.floats([1, 1, ...scaleFactor], [4])], attributes);
+  const batchAndChannels = g.node('Slice', [g.node('Shape', [x]), g.int64s([0]), g.int64s([2])]);
+  const sizes = g.node('Concat', [batchAndChannels, g.int64s(outputSize)], { axis: int(0) });
+  return g.node('Resize', [x, '', '', sizes], attributes);
 };
 
 const leakyRelu: OpConverter = (g, op) => g.node('LeakyRelu', [inputName(g, op, 0)], { alpha: float(attributesOf<ActivationAttributes>(op).negativeSlope!) });
@@ -402,14 +455,18 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   linear: linear(false),
   linearRelu: linear(true),
   matmul: binary('MatMul'),
-  conv2d: conv2d(false),
-  conv2dRelu: conv2d(true),
+  conv2d: conv(false),
+  conv2dRelu: conv(true),
+  conv1d: conv(false),
+  convTranspose2d,
   embedding,
   maxPool2d,
   avgPool2d,
   adaptiveAvgPool2d,
+  interpolate,
   batchNorm,
   layerNorm,
+  groupNorm,
   relu: unary('Relu'),
   leakyRelu,
   sigmoid: unary('Sigmoid'),
