@@ -16,7 +16,7 @@ import { simdgradWorkloads } from './systems/simdgrad-workloads.mjs';
 const ROUNDS = 15;
 const WARMUP_STEPS = 10;
 // Steps per turn, sized so that a turn lasts tens of milliseconds on a laptop-class core.
-const STEPS_PER_TURN = { W1: 5, W2: 20, W3: 5, W4: 1, W5: 20 };
+const STEPS_PER_TURN = { W1: 5, W2: 20, W3: 5, W4: 1, W5: 20, W6: 1, W7: 1 };
 
 const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
 if (!options.baseline) throw new Error('bench/versus: give --baseline=<path to another build of dist/simdgrad.js>');
@@ -30,7 +30,8 @@ const sides = {
 console.log(`build ${build}; baseline ${options.baseline}; median of ${ROUNDS} turns each\n`);
 console.log(`${'workload'.padEnd(24)} ${'baseline ms'.padStart(12)} ${'this ms'.padStart(10)} ${'speed-up'.padStart(9)}`);
 for (const task of tasks) {
-  const runs = Object.fromEntries(Object.entries(sides).map(([name, s]) => [name, s.prepare(task)]));
+  const runs = prepareBoth(task);
+  if (!runs) continue;
   for (const run of Object.values(runs)) repeat(run.step, WARMUP_STEPS);
   const times = { baseline: [], current: [] };
   const steps = STEPS_PER_TURN[task.workload];
@@ -40,6 +41,22 @@ for (const task of tasks) {
   for (const run of Object.values(runs)) run.dispose();
   const [before, after] = [median(times.baseline), median(times.current)];
   console.log(`${task.label.padEnd(24)} ${before.toFixed(3).padStart(12)} ${after.toFixed(3).padStart(10)} ${`${(before / after).toFixed(2)}x`.padStart(9)}`);
+}
+
+// Both sides' runs of `task`, or null (said) when one build lacks what the workload needs, as an
+// older build lacks the layers of W6 and W7.
+function prepareBoth(task) {
+  const runs = {};
+  for (const [name, s] of Object.entries(sides)) {
+    try {
+      runs[name] = s.prepare(task);
+    } catch (error) {
+      for (const run of Object.values(runs)) run.dispose();
+      console.log(`${task.label.padEnd(24)} skipped: the ${name} build cannot run it (${error.message})`);
+      return null;
+    }
+  }
+  return runs;
 }
 
 async function side(url) {

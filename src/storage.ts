@@ -9,7 +9,7 @@ export class Storage {
 
   constructor(readonly ptr: number, readonly length: number) {}
 
-  static allocate(length: number, what?: string): Storage {
+  static allocate(length: number, what?: string | (() => string)): Storage {
     return new Storage(backend().allocator.alloc(length * 4, what), length);
   }
 

@@ -36,7 +36,8 @@ export class LinearAllocator {
     this.intView = new Int32Array(memory.buffer);
   }
 
-  alloc(bytes: number, what = 'a tensor'): number {
+  /** `what` names the block in an out-of-memory error; a function is called only then. */
+  alloc(bytes: number, what: string | (() => string) = 'a tensor'): number {
     const size = roundUp(Math.max(bytes, 4), ALIGN);
     const ptr = this.reuse(size) ?? this.bump(size, what);
     this.bytesInUse += this.sizeOf.get(ptr)!;
@@ -98,7 +99,7 @@ export class LinearAllocator {
     this.intView = new Int32Array(this.memory.buffer);
   }
 
-  private bump(size: number, what: string): number {
+  private bump(size: number, what: string | (() => string)): number {
     const ptr = this.top;
     const end = ptr + size;
     const have = this.memory.buffer.byteLength;
@@ -108,7 +109,7 @@ export class LinearAllocator {
     return ptr;
   }
 
-  private grow(missing: number, size: number, what: string): void {
+  private grow(missing: number, size: number, what: string | (() => string)): void {
     const have = this.memory.buffer.byteLength;
     const pages = Math.max(Math.ceil(missing / PAGE), Math.ceil(have / PAGE / 4));
     const allowed = Math.min(pages, Math.floor((this.maxBytes - have) / PAGE));
@@ -118,7 +119,7 @@ export class LinearAllocator {
       this.memory.grow(allowed);
     } catch {
       throw new Error(
-        `simdgrad: out of memory: ${what} needs a block of ${mib(size)} MiB, but the largest free block is ` +
+        `simdgrad: out of memory: ${typeof what === 'function' ? what() : what} needs a block of ${mib(size)} MiB, but the largest free block is ` +
           `${mib(this.stats().largestFreeBlock)} MiB (${mib(this.bytesInUse)} MiB in live tensors, ${mib(this.freeBlocks.totalBytes)} MiB ` +
           `free in smaller pieces, cap ${mib(this.maxBytes)} MiB). Dispose tensors you no longer need (tidy(), dispose(); ` +
           'memory({ detail: true }) lists what is alive), use smaller batches, or pass a larger { maxMemoryMiB } to init().',
