@@ -26,10 +26,12 @@ interface NodeWorker {
  */
 export async function spawnWorker(start: WorkerStart): Promise<SpawnedWorker> {
   if (typeof Worker === 'function') return spawnWebWorker(start);
-  const { Worker: NodeWorkerClass } = (await import(/* @vite-ignore */ NODE_WORKER_THREADS)) as { Worker: new (source: string, options: { eval: true }) => NodeWorker };
-  const source = `const { parentPort } = require('node:worker_threads');
+  const { Worker: NodeWorkerClass } = (await import(/* @vite-ignore */ NODE_WORKER_THREADS)) as { Worker: new (source: URL) => NodeWorker };
+  // An ES module in a data: URL, whatever the parent's module type (an eval'd script would
+  // inherit --input-type, and CommonJS and ES modules need different imports).
+  const source = `import { parentPort } from 'node:worker_threads';
 parentPort.once('message', (start) => ${WORKER_MAIN}(start, (message) => parentPort.postMessage(message)));`;
-  const worker = new NodeWorkerClass(source, { eval: true });
+  const worker = new NodeWorkerClass(new URL(`data:text/javascript,${encodeURIComponent(source)}`));
   const ready = readyFrom((listener) => worker.on('message', listener), (listener) => worker.on('error', listener));
   worker.postMessage(start);
   return { ready: ready.then(() => worker.unref()) };
