@@ -4,13 +4,14 @@ import { layersWithShapes, labels, networkFor, normalValues } from '../workloads
 
 /** { setupBuild, prepare, wasmMemoryDuringTraining } over the given simdgrad module. */
 export function simdgradWorkloads(simdgrad) {
-  const { init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } = simdgrad;
+  const { getNumThreads, init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } = simdgrad;
 
-  /** Initialises the given kernel build ('simd' or 'relaxed-simd'). */
-  async function setupBuild(build) {
-    await init({ build });
+  /** Initialises the given kernel build ('simd' or 'relaxed-simd') on `threads` threads. */
+  async function setupBuild(build, threads = 1) {
+    await init({ build, threads });
     manualSeed(0);
-    return { notes: `wasm ${build === 'simd' ? 'SIMD' : 'relaxed-SIMD (fused multiply-add)'} build, NCHW, float32` };
+    const onThreads = getNumThreads() > 1 ? `, ${getNumThreads()} threads` : '';
+    return { notes: `wasm ${build === 'simd' ? 'SIMD' : 'relaxed-SIMD (fused multiply-add)'} build${onThreads}, NCHW, float32` };
   }
 
   function prepare(task) {
