@@ -2,8 +2,9 @@ import type { Kernel } from '../backend.js';
 import type { ThreadPool } from './pool.js';
 
 // Below this many multiply-adds a product stays on the calling thread: waking the workers and
-// waiting for them costs more than they save (measured in bench/threads.mjs).
-export const MIN_PARALLEL_MACS = 1 << 16;
+// waiting for them costs more than they save (bench/gemm-threads.mjs, 2 threads against 1: even
+// at 41-48 cubed, ahead from 56 cubed).
+export const MIN_PARALLEL_MACS = 1 << 17;
 // Parts of C start on whole micro-tiles: rows at multiples of 30 (the tile is 5 rows in the plain
 // build, 6 in the relaxed one), columns at multiples of 8 (its width in both).
 const ROW_ALIGN = 30;

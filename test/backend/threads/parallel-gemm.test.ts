@@ -80,7 +80,8 @@ describe('parallel GEMM', () => {
     expect(partsOf(1, 300, 300, 2)).toBeNull();
     expect(partsOf(300, 1, 300, 2)).toBeNull();
     expect(partsOf(7, 13, 5, 2)).toBeNull();
-    expect(partsOf(40, 40, 40, 2)).toBeNull();
+    expect(partsOf(48, 48, 48, 2)).toBeNull();
+    expect(partsOf(56, 56, 56, 2)).toEqual({ splitColumns: 0, total: 56, chunk: 30 });
     // One part would be the whole: nothing to share.
     expect(partsOf(20, 20, 1000, 2)).toBeNull();
   });
