@@ -1,17 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { partsOf } from '../../../src/backend/threads/parallel-gemm.js';
 
-type Simdgrad = typeof import('simdgrad');
 type BackendModule = typeof import('../../../src/backend/backend.js');
 
 // Each thread count needs a program of its own (init() loads once per program): a fresh copy of
-// the library, with its own memory and workers.
-async function withThreads(threads: number): Promise<{ sg: Simdgrad; backend: BackendModule }> {
+// the sources (whose kernels this test calls directly, as test/backend/gemm.test.ts does), with
+// its own memory and workers.
+async function withThreads(threads: number): Promise<{ backend: BackendModule }> {
   vi.resetModules();
-  const sg = (await import('simdgrad')) as Simdgrad;
+  const { init } = await import('../../../src/index.js');
   const backend = await import('../../../src/backend/backend.js');
-  await sg.init({ build: (process.env.SIMDGRAD_BUILD as 'simd' | 'relaxed-simd' | undefined) ?? 'simd', threads });
-  return { sg, backend };
+  await init({ build: (process.env.SIMDGRAD_BUILD as 'simd' | 'relaxed-simd' | undefined) ?? 'simd', threads });
+  return { backend };
 }
 
 // [m, n, k]: cut across rows (m >= n) or columns (n > m), into parts of whole tiles or with a
@@ -90,7 +90,7 @@ describe('parallel GEMM', () => {
     const one = runCases(await withThreads(1));
     for (const threads of [2, 3]) {
       const program = await withThreads(threads);
-      expect(program.sg.getNumThreads()).toBe(threads);
+      expect(program.backend.getNumThreads()).toBe(threads);
       const many = runCases(program);
       CASES.forEach((problem, i) => {
         const differing = many[i]!.findIndex((bits, j) => bits !== one[i]![j]);
