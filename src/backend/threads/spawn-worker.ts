@@ -19,13 +19,13 @@ interface NodeWorker {
 }
 
 /**
- * Starts one worker on `start`: a Web Worker (browsers, Deno, Bun) from a Blob URL, or in Node
- * (which has no global Worker) a worker_threads Worker, unref()ed once it is ready so that it never
+ * Starts one worker on `start`: where node:worker_threads exists (Node, and Deno and Bun, whose
+ * Web Workers would keep a program alive) a worker_threads Worker, unref()ed once it is ready so that it never
  * keeps the process alive after the user's work (before, a program awaiting init() must not exit;
  * and an unref() before the message listener is attached does not hold).
  */
 export async function spawnWorker(start: WorkerStart): Promise<SpawnedWorker> {
-  if (typeof Worker === 'function') return spawnWebWorker(start);
+  if (!hasNodeWorkers()) return spawnWebWorker(start);
   const { Worker: NodeWorkerClass } = (await import(/* @vite-ignore */ NODE_WORKER_THREADS)) as { Worker: new (source: URL) => NodeWorker };
   // An ES module in a data: URL, whatever the parent's module type (an eval'd script would
   // inherit --input-type, and CommonJS and ES modules need different imports).
@@ -37,22 +37,23 @@ parentPort.once('message', (start) => ${WORKER_MAIN}(start, (message) => parentP
   return { ready: ready.then(() => worker.unref()) };
 }
 
+function hasNodeWorkers(): boolean {
+  const { process } = globalThis as { process?: { versions?: { node?: unknown } } };
+  return typeof process?.versions?.node === 'string';
+}
+
 function spawnWebWorker(start: WorkerStart): SpawnedWorker {
   const source = `self.onmessage = (event) => { self.onmessage = null; ${WORKER_MAIN}(event.data, (message) => self.postMessage(message)); };`;
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(url, { type: 'module' }) as Worker & { unref?: () => void };
+  const worker = new Worker(url, { type: 'module' });
   const ready = readyFrom(
     (listener) => worker.addEventListener('message', (event) => listener(event.data)),
     (listener) => worker.addEventListener('error', (event) => listener(new Error(event.message))),
   );
   worker.postMessage(start);
-  // Bun's workers, like Node's, can be unref()ed; browsers and Deno end them with the page or program.
   return {
     ready: ready.then(
-      () => {
-        URL.revokeObjectURL(url);
-        worker.unref?.();
-      },
+      () => URL.revokeObjectURL(url),
       (error: unknown) => {
         URL.revokeObjectURL(url);
         throw error;
