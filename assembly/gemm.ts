@@ -7,15 +7,17 @@ import {
   FROM_C, FROM_COLUMN_BIAS, FROM_ROW_BIAS, FROM_ZERO, KC, MC, NC, SCRATCH_BYTES,
   madd, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, prepareColumnBias, prepareRowBias, useScratch,
 } from './gemm-blocking';
+import { CONV_TABLE_BYTES, useConvTables } from './conv-image';
 
-/** Bytes of packing scratch that `gemm` needs; the host reserves them once per instance. */
+/** Bytes of scratch that `gemm` (packing) and the convolutions (their tables) need; the host reserves them once per instance. */
 export function gemmScratchBytes(): i32 {
-  return <i32>SCRATCH_BYTES;
+  return <i32>(SCRATCH_BYTES + CONV_TABLE_BYTES);
 }
 
-/** Tells this instance where its packing scratch lives (64-byte aligned, gemmScratchBytes long). */
+/** Tells this instance where its scratch lives (64-byte aligned, gemmScratchBytes long). */
 export function setGemmScratch(ptr: usize): void {
   useScratch(ptr);
+  useConvTables(ptr + SCRATCH_BYTES);
 }
 
 export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32): void {

@@ -2,6 +2,7 @@ import { LinearAllocator } from './allocator.js';
 import { checkInitOptions, describeOptions, sameOptions } from './init-options.js';
 import type { KernelBuild, LoadedModule, WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
+import { withParallelConv } from './threads/parallel-conv.js';
 import { withParallelGemm } from './threads/parallel-gemm.js';
 import { reserveThreadMemory, ThreadPool } from './threads/pool.js';
 import { planThreads } from './threads/thread-support.js';
@@ -111,7 +112,7 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   reserveKernelScratch(kernels, allocator);
   if (!shared) return { kernels, allocator, build, threads: 1 };
   const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
-  return { kernels: withParallelGemm(kernels, pool), allocator, build, threads };
+  return { kernels: withParallelConv(withParallelGemm(kernels, pool), pool, allocator), allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch
