@@ -8,7 +8,7 @@ const ALIGN = 64;
 
 /**
  * The kernels with conv2dForward spread over the pool's threads by image: the batch is cut into
- * one chunk per thread, each with a column buffer of its own, and every image is convolved
+ * several chunks per thread, each with a column buffer of its own, and every image is convolved
  * exactly as in the whole batch (conv2dForwardPart), so outputs are bit-identical for any
  * thread count. Small convolutions and single images stay on the calling thread.
  */
@@ -22,7 +22,7 @@ export function withParallelConv(kernels: Record<string, Kernel>, pool: ThreadPo
       ];
       const macs = batch * outChannels * outH * outW * (channels / groups) * kh * kw;
       if (batch < 2 || macs < MIN_PARALLEL_MACS) return conv2dForward!(...args);
-      const chunk = Math.ceil(batch / pool.threads);
+      const chunk = Math.ceil(batch / pool.chunks);
       const chunks = Math.ceil(batch / chunk);
       // The caller's buffer holds one image's columns; each chunk needs its own.
       const colBytes = col === 0 ? 0 : Math.ceil((convColumnFloats(channels / groups, kh, kw, outH, outW, sh, sw, ph, pw, dh, dw) * 4) / ALIGN) * ALIGN;

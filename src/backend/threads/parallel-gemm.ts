@@ -12,7 +12,7 @@ const COLUMN_ALIGN = 8;
 
 /**
  * The kernels with gemm and gemmBiasRelu spread over the pool's threads: C is cut into parts of
- * whole tiles (across its rows, or its columns when it has more of them, so that each thread packs
+ * whole tiles, several per thread (across its rows, or its columns when it has more of them, so that each thread packs
  * the smaller operand again), and each element is computed by exactly one thread in the same order
  * as on one thread (see gemmPart), so products are bit-identical for any thread count.
  */
@@ -21,13 +21,13 @@ export function withParallelGemm(kernels: Record<string, Kernel>, pool: ThreadPo
   return {
     ...kernels,
     gemm: (transA, transB, m, n, k, a, b, c, accumulate) => {
-      const parts = partsOf(m!, n!, k!, pool.threads);
+      const parts = partsOf(m!, n!, k!, pool.chunks);
       if (parts === null) return gemm!(transA!, transB!, m!, n!, k!, a!, b!, c!, accumulate!);
       pool.run('gemmPart', [transA!, transB!, m!, n!, k!, a!, b!, c!, accumulate!, 0, 0, 0, parts.splitColumns], parts.total, parts.chunk);
       return 0;
     },
     gemmBiasRelu: (transA, transB, m, n, k, a, b, c, bias, biasPerRow, relu) => {
-      const parts = partsOf(m!, n!, k!, pool.threads);
+      const parts = partsOf(m!, n!, k!, pool.chunks);
       if (parts === null) return gemmBiasRelu!(transA!, transB!, m!, n!, k!, a!, b!, c!, bias!, biasPerRow!, relu!);
       pool.run('gemmPart', [transA!, transB!, m!, n!, k!, a!, b!, c!, 0, bias!, biasPerRow!, relu!, parts.splitColumns], parts.total, parts.chunk);
       return 0;
@@ -35,12 +35,12 @@ export function withParallelGemm(kernels: Record<string, Kernel>, pool: ThreadPo
   };
 }
 
-/** How to cut C[m,n] for `threads` threads, or null to keep it whole (matrix-vector products, small products). */
-export function partsOf(m: number, n: number, k: number, threads: number): { splitColumns: number; total: number; chunk: number } | null {
+/** How to cut C[m,n] into about `parts` parts, or null to keep it whole (matrix-vector products, small products). */
+export function partsOf(m: number, n: number, k: number, parts: number): { splitColumns: number; total: number; chunk: number } | null {
   if (m <= 1 || n <= 1 || k <= 0 || m * n * k < MIN_PARALLEL_MACS) return null;
   const splitColumns = n > m;
   const total = splitColumns ? n : m;
   const align = splitColumns ? COLUMN_ALIGN : ROW_ALIGN;
-  const chunk = Math.ceil(total / threads / align) * align;
+  const chunk = Math.ceil(total / parts / align) * align;
   return chunk >= total ? null : { splitColumns: splitColumns ? 1 : 0, total, chunk };
 }

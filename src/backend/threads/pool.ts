@@ -9,6 +9,9 @@ export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 // How many times a thread looks for news before sleeping on a futex word (about 50 µs here):
 // waking a sleeping thread costs 20-40 µs (measured), about what a spin this long costs.
 const SPINS = 20_000;
+// Tasks are cut into several chunks per thread: a thread that another process holds off its core
+// then delays only its current chunk, as the others take the rest.
+const CHUNKS_PER_THREAD = 4;
 
 /**
  * Worker threads running the kernels on the shared memory. Started once by init() and reused:
@@ -24,7 +27,11 @@ export class ThreadPool {
   private readonly table: Kernel[];
   private readonly canBlock: boolean;
 
+  /** How many chunks a task that splits well should be cut into. */
+  readonly chunks: number;
+
   private constructor(memory: WebAssembly.Memory, taskBlock: number, kernels: Record<string, Kernel>, readonly threads: number) {
+    this.chunks = threads * CHUNKS_PER_THREAD;
     this.words = new Int32Array(memory.buffer, taskBlock, TASK_WORD_COUNT);
     this.args = new Float64Array(memory.buffer, taskBlock + TASK_ARGS_OFFSET, MAX_TASK_ARGS);
     this.table = PARALLEL_KERNELS.map((name) => kernels[name]!);
@@ -34,6 +41,7 @@ export class ThreadPool {
   /** Starts threads - 1 workers on the module and shared memory, each with scratch of its own; resolves when all are ready. */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: Record<string, Kernel>, allocator: LinearAllocator, threads: number): Promise<ThreadPool> {
     const { taskBlock, gemmScratch } = reserveThreadMemory(kernels, allocator, threads - 1);
+    new Int32Array(memory.buffer, taskBlock, TASK_WORD_COUNT).fill(0);
     const workers = await Promise.all(
       gemmScratch.map((scratch) =>
         spawnWorker({
@@ -60,37 +68,40 @@ export class ThreadPool {
    */
   run(kernel: ParallelKernel, args: readonly number[], total: number, chunk: number): void {
     const { words } = this;
+    const chunks = Math.ceil(total / chunk);
     words[W.kernel] = PARALLEL_KERNELS.indexOf(kernel);
     words[W.argCount] = args.length;
     words[W.total] = total;
     words[W.chunk] = chunk;
-    words[W.nextChunk] = 0;
     words[W.failed] = 0;
     this.args.set(args);
-    Atomics.store(words, W.pending, this.threads - 1);
+    Atomics.store(words, W.done, 0);
+    Atomics.store(words, W.remaining, chunks);
     Atomics.add(words, W.generation, 1);
     Atomics.notify(words, W.generation);
     const call = this.table[words[W.kernel]!]!;
     let error: unknown = null;
-    try {
-      for (let begin = Atomics.add(words, W.nextChunk, 1) * chunk; begin < total; begin = Atomics.add(words, W.nextChunk, 1) * chunk) {
+    for (let r = Atomics.sub(words, W.remaining, 1); r > 0; r = Atomics.sub(words, W.remaining, 1)) {
+      const begin = (r - 1) * chunk;
+      try {
         call(...args, begin, Math.min(begin + chunk, total));
+      } catch (thrown) {
+        error ??= thrown;
       }
-    } catch (thrown) {
-      error = thrown;
+      Atomics.add(words, W.done, 1);
     }
-    this.waitForWorkers();
+    this.waitForChunks(chunks);
     if (error !== null) throw error;
     if (words[W.failed] !== 0) throw new Error(`simdgrad: a kernel (${kernel}) failed on a worker thread (internal error). Please report it with the op and shapes that caused it.`);
   }
 
   // A browser's main thread may not Atomics.wait: there the caller spins, as it would have
   // been busy with its own share of the work anyway.
-  private waitForWorkers(): void {
+  private waitForChunks(chunks: number): void {
     const { words } = this;
-    for (let spin = 0; spin < SPINS && Atomics.load(words, W.pending) !== 0; spin++);
-    for (let pending = Atomics.load(words, W.pending); pending !== 0; pending = Atomics.load(words, W.pending)) {
-      if (this.canBlock) Atomics.wait(words, W.pending, pending);
+    for (let spin = 0; spin < SPINS && Atomics.load(words, W.done) !== chunks; spin++);
+    for (let done = Atomics.load(words, W.done); done !== chunks; done = Atomics.load(words, W.done)) {
+      if (this.canBlock) Atomics.wait(words, W.done, done);
     }
   }
 }

@@ -7,17 +7,21 @@
 export const TASK_WORDS = {
   /** Bumped once per task; idle workers Atomics.wait on it. */
   generation: 0,
-  /** Workers that have not yet finished the current task; the caller waits on it. */
-  pending: 1,
+  /**
+   * Chunks not yet claimed: each thread claims chunk r - 1 by Atomics.sub returning r > 0. A
+   * thread that comes late sees r <= 0 whatever the descriptor holds by then, so the caller need
+   * not wait for threads that took no chunk.
+   */
+  remaining: 1,
+  /** Chunks finished; the caller waits on it until all are. */
+  done: 2,
   /** Index of the kernel in the pool's kernel table. */
-  kernel: 2,
+  kernel: 3,
   /** How many arguments precede the chunk's [begin, end). */
-  argCount: 3,
+  argCount: 4,
   /** The index range [0, total) split into chunks of `chunk` (the last may be shorter). */
-  total: 4,
-  chunk: 5,
-  /** The next chunk to claim (Atomics.add). */
-  nextChunk: 6,
+  total: 5,
+  chunk: 6,
   /** Set by a worker whose kernel threw. */
   failed: 7,
 } as const;

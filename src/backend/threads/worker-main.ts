@@ -41,7 +41,7 @@ export function workerMain(start: WorkerStart, reply: (message: { ready: true } 
   const table = start.kernelNames.map((name) => kernels[name]!);
   const words = new Int32Array(start.memory.buffer, start.taskBlock, start.wordCount);
   const args = new Float64Array(start.memory.buffer, start.taskBlock + start.argsOffset, start.maxArgs);
-  const w = start.words as Record<'generation' | 'pending' | 'kernel' | 'argCount' | 'total' | 'chunk' | 'nextChunk' | 'failed', number>;
+  const w = start.words as Record<'generation' | 'remaining' | 'done' | 'kernel' | 'argCount' | 'total' | 'chunk' | 'failed', number>;
   // Read before saying ready: a task dispatched right after 'ready' must look new to this worker.
   let seen = Atomics.load(words, w.generation);
   reply({ ready: true });
@@ -50,21 +50,18 @@ export function workerMain(start: WorkerStart, reply: (message: { ready: true } 
     // starts the next one without the cost of being woken.
     for (let spin = 0; spin < start.spins && Atomics.load(words, w.generation) === seen; spin++);
     Atomics.wait(words, w.generation, seen);
-    const generation = Atomics.load(words, w.generation);
-    if (generation === seen) continue;
-    seen = generation;
-    try {
-      const kernel = table[words[w.kernel]!]!;
-      const count = words[w.argCount]!;
+    seen = Atomics.load(words, w.generation);
+    // A claimed chunk (r > 0) belongs to the task the descriptor holds until every chunk is done.
+    for (let r = Atomics.sub(words, w.remaining, 1); r > 0; r = Atomics.sub(words, w.remaining, 1)) {
       const total = words[w.total]!;
       const chunk = words[w.chunk]!;
-      const call = Array.from(args.subarray(0, count));
-      for (let begin = Atomics.add(words, w.nextChunk, 1) * chunk; begin < total; begin = Atomics.add(words, w.nextChunk, 1) * chunk) {
-        kernel(...call, begin, Math.min(begin + chunk, total));
+      const begin = (r - 1) * chunk;
+      try {
+        table[words[w.kernel]!]!(...Array.from(args.subarray(0, words[w.argCount]!)), begin, Math.min(begin + chunk, total));
+      } catch {
+        Atomics.store(words, w.failed, 1);
       }
-    } catch {
-      Atomics.store(words, w.failed, 1);
+      if (Atomics.add(words, w.done, 1) + 1 === Math.ceil(total / chunk)) Atomics.notify(words, w.done);
     }
-    if (Atomics.sub(words, w.pending, 1) === 1) Atomics.notify(words, w.pending);
   }
 }

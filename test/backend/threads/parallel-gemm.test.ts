@@ -76,7 +76,7 @@ describe('parallel GEMM', () => {
     expect(partsOf(301, 67, 129, 2)).toEqual({ splitColumns: 0, total: 301, chunk: 180 });
     expect(partsOf(301, 67, 129, 3)).toEqual({ splitColumns: 0, total: 301, chunk: 120 });
     expect(partsOf(61, 97, 257, 2)).toEqual({ splitColumns: 1, total: 97, chunk: 56 });
-    expect(partsOf(1024, 1024, 1024, 4)).toEqual({ splitColumns: 0, total: 1024, chunk: 270 });
+    expect(partsOf(1024, 1024, 1024, 8)).toEqual({ splitColumns: 0, total: 1024, chunk: 150 });
     expect(partsOf(1, 300, 300, 2)).toBeNull();
     expect(partsOf(300, 1, 300, 2)).toBeNull();
     expect(partsOf(7, 13, 5, 2)).toBeNull();
