@@ -39,29 +39,33 @@ function values(count: number, seed: number): Float32Array {
   return out;
 }
 
-// Every case's output bits, through the public conv2d (and Conv2d + ReLU, which Sequential fuses).
-function convolveAll(sg: Simdgrad): Uint32Array[] {
+// Every case's output bits and input gradient bits, through the public conv2d.
+function convolveAll(sg: Simdgrad): { output: Uint32Array; inputGrad: Uint32Array }[] {
   return CASES.map(({ input, weight, options, bias, relu }, index) =>
     sg.tidy(() => {
-      const x = sg.tensor(values(input.reduce((a, b) => a * b), 2 * index + 1), input);
+      const x = sg.tensor(values(input.reduce((a, b) => a * b), 2 * index + 1), input, { requiresGrad: true });
       const w = sg.tensor(values(weight.reduce((a, b) => a * b), 2 * index + 2), weight);
       const b = bias ? sg.tensor(values(weight[0], 7 * index + 3), [weight[0]]) : null;
-      const y = sg.F.conv2d(x, w, b, options);
-      return new Uint32Array((relu ? sg.relu(y) : y).toFloat32Array().buffer);
+      const conv = sg.F.conv2d(x, w, b, options);
+      const y = relu ? sg.relu(conv) : conv;
+      y.backward(sg.tensor(values(y.size, 11 * index + 5), y.shape));
+      return { output: new Uint32Array(y.toFloat32Array().buffer), inputGrad: new Uint32Array(x.grad!.toFloat32Array().buffer) };
     }),
   );
 }
 
-describe('parallel convolution forward', () => {
-  it('gives every output bit for bit as one thread does, with 2 and 3 threads', async () => {
+describe('parallel convolution', () => {
+  it('gives every output and input gradient bit for bit as one thread does, with 2 and 3 threads', async () => {
     const one = convolveAll(await freshLibrary(1));
     for (const threads of [2, 3]) {
       const sg = await freshLibrary(threads);
       expect(sg.getNumThreads()).toBe(threads);
       const many = convolveAll(sg);
       CASES.forEach((convCase, i) => {
-        const differing = many[i]!.findIndex((bits, j) => bits !== one[i]![j]);
-        expect({ ...convCase, threads, differing }).toEqual({ ...convCase, threads, differing: -1 });
+        for (const part of ['output', 'inputGrad'] as const) {
+          const differing = many[i]![part].findIndex((bits, j) => bits !== one[i]![part][j]);
+          expect({ ...convCase, threads, part, differing }).toEqual({ ...convCase, threads, part, differing: -1 });
+        }
       });
     }
   });
