@@ -8,9 +8,10 @@ export function simdgradWorkloads(simdgrad) {
 
   /** Initialises the given kernel build ('simd' or 'relaxed-simd') on `threads` threads. */
   async function setupBuild(build, threads = 1) {
-    await init({ build, threads });
+    // Older builds (a versus.mjs baseline) have no threads option.
+    await init(threads > 1 ? { build, threads } : { build });
     manualSeed(0);
-    const onThreads = getNumThreads() > 1 ? `, ${getNumThreads()} threads` : '';
+    const onThreads = threads > 1 ? `, ${getNumThreads()} threads` : '';
     return { notes: `wasm ${build === 'simd' ? 'SIMD' : 'relaxed-SIMD (fused multiply-add)'} build${onThreads}, NCHW, float32` };
   }
 
