@@ -12,10 +12,8 @@
 // its ReLU on the way.
 
 import { FROM_COLUMN_BIAS, FROM_ZERO, KC, MR, NR, freshTileStart, multiplyTileTransposed, packB, packedABuffer, packedBBuffer, prepareColumnBias } from './gemm-blocking';
-import { LANES, LANE_INDEX, TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, laneOffsets, planImageReads, runSplit, tapOffsets } from './conv-image';
+import { LANES, LANE_INDEX, PANEL_STEPS, TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, laneOffsets, planImageReads, runSplit, tapOffsets } from './conv-image';
 
-// Byte offsets of the steps of one packed MR-tall panel: the micro-kernel's step table for packed tiles.
-const PANEL_STEPS = memory.data(KC << 2, 16);
 
 /** Needs depth <= KC (every tile in one K block) and at most NC channels per group. */
 export function conv2dForwardTransposed(

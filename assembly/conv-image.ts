@@ -6,10 +6,24 @@
 
 import { KC, NR } from './gemm-blocking';
 
+// The tables below are written by every call, so each instance (one per thread) keeps its own in
+// its kernel scratch (useConvTables), not in the module's static data, which threads share.
 /** TAPS[t]: byte offset in the (padded) image of tap t of one K block, set by tapOffsets. */
-export const TAPS = memory.data(KC << 2, 16);
+export let TAPS: usize = 0;
 /** LANES[l]: float offset in the (padded) image of lane l of one panel, set by laneOffsets. */
-export const LANES = memory.data(NR << 2, 16);
+export let LANES: usize = 0;
+/** PANEL_STEPS[t]: byte offset of step t of one packed MR-tall panel (conv-forward-transposed.ts). */
+export let PANEL_STEPS: usize = 0;
+
+/** Bytes of this instance's convolution tables, 16-byte aligned. */
+export const CONV_TABLE_BYTES: usize = <usize>(KC + NR + KC) << 2;
+
+/** Puts this instance's convolution tables at `ptr` (CONV_TABLE_BYTES, 16-byte aligned). */
+export function useConvTables(ptr: usize): void {
+  TAPS = ptr;
+  LANES = ptr + (<usize>KC << 2);
+  PANEL_STEPS = LANES + (<usize>NR << 2);
+}
 export const LANE_INDEX = memory.data<i32>([0, 1, 2, 3, 4, 5, 6, 7], 16);
 
 @inline export function bytes(n: i32): usize {

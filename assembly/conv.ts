@@ -136,6 +136,24 @@ export function conv2dForward(
   }
 }
 
+/**
+ * Images [begin, end) of conv2dForward (whose batch is split), with the column buffer of chunk
+ * begin / chunk at col + that index × colBytes (col 0: none needed): threads each convolve their
+ * own images, every output computed as in the whole batch.
+ */
+export function conv2dForwardPart(
+  input: usize, weight: usize, bias: usize, out: usize, col: usize, colBytes: i32, chunk: i32,
+  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32,
+  begin: i32, end: i32,
+): void {
+  const ownCol = col ? col + <usize>(begin / chunk) * <usize>colBytes : 0;
+  conv2dForward(
+    input + bytes(begin * channels * height * width), weight, bias, out + bytes(begin * outChannels * outH * outW), ownCol,
+    end - begin, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu,
+  );
+}
+
 // gradInput = weight^T applied to gradOut, scattered back through col2im.
 export function conv2dBackwardInput(
   gradOut: usize, weight: usize, gradInput: usize, col: usize,
@@ -155,6 +173,24 @@ export function conv2dBackwardInput(
       if (col) col2im(col, dst, cg, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
     }
   }
+}
+
+/**
+ * Images [begin, end) of conv2dBackwardInput (whose batch is split), with the column buffer of
+ * chunk begin / chunk at col + that index × colBytes (col 0: none needed): each image's gradient
+ * is computed as in the whole batch.
+ */
+export function conv2dBackwardInputPart(
+  gradOut: usize, weight: usize, gradInput: usize, col: usize, colBytes: i32, chunk: i32,
+  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+  begin: i32, end: i32,
+): void {
+  const ownCol = col ? col + <usize>(begin / chunk) * <usize>colBytes : 0;
+  conv2dBackwardInput(
+    gradOut + bytes(begin * outChannels * outH * outW), weight, gradInput + bytes(begin * channels * height * width), ownCol,
+    end - begin, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW,
+  );
 }
 
 // gradWeight = sum over the batch of gradOut times the input's columns, transposed, the columns

@@ -7,15 +7,17 @@ import {
   FROM_C, FROM_COLUMN_BIAS, FROM_ROW_BIAS, FROM_ZERO, KC, MC, NC, NR, SCRATCH_BYTES,
   madd, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, prepareColumnBias, prepareRowBias, useScratch,
 } from './gemm-blocking';
+import { CONV_TABLE_BYTES, useConvTables } from './conv-image';
 
-/** Bytes of packing scratch that `gemm` needs; the host reserves them once per instance. */
+/** Bytes of scratch that `gemm` (packing) and the convolutions (their tables) need; the host reserves them once per instance. */
 export function gemmScratchBytes(): i32 {
-  return <i32>SCRATCH_BYTES;
+  return <i32>(SCRATCH_BYTES + CONV_TABLE_BYTES);
 }
 
-/** Tells this instance where its packing scratch lives (64-byte aligned, gemmScratchBytes long). */
+/** Tells this instance where its scratch lives (64-byte aligned, gemmScratchBytes long). */
 export function setGemmScratch(ptr: usize): void {
   useScratch(ptr);
+  useConvTables(ptr + SCRATCH_BYTES);
 }
 
 export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32): void {
@@ -80,11 +82,6 @@ function multiply(
   accumulate: bool, bias: usize, biasPerRow: bool, relu: bool,
 ): void {
   if (m <= 0 || n <= 0) return;
-  // Element (i, p) of op(A) is at a[i*aRow + p*aCol]; element (p, j) of op(B) at b[p*bRow + j*bCol].
-  const aRow = transA ? 1 : k;
-  const aCol = transA ? m : 1;
-  const bRow = transB ? 1 : n;
-  const bCol = transB ? k : 1;
   // A single row or column of C is a matrix-vector product: tiles would waste most of their lanes.
   if (n == 1) {
     if (transA) sumScaledRows(k, m, a, b, c, accumulate);
@@ -103,19 +100,48 @@ function multiply(
     for (let i = 0; i < m; i++) finishRun(c + (<usize>i * <usize>n << 2), n, biasPerRow ? bias + (<usize>i << 2) : bias, !biasPerRow, relu);
     return;
   }
+  blocked(transA, transB, m, n, k, a, b, c, accumulate, bias, biasPerRow, relu, 0, m, 0, n);
+}
+
+/**
+ * One part of what gemm (accumulate, no bias) or gemmBiasRelu computes: the rows [begin, end) of
+ * C, or its columns [begin, end) if splitColumns. For C with more than one row and column and
+ * k > 0 (the host keeps matrix-vector products whole): threads each compute their own parts.
+ * Every element of C goes through the same steps as in the whole product, so C comes out bit
+ * for bit the same however it is split.
+ */
+export function gemmPart(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32,
+  bias: usize, biasPerRow: i32, relu: i32, splitColumns: i32, begin: i32, end: i32,
+): void {
+  if (splitColumns) blocked(transA, transB, m, n, k, a, b, c, accumulate != 0, bias, biasPerRow != 0, relu != 0, 0, m, begin, end);
+  else blocked(transA, transB, m, n, k, a, b, c, accumulate != 0, bias, biasPerRow != 0, relu != 0, begin, end, 0, n);
+}
+
+// Rows [rowBegin, rowEnd) and columns [colBegin, colEnd) of C by the packed engine.
+function blocked(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
+  accumulate: bool, bias: usize, biasPerRow: bool, relu: bool,
+  rowBegin: i32, rowEnd: i32, colBegin: i32, colEnd: i32,
+): void {
+  // Element (i, p) of op(A) is at a[i*aRow + p*aCol]; element (p, j) of op(B) at b[p*bRow + j*bCol].
+  const aRow = transA ? 1 : k;
+  const aCol = transA ? m : 1;
+  const bRow = transB ? 1 : n;
+  const bCol = transB ? k : 1;
   const fresh = accumulate ? FROM_C : bias == 0 ? FROM_ZERO : biasPerRow ? FROM_ROW_BIAS : FROM_COLUMN_BIAS;
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
   const ldc = <usize>n << 2;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  for (let jc = colBegin; jc < colEnd; jc += NC) {
+    const nc = min(NC, colEnd - jc);
     if (fresh == FROM_COLUMN_BIAS) prepareColumnBias(bias + (<usize>jc << 2), nc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const last = pc + kc == k;
       packB(kc, nc, b + (<usize>(pc * bRow + jc * bCol) << 2), bRow, bCol, packedB);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = rowBegin; ic < rowEnd; ic += MC) {
+        const mc = min(MC, rowEnd - ic);
         packA(mc, kc, a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, packedA);
         if (pc == 0 && fresh == FROM_ROW_BIAS) prepareRowBias(bias + (<usize>ic << 2), mc);
         multiplyBlock(mc, nc, kc, packedA, packedB, c + <usize>ic * ldc + (<usize>jc << 2), ldc, pc == 0 ? fresh : FROM_C, relu && last);

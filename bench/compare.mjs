@@ -3,6 +3,9 @@
 //
 //   npm run bench:compare            (builds dist/ first)
 //   node bench/compare.mjs --only=W2,W4 --systems=simdgrad,tfjs-wasm
+//   npm run bench:compare -- --threads 2 --only=W1-1024,W2,W3,W4 --systems=simdgrad,pytorch
+//                                    (adds simdgrad and PyTorch on 2 threads, their 2-thread /
+//                                    1-thread ratios and each workload's serial fraction)
 //
 // Each system runs in its own process; the run goes workload by workload and, within one, system
 // by system, so the load other processes put on the machine falls on all of them alike. Compare
@@ -15,7 +18,7 @@ import { pytorchChannel } from './systems/pytorch.mjs';
 import { RULE, measure } from './timing.mjs';
 import { TASKS, figure } from './workloads.mjs';
 
-const NODE_SYSTEMS = ['simdgrad', 'simdgrad-relaxed', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs'];
+const NODE_SYSTEMS = ['simdgrad', 'simdgrad-relaxed', 'simdgrad-threads', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs'];
 const REFERENCE = 'simdgrad';
 // simdgrad's other build: compared with the plain build (relaxed÷plain), not with the others.
 const RELAXED = 'simdgrad-relaxed';
@@ -27,11 +30,18 @@ const STEP_DEADLINE_SECONDS = 60;
 // Longer reasons for a missing figure go below the table as numbered notes.
 const MAX_CELL_WIDTH = 40;
 
-const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
+const options = parseOptions(process.argv.slice(2));
 const tasks = options.only ? TASKS.filter((t) => options.only.split(',').some((id) => t.id.startsWith(id))) : TASKS;
-const systemNames = options.systems ? options.systems.split(',') : [...NODE_SYSTEMS, 'pytorch'];
-const unknown = systemNames.filter((name) => name !== 'pytorch' && !NODE_SYSTEMS.includes(name));
+// --threads N: simdgrad and PyTorch again on N threads, next to their one-thread columns.
+const threads = options.threads === undefined ? 1 : Number(options.threads);
+if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`bench: --threads must be a whole number >= 1, got ${options.threads}`);
+const THREADED = { simdgrad: 'simdgrad-threads', pytorch: 'pytorch-threads' };
+const chosen = options.systems ? options.systems.split(',') : [...NODE_SYSTEMS.filter((name) => name !== THREADED.simdgrad), 'pytorch'];
+const systemNames = threads > 1 ? chosen.flatMap((name) => (THREADED[name] ? [name, THREADED[name]] : [name])) : chosen;
+const unknown = systemNames.filter((name) => !['pytorch', 'pytorch-threads'].includes(name) && !NODE_SYSTEMS.includes(name));
 if (unknown.length > 0) throw new Error(`bench: unknown system ${unknown.join(', ')}; choose from ${[...NODE_SYSTEMS, 'pytorch'].join(', ')}`);
+// The threaded systems' processes read their thread count from here.
+process.env.SIMDGRAD_BENCH_THREADS = String(threads);
 
 const systems = await Promise.all(systemNames.map(startSystem));
 const probe = await loadPeakProbe();
@@ -65,7 +75,7 @@ async function startSystem(name) {
 
 // (Re)starts the system's process; a process that was stopped mid-cell is replaced for the next.
 async function connect(system) {
-  const channel = system.name === 'pytorch' ? pytorchChannel() : nodeChannel(system.name, system.name === RELAXED ? RELAXED_FLAGS : []);
+  const channel = system.name === 'pytorch' ? pytorchChannel(1) : system.name === 'pytorch-threads' ? pytorchChannel(threads) : nodeChannel(system.name, system.name === RELAXED ? RELAXED_FLAGS : []);
   if (channel.unavailable) {
     system.unavailable = channel.unavailable;
     return;
@@ -124,7 +134,7 @@ function buildReport() {
     const relaxedOverPlain = relaxed && reference ? relaxed / reference : undefined;
     const ofPeak = task.workload === 'W1' && reference ? reference / peak : undefined;
     const relaxedOfPeak = task.workload === 'W1' && relaxed ? relaxed / peak : undefined;
-    return { id: task.id, label: task.label, unit: task.unit, systems: cells, ratios, relaxedOverPlain, fractionOfPeak: ofPeak, relaxedFractionOfPeak: relaxedOfPeak };
+    return { id: task.id, label: task.label, unit: task.unit, systems: cells, ratios, relaxedOverPlain, fractionOfPeak: ofPeak, relaxedFractionOfPeak: relaxedOfPeak, threads: threadScaling(cells) };
   });
   return {
     date: new Date().toISOString(),
@@ -138,7 +148,38 @@ function buildReport() {
 }
 
 function competitors() {
-  return systems.map((s) => s.name).filter((name) => name !== REFERENCE && name !== RELAXED);
+  return systems.map((s) => s.name).filter((name) => name !== REFERENCE && name !== RELAXED && !Object.values(THREADED).includes(name));
+}
+
+// For simdgrad and PyTorch on `threads` threads: the speed-up over one thread and, by Amdahl's
+// law (speed-up = 1 / (f + (1 - f) / threads)), the serial fraction f it implies.
+function threadScaling(cells) {
+  if (threads === 1) return undefined;
+  return Object.fromEntries(
+    Object.entries(THREADED).map(([one, many]) => {
+      const speedup = cells[one]?.value && cells[many]?.value ? cells[many].value / cells[one].value : null;
+      return [one, speedup === null ? null : { speedup, serialFraction: (threads / speedup - 1) / (threads - 1) }];
+    }),
+  );
+}
+
+function threadLines(report) {
+  if (threads === 1) return [];
+  const text = (scaling) => (scaling ? `${scaling.speedup.toFixed(2)}x (serial fraction ${scaling.serialFraction.toFixed(2)})` : '-');
+  return [
+    '',
+    `${threads} threads / 1 thread:`,
+    ...report.rows.map((row) => `  ${row.label.padEnd(24)} simdgrad ${text(row.threads.simdgrad).padEnd(34)} pytorch ${text(row.threads.pytorch)}`),
+  ];
+}
+
+function parseOptions(args) {
+  const parsed = {};
+  for (let i = 0; i < args.length; i++) {
+    const [key, value] = args[i].replace(/^--/, '').split('=');
+    parsed[key] = value ?? (args[i + 1] !== undefined && !args[i + 1].startsWith('--') ? args[++i] : 'true');
+  }
+  return parsed;
 }
 
 function renderReport(report) {
@@ -146,7 +187,7 @@ function renderReport(report) {
   const hasReference = systems.some((s) => s.name === REFERENCE);
   const hasRelaxed = hasReference && systems.some((s) => s.name === RELAXED);
   const header = [
-    'workload (unit)', ...systems.map((s) => s.name), ...(hasReference ? others.map((o) => `÷${o}`) : []),
+    'workload (unit)', ...systems.map((s) => (Object.values(THREADED).includes(s.name) ? `${s.name.replace('-threads', '')} ${threads}t` : s.name)), ...(hasReference ? others.map((o) => `÷${o}`) : []),
     ...(hasRelaxed ? ['relaxed÷plain'] : []), ...(hasReference ? ['% of peak'] : []),
   ];
   const table = [header];
@@ -170,9 +211,10 @@ function renderReport(report) {
   const lines = table.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   footnotes.forEach((text, i) => lines.push(`[${i + 1}] ${text}`));
+  lines.push(...threadLines(report));
   lines.push('');
   if (hasReference) lines.push(`'÷system' columns: ${REFERENCE}'s figure divided by that system's (above 1: ${REFERENCE} is faster).`);
-  lines.push(`Timing: ${RULE.warmupSteps} warm-up steps, then the median of >= ${RULE.timedSteps} steps and >= ${RULE.minTimedSeconds} s of work, one thread;`);
+  lines.push(`Timing: ${RULE.warmupSteps} warm-up steps, then the median of >= ${RULE.timedSteps} steps and >= ${RULE.minTimedSeconds} s of work, one thread (but the '${threads}t' columns);`);
   lines.push(`bounded to ${RULE.warmupBudgetSeconds} s of warm-up and ${RULE.timedBudgetSeconds} s of timed steps per cell: [n=K] marks a median of only K steps.`);
   const runs = report.peak.gflopsPerRun.map((g) => g.toFixed(1)).join(' and ');
   lines.push(`f32x4 mul+add peak: ${report.peak.gflops.toFixed(1)} GFLOP/s (best of ${runs}, at the start and end; ${report.peak.source}); '% of peak' is simdgrad's GEMM against it (plain / relaxed build).`);

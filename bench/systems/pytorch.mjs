@@ -7,15 +7,15 @@ import { CHAR_LSTM, CHAR_TRANSFORMER, layersWithShapes, networkFor, tokenBatch, 
 
 const INTERPRETERS = ['python3', '/usr/bin/python3'];
 // torch.set_num_threads does not reach the BLAS library's own thread pool.
-const ONE_THREAD = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+const threadsEnv = (threads) => ({ OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), TORCH_THREADS: String(threads) });
 export const NOT_INSTALLED = 'python3-torch not installed (apt-get install python3-torch libopenblas0, or bench/install-pytorch.sh)';
 
-/** A channel to PyTorch, or { unavailable: reason } when no interpreter has it. */
-export function pytorchChannel() {
+/** A channel to PyTorch on `threads` threads, or { unavailable: reason } when no interpreter has it. */
+export function pytorchChannel(threads = 1) {
   const python = INTERPRETERS.find(importsTorch);
   if (!python) return { unavailable: NOT_INSTALLED };
-  const channel = lineChannel(python, [fileURLToPath(new URL('./pytorch.py', import.meta.url))], ONE_THREAD);
-  // The Python side has no copy of workloads.mjs: each task carries its network (W7: its sizes and tokens).
+  const channel = lineChannel(python, [fileURLToPath(new URL('./pytorch.py', import.meta.url))], threadsEnv(threads));
+  // The Python side has no copy of workloads.mjs: each task carries its network (W6, W7: their sizes and tokens).
   return { ...channel, request: (request, timeoutSeconds) => channel.request(request.task ? { ...request, task: withNetwork(request.task) } : request, timeoutSeconds) };
 }
 

@@ -1,4 +1,4 @@
-"""PyTorch (CPU, one thread) as the native reference for bench/compare.mjs.
+"""PyTorch (CPU, one thread, or TORCH_THREADS threads) as the native reference for bench/compare.mjs.
 
 Reads one JSON request per line on stdin and answers one JSON line on stdout, like the Node
 workers: {"kind": "setup"}, {"kind": "firstStep", "task": {...}} (prepares the task and times one
@@ -7,6 +7,7 @@ are read from the same workload description the JavaScript systems use (sent wit
 and steps are timed with the same rule as bench/timing.mjs.
 """
 import json
+import os
 import re
 import statistics
 import sys
@@ -16,7 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-torch.set_num_threads(1)
+THREADS = int(os.environ.get("TORCH_THREADS", "1"))
+torch.set_num_threads(THREADS)
 torch.set_num_interop_threads(1)
 torch.manual_seed(0)
 
@@ -150,7 +152,7 @@ def handle(request):
         return {"seconds": current["seconds"]}
     if request["kind"] == "setup":
         blas = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
-        return {"label": "pytorch", "notes": f"torch {torch.__version__}, {torch.get_num_threads()} thread, NCHW, float32, BLAS {blas.group(1) if blas else 'unknown'}"}
+        return {"label": "pytorch", "notes": f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), NCHW, float32, BLAS {blas.group(1) if blas else 'unknown'}"}
     if request["kind"] == "measure":
         return measure(current.pop("step"), request["rule"], 1, current.pop("seconds"))
     raise ValueError(f"pytorch has no '{request['kind']}'")

@@ -4,13 +4,15 @@ import { CHAR_LSTM, CHAR_TRANSFORMER, layersWithShapes, labels, networkFor, norm
 
 /** { setupBuild, prepare, wasmMemoryDuringTraining } over the given simdgrad module. */
 export function simdgradWorkloads(simdgrad) {
-  const { add, arange, init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } = simdgrad;
+  const { add, arange, getNumThreads, init, manualSeed, matmul, memory, nn, F, noGrad, optim, randn, tensor, tidy } = simdgrad;
 
-  /** Initialises the given kernel build ('simd' or 'relaxed-simd'). */
-  async function setupBuild(build) {
-    await init({ build });
+  /** Initialises the given kernel build ('simd' or 'relaxed-simd') on `threads` threads. */
+  async function setupBuild(build, threads = 1) {
+    // Older builds (a versus.mjs baseline) have no threads option.
+    await init(threads > 1 ? { build, threads } : { build });
     manualSeed(0);
-    return { notes: `wasm ${build === 'simd' ? 'SIMD' : 'relaxed-SIMD (fused multiply-add)'} build, NCHW, float32` };
+    const onThreads = threads > 1 ? `, ${getNumThreads()} threads` : '';
+    return { notes: `wasm ${build === 'simd' ? 'SIMD' : 'relaxed-SIMD (fused multiply-add)'} build${onThreads}, NCHW, float32` };
   }
 
   function prepare(task) {

@@ -1,24 +1,28 @@
 import type { InitOptions } from './backend.js';
+import { MAX_THREADS } from './threads/thread-support.js';
 
 const BUILDS = ['auto', 'simd', 'relaxed-simd'];
 const MAX_MEMORY_MIB = 4096;
-const DEFAULTS: Required<Omit<InitOptions, 'wasm'>> = { build: 'auto', maxMemoryMiB: 2048 };
+const DEFAULTS: Required<Omit<InitOptions, 'wasm'>> = { build: 'auto', maxMemoryMiB: 2048, threads: 1 };
 
 /** Refuses what no init() call can accept, whether or not the kernels are already loaded. */
 export function checkInitOptions(options: InitOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw new Error(`simdgrad: init(${String(options)}): pass an options object { wasm?, build?, maxMemoryMiB? }, or nothing.`);
+    throw new Error(`simdgrad: init(${String(options)}): pass an options object { wasm?, build?, maxMemoryMiB?, threads? }, or nothing.`);
   }
-  const unknown = Object.keys(options).filter((key) => !['wasm', 'build', 'maxMemoryMiB'].includes(key));
+  const unknown = Object.keys(options).filter((key) => !['wasm', 'build', 'maxMemoryMiB', 'threads'].includes(key));
   if (unknown.length > 0) {
-    throw new Error(`simdgrad: init(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; the options are wasm, build and maxMemoryMiB.`);
+    throw new Error(`simdgrad: init(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; the options are wasm, build, maxMemoryMiB and threads.`);
   }
-  const { build, maxMemoryMiB } = options;
+  const { build, maxMemoryMiB, threads } = options;
   if (build !== undefined && !BUILDS.includes(build)) {
     throw new Error(`simdgrad: init({ build: ${JSON.stringify(build)} }): build must be 'auto', 'simd' or 'relaxed-simd'.`);
   }
   if (maxMemoryMiB !== undefined && !(Number.isInteger(maxMemoryMiB) && maxMemoryMiB >= 1 && maxMemoryMiB <= MAX_MEMORY_MIB)) {
     throw new Error(`simdgrad: init({ maxMemoryMiB: ${maxMemoryMiB} }): must be a whole number of MiB from 1 to ${MAX_MEMORY_MIB} (a wasm32 memory's limit).`);
+  }
+  if (threads !== undefined && threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new Error(`simdgrad: init({ threads: ${JSON.stringify(threads)} }): threads must be a whole number from 1 to ${MAX_THREADS}, or 'auto' (the machine's cores).`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { convColumnFloats } from '../backend/conv-columns.js';
 import { backend, kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
@@ -124,17 +125,12 @@ export function geometryArgs(g: ConvGeometry): number[] {
  * for one image's channels of one group with the padding made real, whichever is larger.
  */
 export function withColumns(g: ConvGeometry, run: (col: number) => void): void {
-  const pointwise = g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0;
-  if (pointwise) {
+  const floats = convColumnFloats(g.channels / g.groups, g.kernelH, g.kernelW, g.outH, g.outW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW);
+  if (floats === 0) {
     run(0);
     return;
   }
   const allocator = backend().allocator;
-  const groupChannels = g.channels / g.groups;
-  const columns = groupChannels * g.kernelH * g.kernelW * g.outH * g.outW;
-  const paddedH = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + 1;
-  const paddedW = (g.outW - 1) * g.strideW + (g.kernelW - 1) * g.dilationW + 1;
-  const floats = Math.max(columns, groupChannels * paddedH * paddedW);
   const col = allocator.alloc(floats * 4, 'the conv2d column buffer');
   try {
     run(col);

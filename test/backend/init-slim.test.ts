@@ -9,6 +9,7 @@ async function freshSlim(): Promise<SimdgradSlim> {
 }
 
 const wasmBytes = () => new Uint8Array(readFileSync(new URL('../../build/simdgrad.wasm', import.meta.url)));
+const threadsWasmBytes = () => new Uint8Array(readFileSync(new URL('../../build/simdgrad-threads.wasm', import.meta.url)));
 
 describe("init() of 'simdgrad/slim'", () => {
   it('runs the kernels it is given, as bytes or a precompiled Module', async () => {
@@ -18,6 +19,17 @@ describe("init() of 'simdgrad/slim'", () => {
       expect(sg.kernelBuild()).toBe('custom');
       expect(sg.tensor([1, 2]).mul(3).toArray()).toEqual([3, 6]);
     }
+  });
+
+  it('runs the threads build it is given on 2 threads, and refuses threads with kernels that have no shared memory, naming the build to pass', async () => {
+    const sg = await freshSlim();
+    await sg.init({ wasm: threadsWasmBytes(), threads: 2 });
+    expect(sg.getNumThreads()).toBe(2);
+    const product = sg.matmul(sg.ones([64, 64]), sg.ones([64, 64]));
+    expect(Array.from(new Set(product.toFloat32Array()))).toEqual([64]);
+    await expect((await freshSlim()).init({ wasm: wasmBytes(), threads: 2 })).rejects.toThrow(
+      /^simdgrad: init\(\): the runtime could not set up the kernels \(.*\); if you passed \{ wasm \}, pass simdgrad's own simdgrad-threads\.wasm or simdgrad-threads-relaxed\.wasm \(threads need a shared memory\)\.$/,
+    );
   });
 
   it('without { wasm } says where to get the kernels, and initializes nothing', async () => {

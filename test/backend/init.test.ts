@@ -66,7 +66,7 @@ describe('init', () => {
     await sg.init();
     await expect(sg.init(bogus)).rejects.toThrow(`simdgrad: init({ build: "bogus" }): build must be 'auto', 'simd' or 'relaxed-simd'.`);
     await expect(sg.init({ maxMemoryMiB: 5000 })).rejects.toThrow(/^simdgrad: init\(\{ maxMemoryMiB: 5000 \}\): must be a whole number of MiB from 1 to 4096/);
-    await expect(sg.init({ maxMemoryMib: 64 } as unknown as Parameters<Simdgrad['init']>[0])).rejects.toThrow("simdgrad: init(): unknown option 'maxMemoryMib'; the options are wasm, build and maxMemoryMiB.");
+    await expect(sg.init({ maxMemoryMib: 64 } as unknown as Parameters<Simdgrad['init']>[0])).rejects.toThrow("simdgrad: init(): unknown option 'maxMemoryMib'; the options are wasm, build, maxMemoryMiB and threads.");
   });
 
   it('refuses a memory ceiling below what the kernels need, naming the least that works', async () => {

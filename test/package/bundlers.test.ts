@@ -116,7 +116,7 @@ function bundledScripts(page: Page): string {
 describe('the packed package, bundled for the browser', () => {
   it('packs the bundle, both wasm builds, the subset the Node loader reads, README and LICENSE, and no sources', () => {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const file of ['package/dist/simdgrad.js', 'package/dist/slim.js', 'package/dist/node.js', 'package/dist/simdgrad.wasm', 'package/dist/simdgrad-relaxed.wasm', 'package/README.md', 'package/LICENSE', 'package/data/fashion-mnist-subset/train-images-idx3-ubyte.gz']) {
+    for (const file of ['package/dist/simdgrad.js', 'package/dist/slim.js', 'package/dist/node.js', 'package/dist/simdgrad.wasm', 'package/dist/simdgrad-relaxed.wasm', 'package/dist/simdgrad-threads.wasm', 'package/dist/simdgrad-threads-relaxed.wasm', 'package/README.md', 'package/LICENSE', 'package/data/fashion-mnist-subset/train-images-idx3-ubyte.gz']) {
       expect(listing).toContain(file);
     }
     expect(listing.filter((file) => /^package\/(src|assembly|test|examples|bench)\//.test(file))).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Chromium } from './harness/chromium.js';
-import { nodeReference } from './harness/cli-hosts.js';
+import { nodeReference, runThreadsIn, type ThreadsResult } from './harness/cli-hosts.js';
 import { expectLearnedXor, expectSameTrainingAs, type XorResult } from './harness/expect-learned.js';
 import { repoRoot, requireBuiltBundle } from './harness/paths.js';
 import { serveStatic, type StaticServer } from './harness/static-server.js';
@@ -27,6 +27,12 @@ describe('Chromium (headless, driven by playwright-core) runs dist/simdgrad.js',
   });
 
   async function trainXorInPage(build: 'auto' | 'simd'): Promise<PageRun> {
+    const { result, requested } = await runPage(`page.html?build=${build}`);
+    return { result: result as XorResult, requested };
+  }
+
+  // Opens hosts/<path>, waits for window.simdgradResult, and fails on any console error or failed request.
+  async function runPage(path: string): Promise<{ result: unknown; requested: string[] }> {
     const page = await browser.context.newPage();
     const problems: string[] = [];
     const requested: string[] = [];
@@ -35,14 +41,14 @@ describe('Chromium (headless, driven by playwright-core) runs dist/simdgrad.js',
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     page.on('response', (response) => response.status() >= 400 && problems.push(`${response.status()} for ${response.url()}`));
     try {
-      await page.goto(`${server.origin}test/portability/hosts/page.html?build=${build}`);
+      await page.goto(`${server.origin}test/portability/hosts/${path}`);
       const settled = await page
         .waitForFunction(() => (window as { simdgradResult?: unknown }).simdgradResult !== undefined, null, { timeout: 30_000 })
         .then(() => page.evaluate(() => (window as unknown as { simdgradResult: Promise<unknown> }).simdgradResult))
         .catch((error: Error) => ({ error: error.message }));
       if ('error' in (settled as object)) throw new Error(`the page failed: ${(settled as { error: string }).error}\n${problems.join('\n')}`);
       expect(problems).toEqual([]);
-      return { result: settled as XorResult, requested };
+      return { result: settled, requested };
     } finally {
       await page.close();
     }
@@ -67,5 +73,18 @@ describe('Chromium (headless, driven by playwright-core) runs dist/simdgrad.js',
     expect(requested.slice(0, 3)).toEqual(['/test/portability/hosts/page.html', '/test/portability/train-xor.mjs', '/dist/simdgrad.js']);
     expect(requested.length).toBeGreaterThan(3);
     for (const path of requested.slice(3)) expect(path).toMatch(/^\/dist\/chunks\/[\w-]+\.js$/);
+  });
+
+  it('runs 2 threads on a cross-origin isolated page (its main thread spinning, as it may not wait) with the bits of one thread in Node', async () => {
+    const [{ result }, oneThread] = await Promise.all([runPage('page-threads.html?threads=2&isolated'), runThreadsIn('node', 1)]);
+    expect(result).toEqual({ ...oneThread, threads: 2 });
+  });
+
+  it('runs one thread on a page that is not cross-origin isolated, and init() says why', async () => {
+    const { result } = await runPage('page-threads.html?threads=2');
+    expect((result as ThreadsResult).threads).toBe(1);
+    expect((result as ThreadsResult).warnings).toEqual([
+      'simdgrad: init({ threads: 2 }): running on one thread: this page has no SharedArrayBuffer: serve it cross-origin isolated (headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp).',
+    ]);
   });
 });

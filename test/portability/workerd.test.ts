@@ -16,6 +16,7 @@ const WORKERS = [
   { name: 'simd', kernels: KERNELS.simd },
   { name: 'relaxed', kernels: KERNELS.relaxed },
   { name: 'inlined', kernels: KERNELS.simd },
+  { name: 'threads', kernels: KERNELS.simd },
 ] as const;
 type WorkerName = (typeof WORKERS)[number]['name'];
 
@@ -32,8 +33,8 @@ describe('workerd (Cloudflare Workers) runs dist/simdgrad.js with init({ wasm: M
     return fetch(`${workerd.urls[worker]}${query}`, { signal: AbortSignal.timeout(30_000) });
   }
 
-  async function trainXorInWorker(worker: WorkerName): Promise<XorResult> {
-    const response = await request(worker);
+  async function trainXorInWorker(worker: WorkerName, query = ''): Promise<XorResult> {
+    const response = await request(worker, query);
     const body = await response.text();
     if (!response.ok) throw new Error(`worker '${worker}' answered ${response.status}:\n${body}\n--- workerd\n${workerd.log()}`);
     return JSON.parse(body) as XorResult;
@@ -41,7 +42,8 @@ describe('workerd (Cloudflare Workers) runs dist/simdgrad.js with init({ wasm: M
 
   it('is given the same kernels the bundle inlines, byte for byte', () => {
     const inlined = kernelsInlinedInBundle();
-    expect(inlined).toHaveLength(2);
+    // The two builds and their two threads builds (in a chunk of their own, loaded only for threads).
+    expect(inlined).toHaveLength(4);
     for (const file of Object.values(KERNELS)) expect(inlined.some((bytes) => bytes.equals(readFileSync(join(repoRoot, file))))).toBe(true);
   });
 
@@ -64,5 +66,13 @@ describe('workerd (Cloudflare Workers) runs dist/simdgrad.js with init({ wasm: M
     const text = await response.text();
     expect(text).toMatch(/init\(\): this runtime refuses to compile WebAssembly from bytes .* pass init\(\{ wasm: module \}\)/);
     expect(text).toMatch(/WebAssembly\.compile\(\): Wasm code generation disallowed by embedder/);
+  });
+
+  it('runs one thread when asked for two, says why, and learns XOR as Node does', async () => {
+    const result = (await trainXorInWorker('threads', '?threads=2')) as XorResult & { threads: number; warnings: string[] };
+    expect(result.threads).toBe(1);
+    expect(result.warnings).toEqual(['simdgrad: init({ threads: 2 }): running on one thread: this runtime has no Worker threads (Cloudflare Workers/workerd have none).']);
+    expectLearnedXor(result);
+    expectSameTrainingAs(result, reference);
   });
 });

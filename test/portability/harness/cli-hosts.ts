@@ -39,3 +39,20 @@ export async function loadFashionMnistInDeno(permissions: string[]): Promise<unk
 export function nodeReference(): Promise<XorResult> {
   return trainXorIn('node', 'simd');
 }
+
+/** What threads-run.mjs returns: the thread count that ran, init()'s warnings, hashes of the bits. */
+export interface ThreadsResult {
+  threads: number;
+  warnings: string[];
+  product: number;
+  parameters: number[];
+}
+
+/** Runs hosts/threads.mjs (threads-run.mjs on `threads` threads) in a fresh process of `runtime`, which must end by itself within 30 s. */
+export async function runThreadsIn(runtime: CliRuntime, threads: number): Promise<ThreadsResult> {
+  const { file, args, env } = command(runtime, 'simd', []);
+  // The runtime's own arguments, with threads.mjs and the thread count in place of cli.mjs and the build.
+  const threadArgs = [...args.slice(0, -2), `${hostsDir}threads.mjs`, String(threads)];
+  const run = await runCommand(file, threadArgs, { cwd: repoRoot, env });
+  return parseResult(run, `${runtime} ${threadArgs.join(' ')}`) as ThreadsResult;
+}

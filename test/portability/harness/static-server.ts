@@ -18,16 +18,21 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+// A page requested with ?isolated gets the headers that make it cross-origin isolated, and so
+// gives it SharedArrayBuffer (threads).
+const CROSS_ORIGIN_ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 /** Serves the files under `root` read-only on a free loopback port, as any static host would. */
 export async function serveStatic(root: string): Promise<StaticServer> {
   const server = createServer((request, response) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)));
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = normalize(join(root, decodeURIComponent(url.pathname)));
     const file = path.startsWith(root.endsWith(sep) ? root : root + sep) && isFile(path) ? path : null;
     if (request.method !== 'GET' || !file) {
       response.writeHead(request.method === 'GET' ? 404 : 405).end();
       return;
     }
-    response.writeHead(200, { 'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream' });
+    response.writeHead(200, { 'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream', ...(url.searchParams.has('isolated') ? CROSS_ORIGIN_ISOLATION : {}) });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,7 @@
+// simdgrad's plain SIMD build on the thread count compare.mjs --threads N passes in the
+// environment (SIMDGRAD_BENCH_THREADS).
+import { setupBuild } from './simdgrad.mjs';
+
+export * from './simdgrad.mjs';
+export const label = 'simdgrad threads';
+export const setup = () => setupBuild('simd', Number(process.env.SIMDGRAD_BENCH_THREADS ?? 1));
