@@ -3,7 +3,7 @@ import { spatialPair, type SpatialSize } from '../ops/window.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { checkChannels } from './conv.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { resetWeightAndBias_ } from './init.js';
 import { Module } from './module.js';
 import { pythonTuple } from './repr.js';
 import { checkOptions, checkTensor } from '../check-args.js';
@@ -51,11 +51,7 @@ export class ConvTranspose2d extends Module {
 
   /** PyTorch's default: weight and bias from U(-1/√fanIn, 1/√fanIn), fanIn = outChannels / groups · kh · kw (the weight's second dimension). */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const bound = 1 / Math.sqrt(calculateFanInAndFanOut(this.weight).fanIn);
-      uniform_(this.bias, -bound, bound);
-    }
+    resetWeightAndBias_(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {

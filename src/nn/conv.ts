@@ -2,7 +2,7 @@ import { conv2d, conv2dRelu, type Conv2dOptions as FunctionalConv2dOptions } fro
 import { spatialPair, type SpatialSize } from '../ops/window.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { resetWeightAndBias_ } from './init.js';
 import { Module } from './module.js';
 import { pythonTuple, pythonValue } from './repr.js';
 import { checkOptions, checkTensor } from '../check-args.js';
@@ -45,11 +45,7 @@ export class Conv2d extends Module {
 
   /** PyTorch's default: weight and bias from U(-1/√fanIn, 1/√fanIn), fanIn = inChannels / groups · kh · kw. */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const bound = 1 / Math.sqrt(calculateFanInAndFanOut(this.weight).fanIn);
-      uniform_(this.bias, -bound, bound);
-    }
+    resetWeightAndBias_(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {

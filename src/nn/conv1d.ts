@@ -2,7 +2,7 @@ import { conv1d, type Conv1dOptions as FunctionalConv1dOptions } from '../ops/co
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
 import { checkChannels } from './conv.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { resetWeightAndBias_ } from './init.js';
 import { Module } from './module.js';
 import { pythonTuple, pythonValue } from './repr.js';
 import { checkInteger, checkOptions, checkTensor } from '../check-args.js';
@@ -42,11 +42,7 @@ export class Conv1d extends Module {
 
   /** PyTorch's default: weight and bias from U(-1/√fanIn, 1/√fanIn), fanIn = inChannels / groups · kernelSize. */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const bound = 1 / Math.sqrt(calculateFanInAndFanOut(this.weight).fanIn);
-      uniform_(this.bias, -bound, bound);
-    }
+    resetWeightAndBias_(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {

@@ -136,3 +136,15 @@ function fillWith(tensor: Tensor, sample: () => number): Tensor {
   backend().allocator.f32().set(values, tensor.ptr >>> 2);
   return tensor;
 }
+
+/**
+ * PyTorch's default for Linear and the convolutions (their reset_parameters): the weight from
+ * kaimingUniform_ with a = √5, the bias from U(-1/√fanIn, 1/√fanIn).
+ */
+export function resetWeightAndBias_(weight: Tensor, bias: Tensor | null): void {
+  kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (!bias) return;
+  const { fanIn } = calculateFanInAndFanOut(weight);
+  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+  uniform_(bias, -bound, bound);
+}

@@ -1,6 +1,6 @@
 import { linear, linearRelu } from '../ops/linear.js';
 import { Tensor } from '../tensor.js';
-import { kaimingUniform_, uniform_ } from './init.js';
+import { resetWeightAndBias_ } from './init.js';
 import { Module } from './module.js';
 import { pythonBool } from './repr.js';
 import { checkOptions } from '../check-args.js';
@@ -28,11 +28,7 @@ export class Linear extends Module {
 
   /** PyTorch's default: weight and bias from U(-1/√inFeatures, 1/√inFeatures). */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    resetWeightAndBias_(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {
