@@ -40,8 +40,8 @@ export function runScoped<T>(fn: () => T, survives: (tensor: Tensor) => boolean)
     disposeAll(scope);
     throw new Error(ASYNC_ERROR);
   }
-  const returned = new Set<Tensor>();
-  collectTensors(result, returned, new Set());
+  if (scope.size === 0) return result;
+  const returned = returnedTensors(result);
   for (const tensor of scope) {
     if (tensor.isDisposed) continue;
     if (returned.has(tensor) || survives(tensor)) trackInScope(tensor);
@@ -61,6 +61,17 @@ const ASYNC_ERROR = 'simdgrad: tidy(fn): fn is async (or returned a Promise); ti
 function disposeAll(scope: Set<Tensor>): void {
   for (const tensor of scope) if (!tensor.isKept) tensor.dispose();
 }
+
+// Most scopes return one tensor or a flat list of them: those need no walk with a seen-set.
+function returnedTensors(result: unknown): { has(tensor: Tensor): boolean } {
+  if (result === null || typeof result !== 'object') return NOTHING;
+  if (isTensor(result)) return { has: (tensor) => tensor === result };
+  const found = new Set<Tensor>();
+  collectTensors(result, found, new Set());
+  return found;
+}
+
+const NOTHING = { has: (): boolean => false };
 
 /** Every tensor inside `value`: itself, or within arrays, plain objects, Maps and Sets, at any depth. */
 export function collectTensors(value: unknown, into: Set<Tensor>, seen: Set<object>): void {

@@ -1,4 +1,5 @@
 import { backend } from './backend/backend.js';
+import type { BlockName } from './backend/allocator.js';
 
 /**
  * A block of linear memory shared by a tensor and its views (reshape, flatten) and kept
@@ -9,7 +10,7 @@ export class Storage {
 
   constructor(readonly ptr: number, readonly length: number) {}
 
-  static allocate(length: number, what?: string | (() => string)): Storage {
+  static allocate(length: number, what?: BlockName): Storage {
     return new Storage(backend().allocator.alloc(length * 4, what), length);
   }
 

@@ -60,7 +60,7 @@ export class Tensor {
   /** @internal A new uninitialised tensor. */
   static empty(shape: readonly number[], what?: string): Tensor {
     checkShape(shape, what ?? 'tensor');
-    return new Tensor(Storage.allocate(shapeSize(shape), what ?? (() => `a tensor of shape ${formatShape(shape)}`)), shape);
+    return new Tensor(Storage.allocate(shapeSize(shape), what ?? shape), shape);
   }
 
   /** @internal A tensor over the same memory with another shape of the same size. */

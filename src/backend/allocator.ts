@@ -1,3 +1,4 @@
+import { formatShape } from '../shape-util.js';
 import { FreeBlocks } from './free-blocks.js';
 
 const ALIGN = 64;
@@ -16,15 +17,24 @@ export interface MemoryStats {
   memoryBytes: number;
 }
 
+/** What a block is for, in an out-of-memory message: a description, or a tensor's shape. */
+export type BlockName = string | readonly number[];
+
 /**
  * Hands out 64-byte-aligned blocks of the module's linear memory. A freed block merges with
  * free neighbours (and a free run at the top of the heap lowers the top), so memory freed by
  * tensors of one shape serves tensors of any other: shapes that vary from batch to batch do
  * not fragment it. Out of memory means no free range fits, even after growing to the cap.
+ *
+ * Merging is deferred: a freed block first waits in a list of its exact size, which is where a
+ * training loop, asking for the same sizes every step, finds it again at no cost. Only when an
+ * allocation finds no block of its size are the waiting blocks merged into the free ranges.
  */
 export class LinearAllocator {
   private top: number;
   private readonly freeBlocks = new FreeBlocks();
+  private readonly waitingBySize = new Map<number, number[]>();
+  private waitingBytes = 0;
   private readonly sizeOf = new Map<number, number>();
   private bytesInUse = 0;
   private view: Float32Array;
@@ -36,10 +46,10 @@ export class LinearAllocator {
     this.intView = new Int32Array(memory.buffer);
   }
 
-  /** `what` names the block in an out-of-memory error; a function is called only then. */
-  alloc(bytes: number, what: string | (() => string) = 'a tensor'): number {
+  /** `what` names the block in an out-of-memory error (a tensor's shape, or a description). */
+  alloc(bytes: number, what: BlockName = 'a tensor'): number {
     const size = roundUp(Math.max(bytes, 4), ALIGN);
-    const ptr = this.reuse(size) ?? this.bump(size, what);
+    const ptr = this.takeWaiting(size) ?? this.reuse(size) ?? this.bump(size, what);
     this.bytesInUse += this.sizeOf.get(ptr)!;
     return ptr;
   }
@@ -49,11 +59,10 @@ export class LinearAllocator {
     if (size === undefined) throw new Error(`simdgrad: internal error: free of block ${ptr}, which is not allocated (freed twice?)`);
     this.sizeOf.delete(ptr);
     this.bytesInUse -= size;
-    const merged = this.freeBlocks.insertMerging(ptr, size);
-    if (merged.start + merged.size === this.top) {
-      this.freeBlocks.remove(merged.start);
-      this.top = merged.start;
-    }
+    let waiting = this.waitingBySize.get(size);
+    if (!waiting) this.waitingBySize.set(size, (waiting = []));
+    waiting.push(ptr);
+    this.waitingBytes += size;
   }
 
   /** True when `ptr` is the start of a live block. */
@@ -73,6 +82,7 @@ export class LinearAllocator {
   }
 
   stats(): MemoryStats {
+    this.mergeWaiting();
     return {
       bytesInUse: this.bytesInUse,
       blocks: this.sizeOf.size,
@@ -82,7 +92,32 @@ export class LinearAllocator {
     };
   }
 
+  private takeWaiting(size: number): number | undefined {
+    const ptr = this.waitingBySize.get(size)?.pop();
+    if (ptr === undefined) return undefined;
+    this.waitingBytes -= size;
+    this.sizeOf.set(ptr, size);
+    return ptr;
+  }
+
+  // Merges every waiting block into the free ranges; a range that ends at the top lowers it.
+  private mergeWaiting(): void {
+    if (this.waitingBytes === 0) return;
+    for (const [size, starts] of this.waitingBySize) {
+      for (const start of starts) {
+        const merged = this.freeBlocks.insertMerging(start, size);
+        if (merged.start + merged.size === this.top) {
+          this.freeBlocks.remove(merged.start);
+          this.top = merged.start;
+        }
+      }
+      starts.length = 0;
+    }
+    this.waitingBytes = 0;
+  }
+
   private reuse(size: number): number | undefined {
+    this.mergeWaiting();
     const block = this.freeBlocks.takeFitting(size);
     if (!block) return undefined;
     if (block.size - size >= ALIGN) {
@@ -99,7 +134,7 @@ export class LinearAllocator {
     this.intView = new Int32Array(this.memory.buffer);
   }
 
-  private bump(size: number, what: string | (() => string)): number {
+  private bump(size: number, what: BlockName): number {
     const ptr = this.top;
     const end = ptr + size;
     const have = this.memory.buffer.byteLength;
@@ -109,7 +144,7 @@ export class LinearAllocator {
     return ptr;
   }
 
-  private grow(missing: number, size: number, what: string | (() => string)): void {
+  private grow(missing: number, size: number, what: BlockName): void {
     const have = this.memory.buffer.byteLength;
     const pages = Math.max(Math.ceil(missing / PAGE), Math.ceil(have / PAGE / 4));
     const allowed = Math.min(pages, Math.floor((this.maxBytes - have) / PAGE));
@@ -119,7 +154,7 @@ export class LinearAllocator {
       this.memory.grow(allowed);
     } catch {
       throw new Error(
-        `simdgrad: out of memory: ${typeof what === 'function' ? what() : what} needs a block of ${mib(size)} MiB, but the largest free block is ` +
+        `simdgrad: out of memory: ${typeof what === 'string' ? what : `a tensor of shape ${formatShape(what)}`} needs a block of ${mib(size)} MiB, but the largest free block is ` +
           `${mib(this.stats().largestFreeBlock)} MiB (${mib(this.bytesInUse)} MiB in live tensors, ${mib(this.freeBlocks.totalBytes)} MiB ` +
           `free in smaller pieces, cap ${mib(this.maxBytes)} MiB). Dispose tensors you no longer need (tidy(), dispose(); ` +
           'memory({ detail: true }) lists what is alive), use smaller batches, or pass a larger { maxMemoryMiB } to init().',

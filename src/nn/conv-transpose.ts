@@ -56,10 +56,10 @@ export class ConvTranspose2d extends Module {
 
   forward(x: Tensor): Tensor {
     checkTensor('ConvTranspose2d', 'input', x);
-    const where = `simdgrad: ${this.toString()}`;
-    if (x.ndim !== 4) throw new Error(`${where}: expected a 4-D input [N, C, H, W], got ${formatShape(x.shape)}; add a batch dimension with reshape([1, ...shape]) for a single image.`);
+    const where = (): string => `simdgrad: ${this.toString()}`;
+    if (x.ndim !== 4) throw new Error(`${where()}: expected a 4-D input [N, C, H, W], got ${formatShape(x.shape)}; add a batch dimension with reshape([1, ...shape]) for a single image.`);
     if (x.shape[1] !== this.inChannels) {
-      throw new Error(`${where}: expected input with ${this.inChannels} channels, got ${formatShape(x.shape)}; feed [N, ${this.inChannels}, H, W] or build the layer as ConvTranspose2d(${x.shape[1]}, ${this.outChannels}, ...).`);
+      throw new Error(`${where()}: expected input with ${this.inChannels} channels, got ${formatShape(x.shape)}; feed [N, ${this.inChannels}, H, W] or build the layer as ConvTranspose2d(${x.shape[1]}, ${this.outChannels}, ...).`);
     }
     return convTranspose2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups });
   }

@@ -74,13 +74,13 @@ export class Conv2d extends Module {
   // The functional op's messages speak of weight shapes; a layer's user thinks in its constructor arguments.
   private checkInput(x: Tensor): void {
     checkTensor('Conv2d', 'input', x);
-    const where = `simdgrad: ${this.toString()}`;
+    const where = (): string => `simdgrad: ${this.toString()}`;
     if (x.ndim !== 4) {
-      throw new Error(`${where}: expected a 4-D input [N, C, H, W], got ${formatShape(x.shape)}; add a batch dimension with reshape([1, ...shape]) for a single image.`);
+      throw new Error(`${where()}: expected a 4-D input [N, C, H, W], got ${formatShape(x.shape)}; add a batch dimension with reshape([1, ...shape]) for a single image.`);
     }
     const channels = x.shape[1]!;
     if (channels !== this.inChannels) {
-      throw new Error(`${where}: expected input with ${this.inChannels} channels, got ${formatShape(x.shape)}; feed [N, ${this.inChannels}, H, W] or build the layer as Conv2d(${channels}, ${this.outChannels}, ...).`);
+      throw new Error(`${where()}: expected input with ${this.inChannels} channels, got ${formatShape(x.shape)}; feed [N, ${this.inChannels}, H, W] or build the layer as Conv2d(${channels}, ${this.outChannels}, ...).`);
     }
   }
 }

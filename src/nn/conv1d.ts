@@ -47,10 +47,10 @@ export class Conv1d extends Module {
 
   forward(x: Tensor): Tensor {
     checkTensor('Conv1d', 'input', x);
-    const where = `simdgrad: ${this.toString()}`;
-    if (x.ndim !== 3) throw new Error(`${where}: expected a 3-D input [N, C, L], got ${formatShape(x.shape)}; add a batch dimension with reshape([1, ...shape]) for a single sequence.`);
+    const where = (): string => `simdgrad: ${this.toString()}`;
+    if (x.ndim !== 3) throw new Error(`${where()}: expected a 3-D input [N, C, L], got ${formatShape(x.shape)}; add a batch dimension with reshape([1, ...shape]) for a single sequence.`);
     if (x.shape[1] !== this.inChannels) {
-      throw new Error(`${where}: expected input with ${this.inChannels} channels, got ${formatShape(x.shape)}; feed [N, ${this.inChannels}, L] or build the layer as Conv1d(${x.shape[1]}, ${this.outChannels}, ...).`);
+      throw new Error(`${where()}: expected input with ${this.inChannels} channels, got ${formatShape(x.shape)}; feed [N, ${this.inChannels}, L] or build the layer as Conv1d(${x.shape[1]}, ${this.outChannels}, ...).`);
     }
     return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
