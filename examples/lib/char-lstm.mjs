@@ -2,7 +2,7 @@
 // the model (Embedding → LSTM → Linear on every step), a training loop that reports validation
 // bits per character after every epoch, and sampling (the corpus is in text-corpus.mjs).
 import { F, nn, noGrad, optim, softmax, tensor, tidy } from 'simdgrad';
-import { generator, windows } from './text-corpus.mjs';
+import { generator, trainOnWindows, windows } from './text-corpus.mjs';
 
 /** Embedding(vocab, embed) → LSTM(embed, hidden, batchFirst) → Linear(hidden, vocab). */
 export class CharLstm extends nn.Module {
@@ -41,31 +41,12 @@ export function bitsPerChar(model, ids, { length = 64, batch = 32 } = {}) {
  * epoch calls onEpochEnd({ epoch, trainBits, validationBits, tokensPerSecond }).
  */
 export function train(model, { train: trainIds, validation, epochs, stepsPerEpoch, batch = 32, length = 64, lr = 2e-3, seed = 0, onEpochEnd = () => {} }) {
-  const random = generator(seed + 1);
   const optimizer = new optim.Adam(model.parameters(), { lr });
-  const log = [];
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    model.train();
-    let nats = 0;
-    const start = performance.now();
-    for (let s = 0; s < stepsPerEpoch; s++) {
-      const starts = Array.from({ length: batch }, () => Math.floor(random() * (trainIds.length - length - 1)));
-      nats += tidy(() => {
-        const { x, y } = windows(trainIds, starts, length);
-        optimizer.zeroGrad();
-        const [logits] = model.forward(x);
-        const loss = F.crossEntropy(logits.reshape([batch * length, model.vocab]), y);
-        loss.backward();
-        optimizer.step();
-        return loss.item();
-      });
-    }
-    const seconds = (performance.now() - start) / 1000;
-    model.eval();
-    const entry = { epoch, trainBits: nats / stepsPerEpoch / Math.LN2, validationBits: bitsPerChar(model, validation, { length }), tokensPerSecond: (stepsPerEpoch * batch * length) / seconds };
-    log.push(entry);
-    onEpochEnd(entry);
-  }
+  const log = trainOnWindows(model, optimizer, {
+    trainIds, epochs, stepsPerEpoch, batch, length, seed, onEpochEnd,
+    logitsOf: (x) => model.forward(x)[0],
+    validationBits: () => bitsPerChar(model, validation, { length }),
+  });
   optimizer.dispose();
   return log;
 }

@@ -2,7 +2,7 @@
 // size of your choosing), as functions its test calls too: the model, a training loop with
 // AdamW that reports validation bits per character after every epoch, and sampling.
 import { F, add, arange, nn, noGrad, optim, softmax, tensor, tidy } from 'simdgrad';
-import { generator, windows } from './text-corpus.mjs';
+import { generator, trainOnWindows, windows } from './text-corpus.mjs';
 
 /**
  * Token embedding + learned position embedding → `layers` pre-norm GELU encoder layers with a
@@ -50,31 +50,12 @@ export function bitsPerChar(model, ids, { batch = 32 } = {}) {
  * epoch, and after each epoch calls onEpochEnd({ epoch, trainBits, validationBits, tokensPerSecond }).
  */
 export function train(model, { train: trainIds, validation, epochs, stepsPerEpoch, batch = 32, lr = 1e-3, weightDecay = 0.01, seed = 0, onEpochEnd = () => {} }) {
-  const length = model.context;
-  const random = generator(seed + 1);
   const optimizer = new optim.AdamW(model.parameters(), { lr, weightDecay });
-  const log = [];
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    model.train();
-    let nats = 0;
-    const start = performance.now();
-    for (let s = 0; s < stepsPerEpoch; s++) {
-      const starts = Array.from({ length: batch }, () => Math.floor(random() * (trainIds.length - length - 1)));
-      nats += tidy(() => {
-        const { x, y } = windows(trainIds, starts, length);
-        optimizer.zeroGrad();
-        const loss = F.crossEntropy(model.forward(x).reshape([batch * length, model.vocab]), y);
-        loss.backward();
-        optimizer.step();
-        return loss.item();
-      });
-    }
-    const seconds = (performance.now() - start) / 1000;
-    model.eval();
-    const entry = { epoch, trainBits: nats / stepsPerEpoch / Math.LN2, validationBits: bitsPerChar(model, validation), tokensPerSecond: (stepsPerEpoch * batch * length) / seconds };
-    log.push(entry);
-    onEpochEnd(entry);
-  }
+  const log = trainOnWindows(model, optimizer, {
+    trainIds, epochs, stepsPerEpoch, batch, length: model.context, seed, onEpochEnd,
+    logitsOf: (x) => model.forward(x),
+    validationBits: () => bitsPerChar(model, validation),
+  });
   optimizer.dispose();
   return log;
 }

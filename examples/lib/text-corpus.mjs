@@ -2,7 +2,7 @@
 // data/fortunes/, or the installed package's folder), as token ids over its sorted characters,
 // cut into training windows. Shared by the char-LSTM and char-transformer examples.
 import { readFile } from 'node:fs/promises';
-import { tensor } from 'simdgrad';
+import { F, tensor, tidy } from 'simdgrad';
 
 /** The fortune files the repository ships (data/fortunes/, from Debian's fortunes-min). */
 export const SHIPPED_CORPUS = new URL('../../data/fortunes/', import.meta.url);
@@ -61,4 +61,37 @@ export function windows(ids, starts, length) {
     }
   });
   return { x: tensor(x, [starts.length, length]), y };
+}
+
+/**
+ * The training loop both character models share: `stepsPerEpoch` steps an epoch on `batch`
+ * random windows of `length` + 1 ids of `trainIds`, each step one `optimizer` update on the mean
+ * cross-entropy of `logitsOf(x)` ([batch, length, vocab]) against the next characters; after
+ * each epoch it calls onEpochEnd({ epoch, trainBits, validationBits, tokensPerSecond }).
+ */
+export function trainOnWindows(model, optimizer, { trainIds, logitsOf, validationBits, epochs, stepsPerEpoch, batch, length, seed, onEpochEnd }) {
+  const random = generator(seed + 1);
+  const log = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    model.train();
+    let nats = 0;
+    const start = performance.now();
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const starts = Array.from({ length: batch }, () => Math.floor(random() * (trainIds.length - length - 1)));
+      nats += tidy(() => {
+        const { x, y } = windows(trainIds, starts, length);
+        optimizer.zeroGrad();
+        const loss = F.crossEntropy(logitsOf(x).reshape([batch * length, model.vocab]), y);
+        loss.backward();
+        optimizer.step();
+        return loss.item();
+      });
+    }
+    const seconds = (performance.now() - start) / 1000;
+    model.eval();
+    const entry = { epoch, trainBits: nats / stepsPerEpoch / Math.LN2, validationBits: validationBits(), tokensPerSecond: (stepsPerEpoch * batch * length) / seconds };
+    log.push(entry);
+    onEpochEnd(entry);
+  }
+  return log;
 }

@@ -1,34 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx, manualSeed, nn, noGrad, randn, tidy, type Tensor } from 'simdgrad';
-import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
+import { exportOnnx, manualSeed, nn } from 'simdgrad';
 import { SequenceTagger } from '../helpers/recurrent-models.js';
-
-// Where scripts/check-onnx.py finds the exported models to run onnx.checker on.
-const EXPORTED = new URL('../../build/onnx/', import.meta.url);
-
-function simdgradOutput(model: nn.Module, input: Tensor): { data: Float32Array; shape: number[] } {
-  return noGrad(() => tidy(() => {
-    const out = model.forward(input);
-    return { data: out.toFloat32Array(), shape: [...out.shape] };
-  }));
-}
-
-async function expectSameOutputs(model: nn.Module, bytes: Uint8Array, shapes: number[][]): Promise<void> {
-  const session = await ort.InferenceSession.create(bytes);
-  for (const shape of shapes) {
-    const input = randn(shape);
-    const want = simdgradOutput(model, input);
-    const results = await session.run({ input: new ort.Tensor('float32', input.toFloat32Array(), shape) });
-    input.dispose();
-    const got = results.output!;
-    expect(got.dims).toEqual(want.shape);
-    expect(maxAbs(want.data)).toBeGreaterThan(0);
-    expect(maxAbsDifference(got.data as Float32Array, want.data)).toBeLessThanOrEqual(1e-5 * maxAbs(want.data));
-  }
-  await session.release();
-}
+import { EXPORTED, expectSameOutputs } from '../helpers/onnx-runtime.js';
 
 // PyTorch's gate order reordered to ONNX's (LSTM i,f,g,o -> i,o,f,c; GRU r,z,n -> z,r,h) shows in
 // every output: a wrong block would change them all.

@@ -1,38 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx, manualSeed, nn, noGrad, randn, tensor, tidy, type Tensor } from 'simdgrad';
+import { exportOnnx, manualSeed, nn, tensor } from 'simdgrad';
 import { BeyondConvnets, EXPORT_CASES, EveryOp, ToolkitOps } from '../helpers/onnx-models.js';
-import { maxAbs, maxAbsDifference } from '../helpers/compare.js';
-
-// Where scripts/check-onnx.py finds the exported models to run onnx.checker on.
-const EXPORTED = new URL('../../build/onnx/', import.meta.url);
-
-function simdgradOutput(model: nn.Module, input: Tensor): { data: Float32Array; shape: number[] } {
-  return noGrad(() => tidy(() => {
-    const out = model.forward(input);
-    return { data: out.toFloat32Array(), shape: [...out.shape] };
-  }));
-}
-
-
-
-
-async function expectSameOutputs(model: nn.Module, bytes: Uint8Array, shapes: number[][]): Promise<void> {
-  const session = await ort.InferenceSession.create(bytes);
-  expect([session.inputNames, session.outputNames]).toEqual([['input'], ['output']]);
-  for (const shape of shapes) {
-    const input = randn(shape);
-    const want = simdgradOutput(model, input);
-    const results = await session.run({ input: new ort.Tensor('float32', input.toFloat32Array(), shape) });
-    input.dispose();
-    const got = results.output!;
-    expect(got.dims).toEqual(want.shape);
-    expect(maxAbs(want.data)).toBeGreaterThan(0);
-    expect(maxAbsDifference(got.data as Float32Array, want.data)).toBeLessThanOrEqual(1e-5 * maxAbs(want.data));
-  }
-  await session.release();
-}
+import { EXPORTED, expectSameOutputs, simdgradOutput } from '../helpers/onnx-runtime.js';
 
 describe('onnxruntime-node runs exportOnnx() models and gets simdgrad’s outputs', () => {
   mkdirSync(EXPORTED, { recursive: true });
