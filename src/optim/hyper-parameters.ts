@@ -1,13 +1,9 @@
 // Checks shared by the optimizers and schedulers, so every bad hyper-parameter fails the same
 // clear way, naming the class, the option and the value.
+import { describe } from '../check-args.js';
 
 function fail(owner: string, name: string, requirement: string, value: unknown, hint: string): never {
   throw new Error(`simdgrad: ${owner}: ${name} must be ${requirement}, got ${describe(value)}; ${hint}`);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
 export function checkLr(owner: string, lr: unknown): void {
