@@ -1,7 +1,7 @@
 import { backend } from '../backend/backend.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import { checkTensor } from '../check-args.js';
+import { checkTensor, describe } from '../check-args.js';
 
 /** Integer class indices, one per sample: a Tensor of integer-valued floats, a number[] or an Int32Array. */
 export type ClassTargets = Tensor | readonly number[] | Int32Array;
@@ -70,8 +70,4 @@ function targetValues(target: ClassTargets, check: ClassTargetCheck): ArrayLike<
   }
   if (Array.isArray(target) || target instanceof Int32Array) return target;
   throw new Error(`simdgrad: ${check.op}: target must be a Tensor, a number[] or an Int32Array of class indices, got ${describe(target)}.`);
-}
-
-function describe(value: unknown): string {
-  return value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
 }
