@@ -147,7 +147,7 @@ export function checkInteger(op: string, name: string, value: unknown, min = -In
  * naming the first offending value and its position.
  */
 export function checkIndices(op: string, index: Tensor, limit: number, what: string): void {
-  const bad = kernels().firstInvalidIndex!(index.ptr, index.size, limit);
+  const bad = kernels().firstInvalidIndex(index.ptr, index.size, limit);
   if (bad < 0) return;
   const value = index.toFloat32Array()[bad]!;
   const problem = Number.isInteger(value) ? 'out of range' : 'not a whole number';

@@ -90,7 +90,7 @@ function filled(op: string, shape: readonly number[], value: number, options: Te
   const checkedShape = checkShapeArg(op, 'shape', shape);
   const opts = checkTensorOptions(op, options);
   const out = created(op, checkedShape);
-  kernels().fill!(out.ptr, out.size, value);
+  kernels().fill(out.ptr, out.size, value);
   out.requiresGrad = opts.requiresGrad ?? false;
   return out;
 }

@@ -87,7 +87,7 @@ function ownedCopy(grad: Tensor): Tensor {
 }
 
 function addInto(target: Tensor, addend: Tensor): void {
-  backend().kernels.axpy!(addend.ptr, target.ptr, target.size, 1);
+  backend().kernels.axpy(addend.ptr, target.ptr, target.size, 1);
 }
 
 function topologicalOrder(root: GradNode): GradNode[] {

@@ -1,5 +1,6 @@
 import { LinearAllocator } from './allocator.js';
 import { checkInitOptions, describeOptions, sameOptions } from './init-options.js';
+import type { KernelExports } from './kernel-exports.js';
 import type { KernelBuild, LoadedModule, WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
 import { withParallelConv } from './threads/parallel-conv.js';
@@ -7,6 +8,7 @@ import { withParallelGemm } from './threads/parallel-gemm.js';
 import { reserveThreadMemory, ThreadPool } from './threads/pool.js';
 import { planThreads } from './threads/thread-support.js';
 
+/** A kernel as the threads pool (src/backend/threads/) still takes them, untyped. */
 export type Kernel = (...args: number[]) => number;
 
 export interface InitOptions {
@@ -37,7 +39,7 @@ export interface InitOptions {
 export type ModuleLoader = (options: InitOptions, threaded: boolean) => Promise<LoadedModule>;
 
 export interface Backend {
-  readonly kernels: Record<string, Kernel>;
+  readonly kernels: KernelExports;
   readonly allocator: LinearAllocator;
   /** The kernels running: the plain SIMD build, the relaxed-SIMD build, or one passed to init(). */
   readonly build: 'simd' | 'relaxed-simd' | 'custom';
@@ -92,7 +94,7 @@ export function backend(): Backend {
 }
 
 /** The wasm exports; each kernel takes pointers and sizes. */
-export function kernels(): Record<string, Kernel> {
+export function kernels(): KernelExports {
   return backend().kernels;
 }
 
@@ -108,27 +110,32 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   }
   const maxPages = Math.floor((maxMiB * MIB) / PAGE);
   const { kernels, memory } = await instantiateWith(module, new WebAssembly.Memory({ initial: Math.min(INITIAL_PAGES, maxPages), maximum: maxPages, shared }));
-  const allocator = new LinearAllocator(memory, kernels.heapBase!(), maxPages * PAGE);
+  const allocator = new LinearAllocator(memory, kernels.heapBase(), maxPages * PAGE);
   reserveKernelScratch(kernels, allocator);
   if (!shared) return { kernels, allocator, build, threads: 1 };
-  const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
-  return { kernels: withParallelConv(withParallelGemm(kernels, pool), pool, allocator), allocator, build, threads };
+  const pool = await ThreadPool.start(module, memory, untyped(kernels), allocator, threads);
+  return { kernels: withParallelConv(withParallelGemm(untyped(kernels), pool), pool, allocator) as unknown as KernelExports, allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch
 // its kernels (and the workers' share of it) reserve, as the real instance will lay them out.
 async function leastMemoryBytes(module: WebAssembly.Module, threads: number): Promise<number> {
   const { kernels, memory } = await instantiateWith(module, new WebAssembly.Memory(threads > 1 ? { initial: INITIAL_PAGES, maximum: WASM32_PAGES, shared: true } : { initial: INITIAL_PAGES }));
-  const allocator = new LinearAllocator(memory, kernels.heapBase!(), 4096 * MIB);
+  const allocator = new LinearAllocator(memory, kernels.heapBase(), 4096 * MIB);
   const end = reserveKernelScratch(kernels, allocator);
-  return threads > 1 ? reserveThreadMemory(kernels, allocator, threads - 1).end : end;
+  return threads > 1 ? reserveThreadMemory(untyped(kernels), allocator, threads - 1).end : end;
 }
 
-async function instantiateWith(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<{ kernels: Record<string, Kernel>; memory: WebAssembly.Memory }> {
+async function instantiateWith(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<{ kernels: KernelExports; memory: WebAssembly.Memory }> {
   const instance = await WebAssembly.instantiate(module, {
     env: { memory, abort: abortFromWasm, seed: () => Date.now() },
   });
-  return { kernels: instance.exports as unknown as Record<string, Kernel>, memory };
+  return { kernels: instance.exports as unknown as KernelExports, memory };
+}
+
+// The threads pool and its parallel kernels take the exports as an untyped table until they move to KernelExports.
+function untyped(kernels: KernelExports): Record<string, Kernel> {
+  return kernels as unknown as Record<string, Kernel>;
 }
 
 // Errors from the runtime (a module with other imports or exports, a memory the host refuses)

@@ -24,7 +24,7 @@ export class CountBuffer {
 
   set(count: number): void {
     this.count = count;
-    kernels().fill!(this.tensor.ptr, 1, count);
+    kernels().fill(this.tensor.ptr, 1, count);
   }
 }
 

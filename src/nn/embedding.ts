@@ -51,7 +51,7 @@ export class Embedding extends Module {
       throw new Error(`simdgrad: Embedding.fromPretrained: embeddings must be 2-D [numEmbeddings, embeddingDim], got ${formatShape(embeddings.shape)}.`);
     }
     const layer = new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, layerOptions);
-    kernels().copy!(embeddings.ptr, layer.weight.ptr, embeddings.size);
+    kernels().copy(embeddings.ptr, layer.weight.ptr, embeddings.size);
     layer.weight.requiresGrad = !frozen;
     return layer;
   }
@@ -59,7 +59,7 @@ export class Embedding extends Module {
   /** PyTorch's default: N(0, 1), then the paddingIdx row set to zero. */
   resetParameters(): void {
     normal_(this.weight);
-    if (this.paddingIdx !== null) kernels().fill!(this.weight.ptr + this.paddingIdx * this.embeddingDim * 4, this.embeddingDim, 0);
+    if (this.paddingIdx !== null) kernels().fill(this.weight.ptr + this.paddingIdx * this.embeddingDim * 4, this.embeddingDim, 0);
   }
 
   forward(input: Tensor): Tensor {

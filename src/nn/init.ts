@@ -78,7 +78,7 @@ export function normal_(tensor: Tensor, mean = 0, std = 1): Tensor {
 
 export function constant_(tensor: Tensor, value: number): Tensor {
   checkTensor('initialise', 'tensor', tensor);
-  kernels().fill!(tensor.ptr, tensor.size, value);
+  kernels().fill(tensor.ptr, tensor.size, value);
   return tensor;
 }
 

@@ -169,7 +169,7 @@ export abstract class Module<Inputs extends unknown[] = [Tensor], Output = Tenso
         p.grad.dispose();
         p.grad = null;
       } else {
-        kernels().fill!(p.grad.ptr, p.grad.size, 0);
+        kernels().fill(p.grad.ptr, p.grad.size, 0);
       }
     }
   }

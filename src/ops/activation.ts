@@ -1,4 +1,5 @@
 import { kernels } from '../backend/backend.js';
+import type { KernelExports } from '../backend/kernel-exports.js';
 import { record } from '../autograd/node.js';
 import { Tensor } from '../tensor.js';
 import { checkNumber, checkOptionalNumber, checkOptions, checkTensor } from '../check-args.js';
@@ -14,14 +15,27 @@ export interface ActivationAttributes {
   approximate?: 'none' | 'tanh';
 }
 
+/** The constants an activation's kernels take after the pointers and the length (leakyRelu's slope, softplus's beta and threshold). */
+type ActivationParams<K extends Activation> = KernelExports[`${K}Forward`] extends (x: number, out: number, n: number, ...params: infer P) => void ? P : never;
+
+// TypeScript cannot follow a generic name to its kernel, so the pair is typed here: every
+// `${kernel}Backward` takes the gradient's pointers and length, then its forward's constants.
+interface ActivationKernels<K extends Activation> {
+  forward(x: number, out: number, n: number, ...params: ActivationParams<K>): void;
+  backward(saved: number, upstream: number, gradIn: number, n: number, ...params: ActivationParams<K>): void;
+}
+
 /**
  * Runs `${kernel}Forward` into a new tensor and records `${kernel}Backward`, which reads the
  * input, or the output where the derivative is cheapest from it (sigmoid, tanh).
  */
-function activation(op: string, kernel: Activation, x: Tensor, saves: 'input' | 'output', attributes: ActivationAttributes = {}, ...params: number[]): Tensor {
+function activation<K extends Activation>(op: string, kernel: K, x: Tensor, saves: 'input' | 'output', attributes: ActivationAttributes = {}, ...params: ActivationParams<K>): Tensor {
   checkTensor(op, 'input', x);
+  const k = kernels();
+  const forward = k[`${kernel}Forward`] as unknown as ActivationKernels<K>['forward'];
+  const backward = k[`${kernel}Backward`] as unknown as ActivationKernels<K>['backward'];
   const out = Tensor.empty(x.shape);
-  kernels()[`${kernel}Forward`]!(x.ptr, out.ptr, x.size, ...params);
+  forward(x.ptr, out.ptr, x.size, ...params);
   return record(out, {
     op,
     inputs: [x],
@@ -29,7 +43,7 @@ function activation(op: string, kernel: Activation, x: Tensor, saves: 'input' | 
     saved: [saves === 'input' ? x : out],
     backward: (g, [saved]) => {
       const gradIn = Tensor.empty(x.shape);
-      kernels()[`${kernel}Backward`]!(saved!.ptr, g.ptr, gradIn.ptr, gradIn.size, ...params);
+      backward(saved!.ptr, g.ptr, gradIn.ptr, gradIn.size, ...params);
       return [gradIn];
     },
   });

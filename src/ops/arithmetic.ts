@@ -61,7 +61,7 @@ type UnaryKernel = 'negForward' | 'expForward' | 'logForward' | 'sqrtForward';
 function unary(op: string, kernel: UnaryKernel, x: Tensor, save: 'input' | 'output' | 'none', backward: (g: Tensor, saved: Tensor) => Tensor): Tensor {
   checkTensor(op, 'input', x);
   const out = Tensor.empty(x.shape);
-  kernels()[kernel]!(x.ptr, out.ptr, x.size);
+  kernels()[kernel](x.ptr, out.ptr, x.size);
   const savedTensor = save === 'input' ? [x] : save === 'output' ? [out] : [];
   return record(out, { op, inputs: [x], saved: savedTensor, backward: (g, saved) => [backward(g, saved[0]!)] });
 }
@@ -91,7 +91,7 @@ export function pow(x: Tensor, exponent: number): Tensor {
   checkTensor('pow', 'input', x);
   checkNumber('pow', 'exponent', exponent, { nonFinite: true });
   const out = Tensor.empty(x.shape);
-  kernels().powScalarForward!(x.ptr, out.ptr, x.size, exponent);
+  kernels().powScalarForward(x.ptr, out.ptr, x.size, exponent);
   return record(out, {
     op: 'pow',
     inputs: [x],
@@ -99,7 +99,7 @@ export function pow(x: Tensor, exponent: number): Tensor {
     saved: [x],
     backward: (g, [input]) => {
       const gx = Tensor.empty(input!.shape);
-      kernels().powScalarBackward!(input!.ptr, g.ptr, gx.ptr, gx.size, exponent);
+      kernels().powScalarBackward(input!.ptr, g.ptr, gx.ptr, gx.size, exponent);
       return [gx];
     },
   });

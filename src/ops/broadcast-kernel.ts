@@ -11,7 +11,7 @@ export type BinaryKernel = 'addForward' | 'subForward' | 'mulForward' | 'divForw
 /** Runs a broadcasting binary kernel into a new tensor of shape `outShape`. */
 export function broadcastBinary(kernel: BinaryKernel, a: Tensor, b: Tensor, outShape: readonly number[]): Tensor {
   const out = Tensor.empty(outShape);
-  const run = kernels()[kernel]!;
+  const run = kernels()[kernel];
   const [ap, bp, op] = [a.ptr, b.ptr, out.ptr];
   for (const blk of broadcastBlocks(outShape, a.shape, b.shape)) {
     run(ap + 4 * blk.aOffset, bp + 4 * blk.bOffset, op + 4 * blk.outOffset, blk.outer, blk.inner, blk.aOuter, blk.aInner, blk.bOuter, blk.bInner);

@@ -68,7 +68,7 @@ export function withTensors<T>(a: Tensor | number, b: Tensor | number, fn: (x: T
 /** A broadcasting binary kernel of compare.ts's family into a new tensor of shape outShape. */
 export function runBroadcast(kernel: BroadcastKernel, a: Tensor, b: Tensor, outShape: readonly number[]): Tensor {
   const out = Tensor.empty(outShape);
-  const run = kernels()[kernel]!;
+  const run = kernels()[kernel];
   for (const blk of broadcastBlocks(outShape, a.shape, b.shape)) {
     run(a.ptr + 4 * blk.aOffset, b.ptr + 4 * blk.bOffset, out.ptr + 4 * blk.outOffset, blk.outer, blk.inner, blk.aOuter, blk.aInner, blk.bOuter, blk.bInner);
   }

@@ -115,7 +115,7 @@ function convAttributes(g: ConvGeometry): Conv2dAttributes {
 }
 
 /** @internal The geometry as the conv kernels' trailing arguments. */
-export function geometryArgs(g: ConvGeometry): number[] {
+export function geometryArgs(g: ConvGeometry): [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number] {
   return [g.batch, g.channels, g.height, g.width, g.outChannels, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.groups, g.outH, g.outW];
 }
 

@@ -29,8 +29,8 @@ export function dropout(x: Tensor, options: DropoutOptions = {}): Tensor {
   const out = Tensor.empty(x.shape);
   const mask = Tensor.empty(x.shape);
   // One draw from the host generator seeds the kernels' generator, so manualSeed() fixes every mask.
-  kernels().randomSeed!(nextUint32());
-  kernels().dropoutForward!(x.ptr, out.ptr, mask.ptr, x.size, p, p === 1 ? 0 : 1 / (1 - p));
+  kernels().randomSeed(nextUint32());
+  kernels().dropoutForward(x.ptr, out.ptr, mask.ptr, x.size, p, p === 1 ? 0 : 1 / (1 - p));
   record(out, { op: 'dropout', inputs: [x], saved: [mask], backward: (g, [m]) => [mul(g, m!)] });
   mask.dispose();
   return out;

@@ -38,9 +38,9 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
   const { maxNorm, normType, scaleGradByFreq } = resolveEmbeddingOptions('embedding', options);
   checkIndices('embedding', input, numEmbeddings, `the ${numEmbeddings} rows of weight ${formatShape(weight.shape)}`);
   const k = kernels();
-  if (maxNorm !== null) k.embeddingRenorm!(weight.ptr, input.ptr, input.size, dim, maxNorm, normType);
+  if (maxNorm !== null) k.embeddingRenorm(weight.ptr, input.ptr, input.size, dim, maxNorm, normType);
   const out = Tensor.empty([...input.shape, dim]);
-  k.indexSelectForward!(weight.ptr, input.ptr, out.ptr, 1, numEmbeddings, input.size, dim);
+  k.indexSelectForward(weight.ptr, input.ptr, out.ptr, 1, numEmbeddings, input.size, dim);
   return record<EmbeddingAttributes>(out, {
     op: 'embedding',
     inputs: [input, weight],
@@ -49,7 +49,7 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
     backward: (g, [index]) => {
       const gradWeight = zeros(weight.shape);
       const counts = scaleGradByFreq ? Tensor.empty([numEmbeddings]) : null;
-      k.embeddingBackward!(g.ptr, index!.ptr, gradWeight.ptr, index!.size, dim, paddingIdx ?? -1, counts?.ptr ?? 0, numEmbeddings);
+      k.embeddingBackward(g.ptr, index!.ptr, gradWeight.ptr, index!.size, dim, paddingIdx ?? -1, counts?.ptr ?? 0, numEmbeddings);
       counts?.dispose();
       return [null, gradWeight];
     },

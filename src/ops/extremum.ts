@@ -86,7 +86,7 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): { values:
   const indices = Tensor.empty(shape);
   const outer = shapeSize(x.shape.slice(0, axis));
   const inner = shapeSize(x.shape.slice(axis + 1));
-  if (k > 0) kernels().topkAxis!(x.ptr, values.ptr, indices.ptr, outer, n, inner, k, options.largest === false ? 0 : 1);
+  if (k > 0) kernels().topkAxis(x.ptr, values.ptr, indices.ptr, outer, n, inner, k, options.largest === false ? 0 : 1);
   record(values, {
     op: 'topk',
     inputs: [x],
@@ -94,7 +94,7 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): { values:
     saved: [indices],
     backward: (g, [positions]) => {
       const gx = zeros(x.shape);
-      kernels().scatterAddForward!(g.ptr, positions!.ptr, gx.ptr, outer, n, k, inner);
+      kernels().scatterAddForward(g.ptr, positions!.ptr, gx.ptr, outer, n, k, inner);
       return [gx];
     },
   });
@@ -107,7 +107,7 @@ function argExtremum(op: string, x: Tensor, dim: number | undefined, keepdim: bo
     checkNonEmpty(x, x.shape.map((_, d) => d), op);
     const position = Tensor.empty(keepdim ? x.shape.map(() => 1) : []);
     const scratch = Tensor.empty([]);
-    kernels().extremumAxis!(x.ptr, scratch.ptr, position.ptr, 1, x.size, 1, wantMax ? 1 : 0);
+    kernels().extremumAxis(x.ptr, scratch.ptr, position.ptr, 1, x.size, 1, wantMax ? 1 : 0);
     scratch.dispose();
     return traceResult(position, { op, inputs: [x], attributes: { axis: null, keepdim } satisfies ArgExtremumAttributes });
   }
@@ -117,7 +117,7 @@ function argExtremum(op: string, x: Tensor, dim: number | undefined, keepdim: bo
   const position = Tensor.empty(shape);
   const scratch = Tensor.empty(shape);
   const [outer, n, inner] = [shapeSize(x.shape.slice(0, axis)), x.shape[axis] ?? 1, shapeSize(x.shape.slice(axis + 1))];
-  kernels().extremumAxis!(x.ptr, scratch.ptr, position.ptr, outer, n, inner, wantMax ? 1 : 0);
+  kernels().extremumAxis(x.ptr, scratch.ptr, position.ptr, outer, n, inner, wantMax ? 1 : 0);
   scratch.dispose();
   return traceResult(position, { op, inputs: [x], attributes: { axis, keepdim } satisfies ArgExtremumAttributes });
 }
@@ -130,14 +130,14 @@ export function reduceExtremum(x: Tensor, axes: readonly number[], wantMax: bool
     const next = Tensor.empty(shape);
     const positions = Tensor.empty(shape);
     const [outer, n, inner] = [shapeSize(current.shape.slice(0, axis)), current.shape[axis]!, shapeSize(current.shape.slice(axis + 1))];
-    kernels().extremumAxis!(current.ptr, next.ptr, positions.ptr, outer, n, inner, wantMax ? 1 : 0);
+    kernels().extremumAxis(current.ptr, next.ptr, positions.ptr, outer, n, inner, wantMax ? 1 : 0);
     positions.dispose();
     if (current !== x) current.dispose();
     current = next;
   }
   if (current === x) {
     current = Tensor.empty(x.shape);
-    kernels().copy!(x.ptr, current.ptr, x.size);
+    kernels().copy(x.ptr, current.ptr, x.size);
   }
   return current;
 }

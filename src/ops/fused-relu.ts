@@ -7,6 +7,6 @@ import { Tensor } from '../tensor.js';
  */
 export function reluGradient(output: Tensor, upstream: Tensor): Tensor {
   const gradIn = Tensor.empty(output.shape);
-  kernels().reluBackward!(output.ptr, upstream.ptr, gradIn.ptr, gradIn.size);
+  kernels().reluBackward(output.ptr, upstream.ptr, gradIn.ptr, gradIn.size);
   return gradIn;
 }

@@ -52,7 +52,7 @@ export function groupNorm(input: Tensor, numGroups: number, options: GroupNormOp
   const scale = weight ?? full([channels], 1);
   const shift = bias ?? full([channels], 0);
   const k = kernels();
-  k.groupNormForward!(input.ptr, out.ptr, scale.ptr, shift.ptr, mean.ptr, invStd.ptr, batch, channels, numGroups, spatial, eps);
+  k.groupNormForward(input.ptr, out.ptr, scale.ptr, shift.ptr, mean.ptr, invStd.ptr, batch, channels, numGroups, spatial, eps);
   record(out, {
     op: 'groupNorm',
     inputs: [input, weight, bias],
@@ -63,7 +63,7 @@ export function groupNorm(input: Tensor, numGroups: number, options: GroupNormOp
       const affineGrads = weight?.requiresGrad || bias?.requiresGrad;
       const gw = affineGrads ? Tensor.empty([channels]) : null;
       const gb = affineGrads ? Tensor.empty([channels]) : null;
-      k.groupNormBackward!(x!.ptr, g.ptr, savedMean!.ptr, savedInvStd!.ptr, savedScale!.ptr, gx?.ptr ?? 0, gw?.ptr ?? 0, gb?.ptr ?? 0, batch, channels, numGroups, spatial);
+      k.groupNormBackward(x!.ptr, g.ptr, savedMean!.ptr, savedInvStd!.ptr, savedScale!.ptr, gx?.ptr ?? 0, gw?.ptr ?? 0, gb?.ptr ?? 0, batch, channels, numGroups, spatial);
       return [gx, keptIf(weight?.requiresGrad, gw), keptIf(bias?.requiresGrad, gb)];
     },
   });

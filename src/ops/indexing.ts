@@ -59,7 +59,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   checkIndices('scatterAdd', index, x.shape[axis]!, `dim ${dim} of x ${formatShape(x.shape)}`);
   const values = narrowTo(src, index.shape, -1);
   const out = Tensor.empty(x.shape);
-  kernels().copy!(x.ptr, out.ptr, x.size);
+  kernels().copy(x.ptr, out.ptr, x.size);
   addAtIndices(out, axis, index, values);
   record(out, {
     op: 'scatterAdd',
@@ -81,7 +81,7 @@ function addAtIndices(out: Tensor, axis: number, index: Tensor, values: Tensor):
   const outStrides = contiguousStrides(out.shape);
   if (!whole) copyStrided({ src: out.ptr, dst: part.ptr, shape: region, srcStrides: outStrides, dstStrides: contiguousStrides(region) });
   const [outer, m, inner] = view3(index.shape, axis);
-  kernels().scatterAddForward!(values.ptr, index.ptr, part.ptr, outer, out.shape[axis] ?? 1, m, inner);
+  kernels().scatterAddForward(values.ptr, index.ptr, part.ptr, outer, out.shape[axis] ?? 1, m, inner);
   if (whole) return;
   copyStrided({ src: part.ptr, dst: out.ptr, shape: region, srcStrides: contiguousStrides(region), dstStrides: outStrides });
   part.dispose();
@@ -96,7 +96,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndices('indexSelect', index, x.shape[axis]!, `dim ${dim} of x ${formatShape(x.shape)}`);
   const out = Tensor.empty(x.shape.map((size, d) => (d === axis ? index.size : size)));
   const [outer, n, inner] = view3(x.shape, axis);
-  kernels().indexSelectForward!(x.ptr, index.ptr, out.ptr, outer, n, index.size, inner);
+  kernels().indexSelectForward(x.ptr, index.ptr, out.ptr, outer, n, index.size, inner);
   return record(out, {
     op: 'indexSelect',
     inputs: [x],
@@ -104,7 +104,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     saved: [index],
     backward: (g, [savedIndex]) => {
       const gx = zeros(x.shape);
-      kernels().indexAddForward!(g.ptr, savedIndex!.ptr, gx.ptr, outer, n, savedIndex!.size, inner);
+      kernels().indexAddForward(g.ptr, savedIndex!.ptr, gx.ptr, outer, n, savedIndex!.size, inner);
       return [gx];
     },
   });
@@ -120,7 +120,7 @@ export function oneHot(index: Tensor, numClasses = -1): Tensor {
   const classes = numClasses === -1 ? inferClassCount(index) : numClasses;
   checkIndices('oneHot', index, classes, `${classes} classes`);
   const out = Tensor.empty([...index.shape, classes]);
-  kernels().oneHotForward!(index.ptr, out.ptr, index.size, classes);
+  kernels().oneHotForward(index.ptr, out.ptr, index.size, classes);
   return traceResult(out, { op: 'oneHot', inputs: [index], attributes: { numClasses: classes } satisfies OneHotAttributes });
 }
 
@@ -129,7 +129,7 @@ function inferClassCount(index: Tensor): number {
   checkIndices('oneHot', index, 2 ** 24, 'class indices');
   const largest = Tensor.empty([]);
   const position = Tensor.empty([]);
-  kernels().extremumAxis!(index.ptr, largest.ptr, position.ptr, 1, index.size, 1, 1);
+  kernels().extremumAxis(index.ptr, largest.ptr, position.ptr, 1, index.size, 1, 1);
   const classes = largest.item() + 1;
   largest.dispose();
   position.dispose();
@@ -140,7 +140,7 @@ function inferClassCount(index: Tensor): number {
 function gatherChecked(x: Tensor, axis: number, index: Tensor): Tensor {
   const out = Tensor.empty(index.shape);
   const [outer, m, inner] = view3(index.shape, axis);
-  kernels().gatherForward!(x.ptr, index.ptr, out.ptr, outer, x.shape[axis] ?? 1, m, inner);
+  kernels().gatherForward(x.ptr, index.ptr, out.ptr, outer, x.shape[axis] ?? 1, m, inner);
   return record(out, {
     op: 'gather',
     inputs: [x],
@@ -148,7 +148,7 @@ function gatherChecked(x: Tensor, axis: number, index: Tensor): Tensor {
     saved: [index],
     backward: (g, [savedIndex]) => {
       const gx = zeros(x.shape);
-      kernels().scatterAddForward!(g.ptr, savedIndex!.ptr, gx.ptr, outer, x.shape[axis] ?? 1, m, inner);
+      kernels().scatterAddForward(g.ptr, savedIndex!.ptr, gx.ptr, outer, x.shape[axis] ?? 1, m, inner);
       return [gx];
     },
   });

@@ -48,19 +48,19 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
   const scaleW = sourceScale(width, outW, readScale?.[1], mode, alignCorners);
   const out = Tensor.empty([batch, channels, outH, outW]);
   const k = kernels();
-  const geometry = [batch * channels, height, width, outH, outW, scaleH, scaleW];
+  const geometry = [batch * channels, height, width, outH, outW, scaleH, scaleW] as const;
   const bilinear = mode === 'bilinear';
   // Nearest reads floor((dst + offset)·scale): legacy at 0, exact at the pixel centres.
   const nearestOffset = mode === 'nearest-exact' ? 0.5 : 0;
   if (bilinear) {
     try {
-      withRowScratch(outW, (scratch) => k.interpolateBilinearForward!(input.ptr, out.ptr, scratch, ...geometry, alignCorners ? 1 : 0));
+      withRowScratch(outW, (scratch) => k.interpolateBilinearForward(input.ptr, out.ptr, scratch, ...geometry, alignCorners ? 1 : 0));
     } catch (error) {
       out.dispose();
       throw error;
     }
   } else {
-    k.interpolateNearestForward!(input.ptr, out.ptr, ...geometry, nearestOffset);
+    k.interpolateNearestForward(input.ptr, out.ptr, ...geometry, nearestOffset);
   }
   return record<InterpolateAttributes>(out, {
     op: 'interpolate',
@@ -68,8 +68,8 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
     attributes: { mode, alignCorners, outputSize, scaleFactor: readScale },
     backward: (g) => {
       const gx = Tensor.empty(input.shape);
-      if (bilinear) k.interpolateBilinearBackward!(g.ptr, gx.ptr, ...geometry, alignCorners ? 1 : 0);
-      else k.interpolateNearestBackward!(g.ptr, gx.ptr, ...geometry, nearestOffset);
+      if (bilinear) k.interpolateBilinearBackward(g.ptr, gx.ptr, ...geometry, alignCorners ? 1 : 0);
+      else k.interpolateNearestBackward(g.ptr, gx.ptr, ...geometry, nearestOffset);
       return [gx];
     },
   });

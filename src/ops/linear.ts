@@ -24,7 +24,7 @@ function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null, relu: boolean)
   const rows = x.size / inFeatures;
   const y = Tensor.empty([...x.shape.slice(0, -1), outFeatures]);
   const k = kernels();
-  k.gemmBiasRelu!(0, 1, rows, outFeatures, inFeatures, x.ptr, weight.ptr, y.ptr, bias ? bias.ptr : 0, 0, relu ? 1 : 0);
+  k.gemmBiasRelu(0, 1, rows, outFeatures, inFeatures, x.ptr, weight.ptr, y.ptr, bias ? bias.ptr : 0, 0, relu ? 1 : 0);
   return record(y, {
     op: relu ? 'linearRelu' : 'linear',
     inputs: [x, weight, bias],
@@ -34,9 +34,9 @@ function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null, relu: boolean)
       const gx = x.requiresGrad ? Tensor.empty(x.shape) : null;
       const gw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
       const gb = bias?.requiresGrad ? Tensor.empty(bias.shape) : null;
-      if (gx) k.gemm!(0, 0, rows, inFeatures, outFeatures, g.ptr, sw!.ptr, gx.ptr, 0);
-      if (gw) k.gemm!(1, 0, outFeatures, inFeatures, rows, g.ptr, sx!.ptr, gw.ptr, 0);
-      if (gb) k.sumAxisForward!(g.ptr, gb.ptr, 1, rows, outFeatures);
+      if (gx) k.gemm(0, 0, rows, inFeatures, outFeatures, g.ptr, sw!.ptr, gx.ptr, 0);
+      if (gw) k.gemm(1, 0, outFeatures, inFeatures, rows, g.ptr, sx!.ptr, gw.ptr, 0);
+      if (gb) k.sumAxisForward(g.ptr, gb.ptr, 1, rows, outFeatures);
       if (g !== upstream) g.dispose();
       return [gx, gw, gb];
     },

@@ -21,7 +21,7 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
 // The shift is computed off the tape (its gradient cancels), so a trace must see the whole op.
 function stableLogSumExp(x: Tensor, axes: number[], keepdim: boolean): Tensor {
   const shift = reduceExtremum(x, axes, true);
-  kernels().zeroInfinite!(shift.ptr, shift.size);
+  kernels().zeroInfinite(shift.ptr, shift.size);
   const shifted = sub(x, shift);
   const exps = exp(shifted);
   shifted.dispose();

@@ -59,14 +59,14 @@ const DEFAULT_IGNORE_INDEX = -100;
 export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   options = checkOptions<LossOptions>('mseLoss', options) as LossOptions;
   return elementwiseLoss('mseLoss', input, target, options, (out, grad, perElement, scale) =>
-    kernels().mseLossForward!(input.ptr, target.ptr, input.size, out, grad, perElement, scale));
+    kernels().mseLossForward(input.ptr, target.ptr, input.size, out, grad, perElement, scale));
 }
 
 /** Mean absolute error, as torch.nn.functional.l1_loss. */
 export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   options = checkOptions<LossOptions>('l1Loss', options) as LossOptions;
   return elementwiseLoss('l1Loss', input, target, options, (out, grad, perElement, scale) =>
-    kernels().l1LossForward!(input.ptr, target.ptr, input.size, out, grad, perElement, scale));
+    kernels().l1LossForward(input.ptr, target.ptr, input.size, out, grad, perElement, scale));
 }
 
 /** 0.5 d²/beta where |d| < beta, else |d| - 0.5 beta, as torch.nn.functional.smooth_l1_loss. */
@@ -75,7 +75,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Los
   const beta = options.beta ?? 1;
   if (!(beta >= 0 && Number.isFinite(beta))) throw new Error(`simdgrad: smoothL1Loss: beta must be a finite number >= 0, got ${beta}.`);
   return elementwiseLoss('smoothL1Loss', input, target, options, (out, grad, perElement, scale) =>
-    kernels().smoothL1LossForward!(input.ptr, target.ptr, input.size, out, grad, perElement, scale, beta));
+    kernels().smoothL1LossForward(input.ptr, target.ptr, input.size, out, grad, perElement, scale, beta));
 }
 
 /** 0.5 d² where |d| < delta, else delta (|d| - 0.5 delta), as torch.nn.functional.huber_loss. */
@@ -85,7 +85,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptio
   if (!(delta > 0 && Number.isFinite(delta))) throw new Error(`simdgrad: huberLoss: delta must be a finite number > 0, got ${delta}.`);
   // Huber with delta is delta times smooth L1 with beta = delta.
   return elementwiseLoss('huberLoss', input, target, options, (out, grad, perElement, scale) =>
-    kernels().smoothL1LossForward!(input.ptr, target.ptr, input.size, out, grad, perElement, scale * delta, delta));
+    kernels().smoothL1LossForward(input.ptr, target.ptr, input.size, out, grad, perElement, scale * delta, delta));
 }
 
 /**
@@ -98,7 +98,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
   const weight = options.weight;
   if (weight) checkTrailingShape(op, 'weight', weight, input);
   return elementwiseLoss(op, input, target, options, (out, grad, perElement, scale) => {
-    const outside = kernels().binaryCrossEntropyForward!(input.ptr, target.ptr, weight?.ptr ?? 0, weight?.size ?? 1, input.size, out, grad, perElement, scale);
+    const outside = kernels().binaryCrossEntropyForward(input.ptr, target.ptr, weight?.ptr ?? 0, weight?.size ?? 1, input.size, out, grad, perElement, scale);
     if (outside > 0) {
       const first = firstIndexWhere(input, (v) => !(v >= 0 && v <= 1));
       throw new Error(
@@ -116,7 +116,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
   const posWeight = options.posWeight;
   if (posWeight) checkTrailingShape(op, 'posWeight', posWeight, input);
   return elementwiseLoss(op, input, target, options, (out, grad, perElement, scale) =>
-    kernels().binaryCrossEntropyWithLogitsForward!(input.ptr, target.ptr, posWeight?.ptr ?? 0, posWeight?.size ?? 1, input.size, out, grad, perElement, scale));
+    kernels().binaryCrossEntropyWithLogitsForward(input.ptr, target.ptr, posWeight?.ptr ?? 0, posWeight?.size ?? 1, input.size, out, grad, perElement, scale));
 }
 
 /** The binary hinge of Keras / TF.js: mean of max(0, 1 - target * input) for targets -1 and 1. */
@@ -124,7 +124,7 @@ export function hingeLoss(input: Tensor, target: Tensor, options: LossOptions = 
   options = checkOptions<LossOptions>('hingeLoss', options) as LossOptions;
   const op = 'hingeLoss';
   return elementwiseLoss(op, input, target, options, (out, grad, perElement, scale) => {
-    const invalid = kernels().hingeLossForward!(input.ptr, target.ptr, input.size, out, grad, perElement, scale);
+    const invalid = kernels().hingeLossForward(input.ptr, target.ptr, input.size, out, grad, perElement, scale);
     if (invalid > 0) {
       const first = firstIndexWhere(target, (v) => v !== 1 && v !== -1);
       throw new Error(
@@ -149,7 +149,7 @@ export function crossEntropy(input: Tensor, target: ClassTargets, options: Cross
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`simdgrad: ${op}: labelSmoothing must be in [0, 1], got ${smoothing}.`);
   const ignoreIndex = resolveIgnoreIndex(op, options.ignoreIndex);
   return classLoss(op, input, target, options, ignoreIndex, MASKABLE, (targets, out, grad, perElement, scale) =>
-    kernels().crossEntropyForward!(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, smoothing, ignoreIndex));
+    kernels().crossEntropyForward(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, smoothing, ignoreIndex));
 }
 
 /** Negative log-likelihood of log-probabilities [N, C], as torch.nn.functional.nll_loss. */
@@ -158,7 +158,7 @@ export function nllLoss(input: Tensor, target: ClassTargets, options: NllLossOpt
   const op = 'nllLoss';
   const ignoreIndex = resolveIgnoreIndex(op, options.ignoreIndex);
   return classLoss(op, input, target, options, ignoreIndex, MASKABLE, (targets, out, grad, perElement, scale) =>
-    kernels().nllLossForward!(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, ignoreIndex));
+    kernels().nllLossForward(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, ignoreIndex));
 }
 
 /**
@@ -173,7 +173,7 @@ export function multiMarginLoss(input: Tensor, target: ClassTargets, options: Mu
   if (p !== 1 && p !== 2) throw new Error(`simdgrad: ${op}: p must be 1 or 2, got ${String(p)}.`);
   if (!Number.isFinite(margin)) throw new Error(`simdgrad: ${op}: margin must be a finite number, got ${margin}.`);
   return classLoss(op, input, target, options, undefined, FINITE, (targets, out, grad, perElement, scale) =>
-    kernels().multiMarginLossForward!(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, margin, p));
+    kernels().multiMarginLossForward(input.ptr, targets, input.shape[0]!, input.shape[1]!, out, grad, perElement, scale, margin, p));
 }
 
 /** Runs a forward kernel: (out, grad or 0, perElement 0/1, scale). */
@@ -199,7 +199,7 @@ function fusedLoss({ op, input, reduction, lossShape, count, run }: FusedLoss): 
   try {
     run(out.ptr, grad?.ptr ?? 0, perElement ? 1 : 0, reduction === 'mean' ? 1 / count : 1);
     // As in PyTorch, the mean of no losses (every sample ignored, or an empty input) is NaN.
-    if (reduction === 'mean' && count === 0) kernels().fill!(out.ptr, 1, NaN);
+    if (reduction === 'mean' && count === 0) kernels().fill(out.ptr, 1, NaN);
   } catch (error) {
     out.dispose();
     grad?.dispose();
@@ -213,7 +213,7 @@ function fusedLoss({ op, input, reduction, lossShape, count, run }: FusedLoss): 
     saved: [grad],
     backward: (upstream, [saved]) => {
       const gradInput = Tensor.empty(input.shape);
-      kernels().lossBackward!(saved!.ptr, upstream.ptr, losses, input.size / losses, gradInput.ptr);
+      kernels().lossBackward(saved!.ptr, upstream.ptr, losses, input.size / losses, gradInput.ptr);
       return [gradInput];
     },
   });
@@ -294,7 +294,7 @@ const MASKABLE: AllowedValues = 'finiteOrNegativeInfinity';
 function checkFinite(op: string, name: 'input' | 'target', t: Tensor, allowed: AllowedValues = FINITE): void {
   const k = kernels();
   const maskable = allowed === MASKABLE;
-  if (maskable ? k.allFiniteOrNegativeInfinity!(t.ptr, t.size) : k.allFinite!(t.ptr, t.size)) return;
+  if (maskable ? k.allFiniteOrNegativeInfinity(t.ptr, t.size) : k.allFinite(t.ptr, t.size)) return;
   const refused = maskable ? (v: number) => !(v < Infinity) : (v: number) => !Number.isFinite(v);
   const values = t.toFloat32Array();
   const count = values.reduce((n, v) => (refused(v) ? n + 1 : n), 0);

@@ -29,7 +29,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1 || b.ndim === 1) return matmulVector(a, b);
   const plan = planMatmul(a.shape, b.shape);
   const out = Tensor.empty(plan.outShape);
-  const gemm = kernels().gemm!;
+  const gemm = kernels().gemm;
   const { m, k, n } = plan;
   for (const item of plan.items) gemm(0, 0, m, n, k, a.ptr + 4 * item.a, b.ptr + 4 * item.b, out.ptr + 4 * item.out, 0);
   return record(out, {

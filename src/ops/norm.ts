@@ -50,9 +50,9 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   const [scale, shift] = affineOrIdentity(weight, bias, [channels]);
   const k = kernels();
   if (training) {
-    k.batchNormForwardTraining!(input.ptr, out.ptr, scale.ptr, shift.ptr, mean.ptr, invStd.ptr, runningMean?.ptr ?? 0, runningVar?.ptr ?? 0, batch, channels, spatial, momentum, eps);
+    k.batchNormForwardTraining(input.ptr, out.ptr, scale.ptr, shift.ptr, mean.ptr, invStd.ptr, runningMean?.ptr ?? 0, runningVar?.ptr ?? 0, batch, channels, spatial, momentum, eps);
   } else {
-    k.batchNormForwardEval!(input.ptr, out.ptr, scale.ptr, shift.ptr, runningMean!.ptr, runningVar!.ptr, mean.ptr, invStd.ptr, batch, channels, spatial, eps);
+    k.batchNormForwardEval(input.ptr, out.ptr, scale.ptr, shift.ptr, runningMean!.ptr, runningVar!.ptr, mean.ptr, invStd.ptr, batch, channels, spatial, eps);
   }
   record(out, {
     op: 'batchNorm',
@@ -63,7 +63,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
       const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;
       const gw = Tensor.empty([channels]);
       const gb = Tensor.empty([channels]);
-      kernels().batchNormBackward!(x!.ptr, g.ptr, savedMean!.ptr, savedInvStd!.ptr, savedScale!.ptr, gx?.ptr ?? 0, gw.ptr, gb.ptr, batch, channels, spatial, training ? 1 : 0);
+      kernels().batchNormBackward(x!.ptr, g.ptr, savedMean!.ptr, savedInvStd!.ptr, savedScale!.ptr, gx?.ptr ?? 0, gw.ptr, gb.ptr, batch, channels, spatial, training ? 1 : 0);
       return [gx, keptIf(weight?.requiresGrad, gw), keptIf(bias?.requiresGrad, gb)];
     },
   });
@@ -97,7 +97,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   const mean = Tensor.empty([rows]);
   const invStd = Tensor.empty([rows]);
   const [scale, shift] = affineOrIdentity(weight, bias, shape);
-  kernels().layerNormForward!(input.ptr, out.ptr, scale.ptr, shift.ptr, mean.ptr, invStd.ptr, rows, features, eps);
+  kernels().layerNormForward(input.ptr, out.ptr, scale.ptr, shift.ptr, mean.ptr, invStd.ptr, rows, features, eps);
   record(out, {
     op: 'layerNorm',
     inputs: [input, weight, bias],
@@ -108,7 +108,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
       const affineGrads = weight?.requiresGrad || bias?.requiresGrad;
       const gw = affineGrads ? Tensor.empty(shape) : null;
       const gb = affineGrads ? Tensor.empty(shape) : null;
-      kernels().layerNormBackward!(x!.ptr, g.ptr, savedMean!.ptr, savedInvStd!.ptr, savedScale!.ptr, gx?.ptr ?? 0, gw?.ptr ?? 0, gb?.ptr ?? 0, rows, features);
+      kernels().layerNormBackward(x!.ptr, g.ptr, savedMean!.ptr, savedInvStd!.ptr, savedScale!.ptr, gx?.ptr ?? 0, gw?.ptr ?? 0, gb?.ptr ?? 0, rows, features);
       return [gx, keptIf(weight?.requiresGrad, gw), keptIf(bias?.requiresGrad, gb)];
     },
   });

@@ -11,14 +11,14 @@ import { sumToShape } from './reduce.js';
 export function abs(x: Tensor): Tensor {
   checkTensor('abs', 'x', x);
   const out = Tensor.empty(x.shape);
-  kernels().absForward!(x.ptr, out.ptr, x.size);
+  kernels().absForward(x.ptr, out.ptr, x.size);
   return record(out, {
     op: 'abs',
     inputs: [x],
     saved: [x],
     backward: (g, [input]) => {
       const gx = Tensor.empty(g.shape);
-      kernels().absBackward!(input!.ptr, g.ptr, gx.ptr, g.size);
+      kernels().absBackward(input!.ptr, g.ptr, gx.ptr, g.size);
       return [gx];
     },
   });
@@ -40,7 +40,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
   const low = checkBound(min, 'min', -Infinity);
   const high = checkBound(max, 'max', Infinity);
   const out = Tensor.empty(x.shape);
-  kernels().clampForward!(x.ptr, out.ptr, x.size, low, high);
+  kernels().clampForward(x.ptr, out.ptr, x.size, low, high);
   return record(out, {
     op: 'clamp',
     inputs: [x],
@@ -48,7 +48,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
     saved: [x],
     backward: (g, [input]) => {
       const gx = Tensor.empty(g.shape);
-      kernels().clampBackward!(input!.ptr, g.ptr, gx.ptr, g.size, low, high);
+      kernels().clampBackward(input!.ptr, g.ptr, gx.ptr, g.size, low, high);
       return [gx];
     },
   });

@@ -72,9 +72,9 @@ export function maxPool2d(input: Tensor, options: SpatialSize | MaxPool2dOptions
   const out = Tensor.empty(outShape);
   // Holds int32 argmax indices, not floats: the tape only needs a block that lives as long as it does.
   const argmax = isGradEnabled() && input.requiresGrad ? Tensor.empty(outShape, 'the maxPool2d argmax indices') : null;
-  const args = [g.planes, g.height, g.width, g.outH, g.outW, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW];
+  const args = [g.planes, g.height, g.width, g.outH, g.outW, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW] as const;
   const k = kernels();
-  k.maxPool2dForward!(input.ptr, out.ptr, argmax ? argmax.ptr : 0, ...args);
+  k.maxPool2dForward(input.ptr, out.ptr, argmax ? argmax.ptr : 0, ...args);
   if (!argmax) return out;
   record(out, {
     op: 'maxPool2d',
@@ -83,7 +83,7 @@ export function maxPool2d(input: Tensor, options: SpatialSize | MaxPool2dOptions
     saved: [argmax],
     backward: (grad, [indices]) => {
       const gx = Tensor.empty(input.shape);
-      k.maxPool2dBackward!(grad.ptr, indices!.ptr, gx.ptr, ...args);
+      k.maxPool2dBackward(grad.ptr, indices!.ptr, gx.ptr, ...args);
       return [gx];
     },
   });
@@ -96,17 +96,17 @@ export function avgPool2d(input: Tensor, options: SpatialSize | AvgPool2dOptions
   const opts = asOptions<AvgPool2dOptions>('avgPool2d', options);
   const g = poolGeometry('avgPool2d', input, opts.kernelSize, opts.stride, opts.padding ?? 0, 1, opts.ceilMode ?? false);
   const countIncludePad = (opts.countIncludePad ?? true) ? 1 : 0;
-  const args = [g.planes, g.height, g.width, g.outH, g.outW, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, countIncludePad];
+  const args = [g.planes, g.height, g.width, g.outH, g.outW, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, countIncludePad] as const;
   const out = Tensor.empty([input.shape[0]!, input.shape[1]!, g.outH, g.outW]);
   const k = kernels();
-  k.avgPool2dForward!(input.ptr, out.ptr, ...args);
+  k.avgPool2dForward(input.ptr, out.ptr, ...args);
   return record(out, {
     op: 'avgPool2d',
     inputs: [input],
     attributes: poolAttributes(g, opts.ceilMode ?? false, countIncludePad === 1),
     backward: (grad) => {
       const gx = Tensor.empty(input.shape);
-      k.avgPool2dBackward!(grad.ptr, gx.ptr, ...args);
+      k.avgPool2dBackward(grad.ptr, gx.ptr, ...args);
       return [gx];
     },
   });
@@ -120,17 +120,17 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly [
   checkPoolInput('adaptiveAvgPool2d', input);
   const [batch, channels, height, width] = input.shape as [number, number, number, number];
   const [outH, outW] = adaptiveSize(outputSize, height, width);
-  const args = [batch * channels, height, width, outH, outW];
+  const args = [batch * channels, height, width, outH, outW] as const;
   const out = Tensor.empty([batch, channels, outH, outW]);
   const k = kernels();
-  k.adaptiveAvgPool2dForward!(input.ptr, out.ptr, ...args);
+  k.adaptiveAvgPool2dForward(input.ptr, out.ptr, ...args);
   return record(out, {
     op: 'adaptiveAvgPool2d',
     inputs: [input],
     attributes: { inputSize: [height, width], outputSize: [outH, outW] } satisfies AdaptivePool2dAttributes,
     backward: (grad) => {
       const gx = Tensor.empty(input.shape);
-      k.adaptiveAvgPool2dBackward!(grad.ptr, gx.ptr, ...args);
+      k.adaptiveAvgPool2dBackward(grad.ptr, gx.ptr, ...args);
       return [gx];
     },
   });

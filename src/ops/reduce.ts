@@ -55,7 +55,7 @@ function recordReduction(op: string, x: Tensor, axes: number[], keepdim: boolean
     attributes: { axes, keepdim } satisfies ReduceAttributes,
     backward: (g) => {
       const expanded = broadcastTo(reshape(g, keptShape(x.shape, axes)), x.shape);
-      if (scale !== 1) kernels().affine!(expanded.ptr, expanded.ptr, expanded.size, scale, 0);
+      if (scale !== 1) kernels().affine(expanded.ptr, expanded.ptr, expanded.size, scale, 0);
       return [expanded];
     },
   });
@@ -70,18 +70,18 @@ function sumKeepdim(x: Tensor, axes: readonly number[], scale: number): Tensor {
     const n = product(shape.slice(first, last + 1));
     const inner = product(shape.slice(last + 1));
     const next = Tensor.empty(shape.map((d, i) => (i >= first && i <= last ? 1 : d)));
-    kernels().sumAxisForward!(current.ptr, next.ptr, outer, n, inner);
+    kernels().sumAxisForward(current.ptr, next.ptr, outer, n, inner);
     if (current !== x) current.dispose();
     current = next;
   }
   if (current === x) current = copyOf(x);
-  if (scale !== 1) kernels().affine!(current.ptr, current.ptr, current.size, scale, 0);
+  if (scale !== 1) kernels().affine(current.ptr, current.ptr, current.size, scale, 0);
   return current;
 }
 
 function copyOf(x: Tensor): Tensor {
   const out = Tensor.empty(x.shape);
-  kernels().copy!(x.ptr, out.ptr, x.size);
+  kernels().copy(x.ptr, out.ptr, x.size);
   return out;
 }
 
@@ -151,7 +151,7 @@ function maxKeepdim(x: Tensor, axes: readonly number[]): Tensor {
   for (const [first, last] of consecutiveRuns(axes).reverse()) {
     const shape = current.shape;
     const next = Tensor.empty(shape.map((d, i) => (i >= first && i <= last ? 1 : d)));
-    kernels().maxAxisForward!(current.ptr, next.ptr, product(shape.slice(0, first)), product(shape.slice(first, last + 1)), product(shape.slice(last + 1)));
+    kernels().maxAxisForward(current.ptr, next.ptr, product(shape.slice(0, first)), product(shape.slice(first, last + 1)), product(shape.slice(last + 1)));
     if (current !== x) current.dispose();
     current = next;
   }

@@ -21,6 +21,6 @@ function runningSum(x: Tensor, axis: number, reverse: boolean): Tensor {
   const out = Tensor.empty(x.shape);
   const outer = shapeSize(x.shape.slice(0, axis));
   const inner = shapeSize(x.shape.slice(axis + 1));
-  kernels().cumsumForward!(x.ptr, out.ptr, outer, x.shape[axis] ?? 1, inner, reverse ? 1 : 0);
+  kernels().cumsumForward(x.ptr, out.ptr, outer, x.shape[axis] ?? 1, inner, reverse ? 1 : 0);
   return record(out, { op: 'cumsum', inputs: [x], attributes: { axis, reverse } satisfies CumsumAttributes, backward: (g) => [runningSum(g, axis, !reverse)] });
 }

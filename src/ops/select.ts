@@ -29,7 +29,7 @@ export function where(condition: Tensor, a: Tensor | number, b: Tensor | number)
   return withTensors(a, b, (x, y) => {
     const [c, xs, ys] = [condition, x, y].map((t) => broadcastCopy(t, shape)) as [Tensor, Tensor, Tensor];
     const out = Tensor.empty(shape);
-    kernels().whereForward!(c.ptr, xs.ptr, ys.ptr, out.ptr, out.size);
+    kernels().whereForward(c.ptr, xs.ptr, ys.ptr, out.ptr, out.size);
     record(out, {
       op: 'where',
       inputs: [x, y],
@@ -70,6 +70,6 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
 // x with value where the mask is true (fillWhenTrue) or false; mask and x have one shape.
 function fillWhere(mask: Tensor, x: Tensor, value: number, fillWhenTrue: boolean): Tensor {
   const out = Tensor.empty(x.shape);
-  kernels().fillWhere!(mask.ptr, x.ptr, out.ptr, out.size, value, fillWhenTrue ? 1 : 0);
+  kernels().fillWhere(mask.ptr, x.ptr, out.ptr, out.size, value, fillWhenTrue ? 1 : 0);
   return out;
 }

@@ -28,7 +28,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 export function clone(x: Tensor): Tensor {
   checkTensor('clone', 'input', x);
   const out = Tensor.empty(x.shape);
-  kernels().copy!(x.ptr, out.ptr, x.size);
+  kernels().copy(x.ptr, out.ptr, x.size);
   return record(out, { op: 'clone', inputs: [x], backward: (g) => [g] });
 }
 

@@ -27,7 +27,7 @@ function alongDim(op: string, kernel: 'softmax' | 'logSoftmax', x: Tensor, dim: 
   const n = x.shape[axis] ?? 1;
   const inner = product(x.shape.slice(axis + 1));
   const out = Tensor.empty(x.shape);
-  kernels()[`${kernel}Forward`]!(x.ptr, out.ptr, outer, n, inner);
+  kernels()[`${kernel}Forward`](x.ptr, out.ptr, outer, n, inner);
   return record(out, {
     op,
     inputs: [x],
@@ -35,7 +35,7 @@ function alongDim(op: string, kernel: 'softmax' | 'logSoftmax', x: Tensor, dim: 
     saved: [out],
     backward: (g, [y]) => {
       const gradIn = Tensor.empty(x.shape);
-      kernels()[`${kernel}Backward`]!(y!.ptr, g.ptr, gradIn.ptr, outer, n, inner);
+      kernels()[`${kernel}Backward`](y!.ptr, g.ptr, gradIn.ptr, outer, n, inner);
       return [gradIn];
     },
   });

@@ -49,8 +49,8 @@ export function copyStrided(copy: StridedCopy): void {
   if (dims.some((d) => d.size === 0)) return;
   while (dims.length < KERNEL_DIMS) dims.unshift({ size: 1, src: 0, dst: 0 });
   const lead = dims.slice(0, dims.length - KERNEL_DIMS);
-  const tail = dims.slice(dims.length - KERNEL_DIMS);
-  const run = kernels().stridedCopy!;
+  const [d0, d1, d2, d3, d4, d5] = dims.slice(dims.length - KERNEL_DIMS) as [Dim, Dim, Dim, Dim, Dim, Dim];
+  const run = kernels().stridedCopy;
   const count = lead.reduce((n, d) => n * d.size, 1);
   for (let flat = 0; flat < count; flat++) {
     let rest = flat;
@@ -62,7 +62,7 @@ export function copyStrided(copy: StridedCopy): void {
       src += 4 * i * lead[d]!.src;
       dst += 4 * i * lead[d]!.dst;
     }
-    run(src, dst, ...tail.map((d) => d.size), ...tail.map((d) => d.src), ...tail.map((d) => d.dst));
+    run(src, dst, d0.size, d1.size, d2.size, d3.size, d4.size, d5.size, d0.src, d1.src, d2.src, d3.src, d4.src, d5.src, d0.dst, d1.dst, d2.dst, d3.dst, d4.dst, d5.dst);
   }
 }
 

@@ -29,6 +29,6 @@ function triangle(op: string, x: Tensor, diagonal: number, upper: boolean): Tens
 function keepTriangle(op: string, x: Tensor, diagonal: number, upper: boolean): Tensor {
   const [rows, cols] = x.shape.slice(-2) as [number, number];
   const out = Tensor.empty(x.shape);
-  kernels().triangleForward!(x.ptr, out.ptr, shapeSize(x.shape.slice(0, -2)), rows, cols, diagonal, upper ? 1 : 0);
+  kernels().triangleForward(x.ptr, out.ptr, shapeSize(x.shape.slice(0, -2)), rows, cols, diagonal, upper ? 1 : 0);
   return record(out, { op, inputs: [x], attributes: { diagonal } satisfies TriangleAttributes, backward: (g) => [keepTriangle(op, g, diagonal, upper)] });
 }

@@ -17,7 +17,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number)
   if (!Number.isFinite(totalNorm)) return totalNorm;
   const coefficient = maxNorm / (totalNorm + 1e-6);
   if (coefficient < 1) {
-    for (const grad of grads) kernels().affine!(grad.ptr, grad.ptr, grad.size, coefficient, 0);
+    for (const grad of grads) kernels().affine(grad.ptr, grad.ptr, grad.size, coefficient, 0);
   }
   return totalNorm;
 }
@@ -27,7 +27,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number)
 const gradientList = new TensorTable('the clipGradNorm gradient list');
 
 function sumOfSquares(grads: readonly Tensor[]): number {
-  return kernels().sumOfSquaresTensors!(gradientList.list(grads), grads.length);
+  return kernels().sumOfSquaresTensors(gradientList.list(grads), grads.length);
 }
 
 function gradsOf(params: Tensor | Iterable<Tensor>): Tensor[] {

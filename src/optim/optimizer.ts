@@ -123,7 +123,7 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
         }
       }
     }
-    if (grads.length > 0) kernels().zeroTensors!(this.table.list(grads), grads.length);
+    if (grads.length > 0) kernels().zeroTensors(this.table.list(grads), grads.length);
   }
 
   /** One update of every parameter whose `.grad` is set; parameters without a gradient are skipped. */
@@ -227,7 +227,7 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
 
   private checkGradientsFinite(pending: PendingUpdate[]): void {
     const table = this.table.list(pending.map((item) => item.grad));
-    const failed = kernels().firstNonFiniteTensor!(table, pending.length);
+    const failed = kernels().firstNonFiniteTensor(table, pending.length);
     if (failed < 0) return;
     const item = pending[failed]!;
     throw new Error(

@@ -28,7 +28,7 @@ export function predict(model: Trainable, x: Tensor, options: PredictOptions = {
         tidy(() => {
           const output = model.forward(batch!);
           result ??= keep(Tensor.empty([x.shape[0]!, ...output.shape.slice(1)]));
-          kernels().copy!(output.ptr, result.ptr + 4 * row * (output.size / output.shape[0]!), output.size);
+          kernels().copy(output.ptr, result.ptr + 4 * row * (output.size / output.shape[0]!), output.size);
           row += output.shape[0]!;
         }),
       );
