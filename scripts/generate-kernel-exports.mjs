@@ -79,8 +79,8 @@ export function generateKernelExports(bindings) {
   const threadsOnly = builds.find((build) => build.threads).exports.filter((entry) => !inAll.has(entry.name));
   for (const build of builds) {
     const expected = build.threads ? [...everywhere, ...threadsOnly] : everywhere;
-    const names = new Set(expected.map(signature));
-    const extra = build.exports.filter((entry) => !names.has(signature(entry)));
+    const expectedSignatures = new Set(expected.map(signature));
+    const extra = build.exports.filter((entry) => !expectedSignatures.has(signature(entry)));
     const missing = expected.filter((entry) => !build.exports.some((other) => signature(other) === signature(entry)));
     if (extra.length > 0 || missing.length > 0) {
       const describe = (entries) => entries.map((entry) => entry.name).join(', ') || 'nothing';
@@ -123,7 +123,13 @@ function members(entries) {
 
 /** Reads build/*.d.ts under `root` (written by asc --bindings raw) into what generateKernelExports takes. */
 export function readBuildBindings(root) {
-  return Object.fromEntries(KERNEL_BUILDS.map((build) => [build.target, readFileSync(new URL(`${build.file}.d.ts`, root), 'utf8')]));
+  return Object.fromEntries(
+    KERNEL_BUILDS.map((build) => {
+      const path = new URL(`${build.file}.d.ts`, root);
+      if (!existsSync(path)) throw new Error(`${build.file}.d.ts is missing: \`npm run build:wasm\` writes it (asconfig.json asks asc for --bindings raw)`);
+      return [build.target, readFileSync(path, 'utf8')];
+    }),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
