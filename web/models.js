@@ -19,7 +19,6 @@ export const OPTIMIZERS = {
   rmsprop: (params, lr) => new optim.RMSprop(params, { lr }),
 };
 
-
 /** The Text tab's character transformers (examples/lib/char-transformer.mjs), given the corpus' number of characters. */
 export const TEXT_MODELS = {
   tiny: (vocab) => new CharTransformer(vocab, { context: 32, dModel: 32, heads: 2, layers: 1 }),

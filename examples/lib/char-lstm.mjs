@@ -1,6 +1,6 @@
 // The character-level language model of examples/char-lstm.mjs, as functions its test calls too:
 // the model (Embedding → LSTM → Linear on every step), a training loop that reports validation
-// bits per character after every epoch, and sampling (the corpus is in text-corpus.mjs and char-text.mjs).
+// bits per character after every epoch, and sampling (the corpus: text-corpus.mjs, char-text.mjs).
 import { F, nn, noGrad, optim, softmax, tensor, tidy } from 'simdgrad';
 import { generator, trainOnWindows, windows } from './char-text.mjs';
 
