@@ -29,6 +29,7 @@ export async function trainText(config, context) {
     unigramBits: corpus.unigramBits,
   });
   // Epoch 0: the untrained model, which guesses about uniformly.
+  model.eval();
   reportEpochEnd(model, config, context, 0, bitsPerChar(model, corpus.validation));
   const random = generator(config.seed + 1);
   const step = { trainIds: corpus.train, logitsOf: (x) => model.forward(x), batch: config.batchSize, length: model.context, random };
@@ -47,8 +48,8 @@ export async function trainText(config, context) {
     model.eval();
     validationBits = bitsPerChar(model, corpus.validation);
     const tokens = config.stepsPerEpoch * config.batchSize * model.context;
-    await context.callback.onEpochEnd({ epoch, loss: nats / config.stepsPerEpoch, valLoss: validationBits * Math.LN2, seconds, samplesPerSecond: tokens / seconds });
     reportEpochEnd(model, config, context, epoch, validationBits);
+    await context.callback.onEpochEnd({ epoch, loss: nats / config.stepsPerEpoch, valLoss: validationBits * Math.LN2, seconds, samplesPerSecond: tokens / seconds });
   }
   return { validationBits };
 }
