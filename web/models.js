@@ -1,5 +1,7 @@
-// The page's models and optimizers, by the names its controls and URL use (?model=lenet|mlp).
+// The page's models and optimizers, by the names its controls and URL use (?model=lenet|mlp,
+// ?textModel=tiny|small|w6).
 import { nn, optim } from 'simdgrad';
+import { CharTransformer } from '../examples/lib/char-transformer.mjs';
 
 export const MODELS = {
   lenet: () => new nn.Sequential(
@@ -17,3 +19,9 @@ export const OPTIMIZERS = {
   rmsprop: (params, lr) => new optim.RMSprop(params, { lr }),
 };
 
+/** The Text tab's character transformers (examples/lib/char-transformer.mjs), given the corpus' number of characters. */
+export const TEXT_MODELS = {
+  tiny: (vocab) => new CharTransformer(vocab, { context: 32, dModel: 32, heads: 2, layers: 1 }),
+  small: (vocab) => new CharTransformer(vocab, { context: 32, dModel: 64, heads: 4, layers: 2 }),
+  w6: (vocab) => new CharTransformer(vocab, { context: 64, dModel: 128, heads: 4, layers: 2 }),
+};

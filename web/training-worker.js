@@ -1,8 +1,10 @@
 // The page's worker: loads the kernels and Fashion-MNIST once, then trains each job the page
-// starts (serveTraining), and answers the page's own requests (feature maps of an image, the
-// weights as .safetensors) between batches, as fit() yields to the event loop.
+// starts (serveTraining): an image job here, a text job (config.task 'text') in text-training.js;
+// and answers the page's own requests (feature maps of an image, the weights as .safetensors)
+// between batches, as fit() yields to the event loop.
 import { F, confusionMatrix, data, fit, init, io, kernelBuild, manualSeed, nn, noGrad, predict, predictedClasses, serveTraining, tensor, tidy } from 'simdgrad';
 import { MODELS, OPTIMIZERS } from './models.js';
+import { trainText } from './text-training.js';
 
 /** Test images shown in the page's grid. */
 const GRID_SIZE = 40;
@@ -33,7 +35,7 @@ async function load(dataUrl) {
   });
 }
 
-async function train(config, context) {
+async function trainImages(config, context) {
   current?.model.dispose();
   current?.optimizer.dispose();
   manualSeed(config.seed);
@@ -106,4 +108,4 @@ function onAppMessage(event) {
 }
 
 self.addEventListener('message', onAppMessage);
-serveTraining(train);
+serveTraining((config, context) => (config.task === 'text' ? trainText(config, context) : trainImages(config, context)));

@@ -1,8 +1,8 @@
 // The character-level language model of examples/char-lstm.mjs, as functions its test calls too:
 // the model (Embedding → LSTM → Linear on every step), a training loop that reports validation
-// bits per character after every epoch, and sampling (the corpus is in text-corpus.mjs).
+// bits per character after every epoch, and sampling (the corpus: text-corpus.mjs, char-text.mjs).
 import { F, nn, noGrad, optim, softmax, tensor, tidy } from 'simdgrad';
-import { generator, trainOnWindows, windows } from './text-corpus.mjs';
+import { generator, trainOnWindows, windows } from './char-text.mjs';
 
 /** Embedding(vocab, embed) → LSTM(embed, hidden, batchFirst) → Linear(hidden, vocab). */
 export class CharLstm extends nn.Module {

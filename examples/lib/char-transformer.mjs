@@ -2,7 +2,7 @@
 // size of your choosing), as functions its test calls too: the model, a training loop with
 // AdamW that reports validation bits per character after every epoch, and sampling.
 import { F, add, arange, nn, noGrad, optim, softmax, tensor, tidy } from 'simdgrad';
-import { generator, trainOnWindows, windows } from './text-corpus.mjs';
+import { generator, trainOnWindows, windows } from './char-text.mjs';
 
 /**
  * Token embedding + learned position embedding → `layers` pre-norm GELU encoder layers with a

@@ -41,7 +41,7 @@ describe('npm run demo:web (the vite dev server)', () => {
 
   it('prints a http://localhost:PORT/ URL and sends the cross-origin isolation headers with the page, the worker and the data', async () => {
     expect(url).toMatch(/^http:\/\/localhost:\d+\/$/);
-    for (const path of ['', 'training-worker.js', 'fashion-mnist-subset/t10k-labels-idx1-ubyte.gz']) {
+    for (const path of ['', 'training-worker.js', 'fashion-mnist-subset/t10k-labels-idx1-ubyte.gz', 'fortunes/riddles.txt']) {
       const response = await fetch(new URL(path, url));
       expect(response.status).toBe(200);
       expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
