@@ -67,11 +67,16 @@ export function gradInput(dGates: Tensor, weightIh: Tensor, input: Tensor): Tens
   return gx;
 }
 
-/** dW [G·H, columns] = dGatesᵀ · X over all steps at once, X at `x`: the inputs, or the previous hidden states. */
-export function gradWeight(dGates: Tensor, x: number, columns: number): Tensor {
+/**
+ * dW [G·H, columns] = dGatesᵀ · X over all steps at once, X at `x`: the inputs, or the previous
+ * hidden states. Steps before `firstStep` are left out: a layer without an initial state passes 1
+ * for W_hh, whose X at step 0 is that state, all zeros.
+ */
+export function gradWeight(dGates: Tensor, x: number, columns: number, firstStep = 0): Tensor {
   const [steps, batch, gateWidth] = dGates.shape as [number, number, number];
   const gw = Tensor.empty([gateWidth, columns]);
-  kernels().gemm!(1, 0, gateWidth, columns, steps * batch, dGates.ptr, x, gw.ptr, 0);
+  const skipped = firstStep * batch;
+  kernels().gemm!(1, 0, gateWidth, columns, (steps - firstStep) * batch, dGates.ptr + 4 * skipped * gateWidth, x + 4 * skipped * columns, gw.ptr, 0);
   return gw;
 }
 
