@@ -22,23 +22,38 @@ export function lstmCellForward(gates: usize, cPrev: usize, cOut: usize, hOut: u
   for (let row = 0; row < batch; row++) {
     const g = gates + <usize>row * (block << 2);
     const state = <usize>row * block;
-    for (let j = 0; j < whole; j += 4) lstmCellForwardLanes(g, block, cPrev + state, cOut + state, hOut + state, <usize>j << 2, 4);
-    if (whole < hidden) lstmCellForwardLanes(g, block, cPrev + state, cOut + state, hOut + state, <usize>whole << 2, hidden - whole);
+    // The gates first, each lane on its own, then the state update: in two passes the processor
+    // overlaps many gates' exp chains, which one pass would make wait on c and tanh(c).
+    activateInPlace(g, 2 * hidden, false);
+    activateInPlace(g + 2 * block, hidden, true);
+    activateInPlace(g + 3 * block, hidden, false);
+    for (let j = 0; j < whole; j += 4) lstmStateLanes(g, block, cPrev + state, cOut + state, hOut + state, <usize>j << 2, 4);
+    if (whole < hidden) lstmStateLanes(g, block, cPrev + state, cOut + state, hOut + state, <usize>whole << 2, hidden - whole);
   }
 }
 
-// Hidden units at byte offset `at` of one row, `count` (1..4) of them.
-@inline function lstmCellForwardLanes(g: usize, block: usize, cPrev: usize, cOut: usize, hOut: usize, at: usize, count: i32): void {
-  const i = gateSigmoidX4(loadPartial(g + at, count, 0));
-  storePartial(g + at, i, count);
-  const cand = gateTanhX4(loadPartial(g + 2 * block + at, count, 0));
-  storePartial(g + 2 * block + at, cand, count);
-  const f = gateSigmoidX4(loadPartial(g + block + at, count, 0));
-  storePartial(g + block + at, f, count);
+// σ (or tanh) of `count` floats at `x`, in place.
+@inline function activateInPlace(x: usize, count: i32, tanh: bool): void {
+  const whole = count & ~3;
+  for (let j = 0; j < whole; j += 4) {
+    const at = x + (<usize>j << 2);
+    v128.store(at, tanh ? gateTanhX4(v128.load(at)) : gateSigmoidX4(v128.load(at)));
+  }
+  if (whole < count) {
+    const at = x + (<usize>whole << 2);
+    const v = loadPartial(at, count - whole, 0);
+    storePartial(at, tanh ? gateTanhX4(v) : gateSigmoidX4(v), count - whole);
+  }
+}
+
+// c and h for the hidden units at byte offset `at` of one row, `count` (1..4) of them, from the gate activations.
+@inline function lstmStateLanes(g: usize, block: usize, cPrev: usize, cOut: usize, hOut: usize, at: usize, count: i32): void {
+  const i = loadPartial(g + at, count, 0);
+  const f = loadPartial(g + block + at, count, 0);
+  const cand = loadPartial(g + 2 * block + at, count, 0);
+  const o = loadPartial(g + 3 * block + at, count, 0);
   const c = f32x4.add(f32x4.mul(f, loadPartial(cPrev + at, count, 0)), f32x4.mul(i, cand));
   storePartial(cOut + at, c, count);
-  const o = gateSigmoidX4(loadPartial(g + 3 * block + at, count, 0));
-  storePartial(g + 3 * block + at, o, count);
   storePartial(hOut + at, f32x4.mul(o, gateTanhX4(c)), count);
 }
 
@@ -97,18 +112,33 @@ export function gruCellForward(inputGates: usize, hiddenGates: usize, hPrev: usi
     const a = inputGates + <usize>row * 3 * block;
     const b = hiddenGates + <usize>row * 3 * block;
     const state = <usize>row * block;
-    for (let j = 0; j < whole; j += 4) gruCellForwardLanes(a, b, hPrev + state, hOut + state, block, <usize>j << 2, 4);
-    if (whole < hidden) gruCellForwardLanes(a, b, hPrev + state, hOut + state, block, <usize>whole << 2, hidden - whole);
+    // r and z first, then n and h: two passes, as lstmCellForward, for the same reason.
+    sigmoidOfSumInPlace(a, b, 2 * hidden);
+    for (let j = 0; j < whole; j += 4) gruStateLanes(a, b, hPrev + state, hOut + state, block, <usize>j << 2, 4);
+    if (whole < hidden) gruStateLanes(a, b, hPrev + state, hOut + state, block, <usize>whole << 2, hidden - whole);
   }
 }
 
-@inline function gruCellForwardLanes(a: usize, b: usize, hPrev: usize, hOut: usize, block: usize, at: usize, count: i32): void {
-  const r = gateSigmoidX4(f32x4.add(loadPartial(a + at, count, 0), loadPartial(b + at, count, 0)));
-  const z = gateSigmoidX4(f32x4.add(loadPartial(a + block + at, count, 0), loadPartial(b + block + at, count, 0)));
+// x = σ(x + y) for `count` floats, in place in x.
+@inline function sigmoidOfSumInPlace(x: usize, y: usize, count: i32): void {
+  const whole = count & ~3;
+  for (let j = 0; j < whole; j += 4) {
+    const at = <usize>j << 2;
+    v128.store(x + at, gateSigmoidX4(f32x4.add(v128.load(x + at), v128.load(y + at))));
+  }
+  if (whole < count) {
+    const at = <usize>whole << 2;
+    const rest = count - whole;
+    storePartial(x + at, gateSigmoidX4(f32x4.add(loadPartial(x + at, rest, 0), loadPartial(y + at, rest, 0))), rest);
+  }
+}
+
+// n and h for the hidden units at byte offset `at` of one row, `count` (1..4) of them, from r and z.
+@inline function gruStateLanes(a: usize, b: usize, hPrev: usize, hOut: usize, block: usize, at: usize, count: i32): void {
+  const r = loadPartial(a + at, count, 0);
+  const z = loadPartial(a + block + at, count, 0);
   const n = gateTanhX4(f32x4.add(loadPartial(a + 2 * block + at, count, 0), f32x4.mul(r, loadPartial(b + 2 * block + at, count, 0))));
   const hp = loadPartial(hPrev + at, count, 0);
-  storePartial(a + at, r, count);
-  storePartial(a + block + at, z, count);
   storePartial(a + 2 * block + at, n, count);
   // (1 − z)·n + z·hPrev = n + z·(hPrev − n)
   storePartial(hOut + at, f32x4.add(n, f32x4.mul(z, f32x4.sub(hp, n))), count);
