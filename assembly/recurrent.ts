@@ -1,8 +1,8 @@
 // One time step of the LSTM and GRU cells after their GEMMs: the gate nonlinearities, the state
-// update and the output, fused so each step touches its gates once (forward), and the gate
+// update and the output, with the gates of a row read back from L1 only (forward), and the gate
 // gradients from the saved gate activations (backward). The matrix products around them (input
-// projection of all steps, the recurrent product of each step, the weight gradients) are GEMMs
-// driven from src/ops/lstm.ts and src/ops/gru.ts. Rows are batch entries; a row of gates holds
+// projection of all steps, the recurrent product of each step in recurrent-gemm.ts, the weight
+// gradients) are driven from src/ops/lstm.ts and src/ops/gru.ts. Rows are batch entries; a row of gates holds
 // the gate blocks one after another, PyTorch's order (LSTM i, f, g, o; GRU r, z, n), each
 // `hidden` wide. Columns run four at a time; a hidden size that is not a multiple of 4 ends
 // with a partial vector, outside the main loop so that loop has no lane-count branches. The
