@@ -21,4 +21,5 @@ export * from './scan';
 export * from './triangle';
 export * from './extremum';
 export * from './recurrent';
+export * from './recurrent-gemm';
 export * from './attention';

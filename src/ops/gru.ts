@@ -43,6 +43,7 @@ export function gruLayer(input: Tensor, h0: Tensor | null, weightIh: Tensor, wei
       const dHidden = Tensor.empty([steps, batch, gateWidth]);
       const dhNext = Tensor.empty([batch, hidden]);
       k.fill!(dhNext.ptr, stepState, 0);
+      const h0Grad = h0?.requiresGrad ?? false;
       withPackedWeight(wHh!, false, gateWidth, hidden, (recurrent) => {
         for (let t = steps - 1; t >= 0; t--) {
           const db = dHidden.ptr + 4 * t * stepGates;
@@ -50,16 +51,17 @@ export function gruLayer(input: Tensor, h0: Tensor | null, weightIh: Tensor, wei
             savedGates!.ptr + 4 * t * stepGates, savedHiddenGates!.ptr + 4 * t * stepGates, savedOut!.ptr + 4 * t * stepState,
             upstream.ptr + 4 * (t + 1) * stepState, dhNext.ptr, dInput.ptr + 4 * t * stepGates, db, batch, hidden,
           );
-          recurrent(db, dhNext.ptr, batch, true);
+          // What step 0 sends back reaches h0 alone.
+          if (t > 0 || h0Grad) recurrent(db, dhNext.ptr, batch, true);
         }
       });
       // Row 0 of the output is h0 itself.
-      k.axpy!(upstream.ptr, dhNext.ptr, stepState, 1);
+      if (h0Grad) k.axpy!(upstream.ptr, dhNext.ptr, stepState, 1);
       return [
         input.requiresGrad ? gradInput(dInput, wIh!, input) : null,
-        h0?.requiresGrad ? dhNext : null,
+        h0Grad ? dhNext : null,
         weightIh.requiresGrad ? gradWeight(dInput, x!.ptr, features) : null,
-        weightHh.requiresGrad ? gradWeight(dHidden, savedOut!.ptr, hidden) : null,
+        weightHh.requiresGrad ? gradWeight(dHidden, savedOut!.ptr, hidden, h0 ? 0 : 1) : null,
         biasIh?.requiresGrad ? gradBias(dInput) : null,
         biasHh?.requiresGrad ? gradBias(dHidden) : null,
       ];

@@ -47,6 +47,7 @@ export function lstmLayer(
       const dc = Tensor.empty([batch, hidden]);
       k.fill!(dhNext.ptr, stepState, 0);
       k.copy!(upstream.ptr + 4 * (steps + 1) * stepState, dc.ptr, stepState);
+      const h0Grad = h0?.requiresGrad ?? false;
       withPackedWeight(wHh!, false, gateWidth, hidden, (recurrent) => {
         for (let t = steps - 1; t >= 0; t--) {
           const dg = dGates.ptr + 4 * t * stepGates;
@@ -54,17 +55,18 @@ export function lstmLayer(
             savedGates!.ptr + 4 * t * stepGates, savedCells!.ptr + 4 * t * stepState, savedCells!.ptr + 4 * (t + 1) * stepState,
             upstream.ptr + 4 * (t + 1) * stepState, dhNext.ptr, dc.ptr, dg, batch, hidden,
           );
-          recurrent(dg, dhNext.ptr, batch, false);
+          // What step 0 sends back reaches h0 alone.
+          if (t > 0 || h0Grad) recurrent(dg, dhNext.ptr, batch, false);
         }
       });
       // Row 0 of the output is h0 itself.
-      k.axpy!(upstream.ptr, dhNext.ptr, stepState, 1);
+      if (h0Grad) k.axpy!(upstream.ptr, dhNext.ptr, stepState, 1);
       return [
         input.requiresGrad ? gradInput(dGates, wIh!, input) : null,
-        h0?.requiresGrad ? dhNext : null,
+        h0Grad ? dhNext : null,
         c0?.requiresGrad ? dc : null,
         weightIh.requiresGrad ? gradWeight(dGates, x!.ptr, features) : null,
-        weightHh.requiresGrad ? gradWeight(dGates, savedOut!.ptr, hidden) : null,
+        weightHh.requiresGrad ? gradWeight(dGates, savedOut!.ptr, hidden, h0 ? 0 : 1) : null,
         biasIh?.requiresGrad ? gradBias(dGates) : null,
         biasHh?.requiresGrad ? gradBias(dGates) : null,
       ];

@@ -67,11 +67,16 @@ export function gradInput(dGates: Tensor, weightIh: Tensor, input: Tensor): Tens
   return gx;
 }
 
-/** dW [G·H, columns] = dGatesᵀ · X over all steps at once, X at `x`: the inputs, or the previous hidden states. */
-export function gradWeight(dGates: Tensor, x: number, columns: number): Tensor {
+/**
+ * dW [G·H, columns] = dGatesᵀ · X over all steps at once, X at `x`: the inputs, or the previous
+ * hidden states. Steps before `firstStep` are left out: a layer without an initial state passes 1
+ * for W_hh, whose X at step 0 is that state, all zeros.
+ */
+export function gradWeight(dGates: Tensor, x: number, columns: number, firstStep = 0): Tensor {
   const [steps, batch, gateWidth] = dGates.shape as [number, number, number];
   const gw = Tensor.empty([gateWidth, columns]);
-  kernels().gemm!(1, 0, gateWidth, columns, steps * batch, dGates.ptr, x, gw.ptr, 0);
+  const skipped = firstStep * batch;
+  kernels().gemm!(1, 0, gateWidth, columns, (steps - firstStep) * batch, dGates.ptr + 4 * skipped * gateWidth, x + 4 * skipped * columns, gw.ptr, 0);
   return gw;
 }
 
@@ -88,22 +93,16 @@ export type WeightProduct = (a: number, c: number, rows: number, accumulate: boo
 
 /**
  * Runs `run` with the product by one weight, op(W) k×n (transposed: W stored [n, k]), which a
- * layer applies once per time step: W is packed for the GEMM once here instead of at every step,
- * where the GEMM's block sizes allow (else each product packs it itself).
+ * layer applies once per time step: W is packed once here instead of at every step, and each
+ * product runs assembly/recurrent-gemm.ts's kernel, shaped for the few rows of a batch.
  */
 export function withPackedWeight(weight: Tensor, transposed: boolean, k: number, n: number, run: (product: WeightProduct) => void): void {
   const kr = kernels();
-  const trans = transposed ? 1 : 0;
-  const bytes = kr.gemmPackedBBytes!(k, n) as number;
-  if (bytes === 0) {
-    run((a, c, rows, accumulate) => kr.gemm!(0, trans, rows, n, k, a, weight.ptr, c, accumulate ? 1 : 0));
-    return;
-  }
   const allocator = backend().allocator;
-  const packed = allocator.alloc(bytes, 'the packed recurrent weights');
+  const packed = allocator.alloc(kr.recurrentWeightBytes!(k, n), 'the packed recurrent weights');
   try {
-    kr.gemmPackB!(trans, k, n, weight.ptr, packed);
-    run((a, c, rows, accumulate) => kr.gemmPackedB!(0, rows, n, k, a, packed, c, accumulate ? 1 : 0));
+    kr.recurrentPackWeight!(transposed ? 1 : 0, k, n, weight.ptr, packed);
+    run((a, c, rows, accumulate) => kr.recurrentProduct!(rows, n, k, a, packed, c, accumulate ? 1 : 0));
   } finally {
     allocator.free(packed);
   }

@@ -41,6 +41,7 @@ export function rnnLayer(
       const dPre = Tensor.empty([steps, batch, hidden]);
       const dh = Tensor.empty([batch, hidden]);
       k.fill!(dh.ptr, stepState, 0);
+      const h0Grad = h0?.requiresGrad ?? false;
       withPackedWeight(wHh!, false, hidden, hidden, (recurrent) => {
         for (let t = steps - 1; t >= 0; t--) {
           const dp = dPre.ptr + 4 * t * stepState;
@@ -48,16 +49,17 @@ export function rnnLayer(
           // relu' is read from its output (h > 0 exactly where the pre-activation was), tanh' from 1 − h².
           if (relu) k.reluBackward!(savedOut!.ptr + 4 * (t + 1) * stepState, dh.ptr, dp, stepState);
           else k.tanhBackward!(savedOut!.ptr + 4 * (t + 1) * stepState, dh.ptr, dp, stepState);
-          recurrent(dp, dh.ptr, batch, false);
+          // What step 0 sends back reaches h0 alone.
+          if (t > 0 || h0Grad) recurrent(dp, dh.ptr, batch, false);
         }
       });
       // Row 0 of the output is h0 itself.
-      k.axpy!(upstream.ptr, dh.ptr, stepState, 1);
+      if (h0Grad) k.axpy!(upstream.ptr, dh.ptr, stepState, 1);
       return [
         input.requiresGrad ? gradInput(dPre, wIh!, input) : null,
-        h0?.requiresGrad ? dh : null,
+        h0Grad ? dh : null,
         weightIh.requiresGrad ? gradWeight(dPre, x!.ptr, features) : null,
-        weightHh.requiresGrad ? gradWeight(dPre, savedOut!.ptr, hidden) : null,
+        weightHh.requiresGrad ? gradWeight(dPre, savedOut!.ptr, hidden, h0 ? 0 : 1) : null,
         biasIh?.requiresGrad ? gradBias(dPre) : null,
         biasHh?.requiresGrad ? gradBias(dPre) : null,
       ];

@@ -64,6 +64,31 @@ describe('lstmCellForward and lstmCellBackward', () => {
   }
 });
 
+describe('lstmCellForward at the ends of the gates\' range', () => {
+  it('saturates without overflow or underflow trouble, and keeps NaN', () => {
+    // One row of hidden 8: every gate pre-activation takes each of these values, one per hidden unit.
+    const extremes = [-1e4, -120, -87, -20, 20, 87, 120, 1e4];
+    const hidden = extremes.length;
+    const pre = [0, 1, 2, 3].flatMap((gate) => extremes.map((x, j) => (gate === 3 ? extremes[hidden - 1 - j]! : x)));
+    const cPrev = extremes.map((_, j) => j - 3.5);
+    const [gates, , c, h] = withBuffers([pre, cPrev, new Array<number>(hidden).fill(0), new Array<number>(hidden).fill(0)], (g, cp, co, ho) => kernels().lstmCellForward!(g, cp, co, ho, 1, hidden));
+    const want = { gates: [] as number[], c: [] as number[], h: [] as number[] };
+    want.gates.push(...extremes.map(sigmoid), ...extremes.map(sigmoid), ...extremes.map(Math.tanh), ...extremes.map((_, j) => sigmoid(extremes[hidden - 1 - j]!)));
+    extremes.forEach((x, j) => {
+      const cell = sigmoid(x) * cPrev[j]! + sigmoid(x) * Math.tanh(x);
+      want.c.push(cell);
+      want.h.push(sigmoid(extremes[hidden - 1 - j]!) * Math.tanh(cell));
+    });
+    expectClose(gates!, want.gates, 'gate activations');
+    expectClose(c!, want.c, 'c');
+    expectClose(h!, want.h, 'h');
+
+    const [nanGates, , nanC, nanH] = withBuffers([[NaN, 0, 0, 0], [1], [0], [0]], (g, cp, co, ho) => kernels().lstmCellForward!(g, cp, co, ho, 1, 1));
+    expect(Number.isNaN(nanGates![0]), 'σ(NaN)').toBe(true);
+    expect(Number.isNaN(nanC![0]) && Number.isNaN(nanH![0]), 'c and h after a NaN input gate').toBe(true);
+  });
+});
+
 describe('gruCellForward and gruCellBackward', () => {
   for (const hidden of [8, 6]) {
     it(`match the float64 reference for 2 rows of hidden ${hidden}`, () => {

@@ -24,4 +24,16 @@ describe('the GRU layer op matches finite differences', () => {
       return summary(out, hN);
     });
   });
+
+  // Without an initial state, step 0 adds nothing to dW_hh and is left out of its product; a
+  // given state that needs no gradient must still count.
+  it('for every weight and bias, from a given initial state that needs no gradient', () => {
+    const gru = new nn.GRU(3, 5, { numLayers: 2 });
+    const x = tensor(sequence([4, 2, 3], 5).data, [4, 2, 3]);
+    const h0 = tensor(sequence([2, 2, 5], 6).data, [2, 2, 5]);
+    expectParameterGradientsMatchFiniteDifferences(gru, () => {
+      const [out, hN] = gru.forward(x, h0);
+      return summary(out, hN);
+    });
+  });
 });

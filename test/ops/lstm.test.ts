@@ -24,4 +24,17 @@ describe('the LSTM layer op matches finite differences', () => {
       return summary(out, hN, cN);
     });
   });
+
+  // Without an initial state, step 0 adds nothing to dW_hh and is left out of its product; a
+  // given state that needs no gradient must still count.
+  it('for every weight and bias, from a given initial state that needs no gradient', () => {
+    const lstm = new nn.LSTM(3, 5, { numLayers: 2, batchFirst: true });
+    const x = tensor(sequence([2, 4, 3], 5).data, [2, 4, 3]);
+    const h0 = tensor(sequence([2, 2, 5], 6).data, [2, 2, 5]);
+    const c0 = tensor(sequence([2, 2, 5], 7).data, [2, 2, 5]);
+    expectParameterGradientsMatchFiniteDifferences(lstm, () => {
+      const [out, [hN, cN]] = lstm.forward(x, [h0, c0]);
+      return summary(out, hN, cN);
+    });
+  });
 });
