@@ -22,3 +22,4 @@ export * from './triangle';
 export * from './extremum';
 export * from './recurrent';
 export * from './attention';
+export * from './attention-packed';

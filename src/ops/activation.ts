@@ -63,6 +63,7 @@ export interface GeluOptions {
 
 /** Gaussian error linear unit, x/2 (1 + erf(x/√2)), as torch.nn.functional.gelu. */
 export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
+  checkTensor('gelu', 'input', x);
   options = checkOptions<GeluOptions>('gelu', options) as GeluOptions;
   const approximate = options.approximate ?? 'none';
   if (approximate === 'none') return x.requiresGrad && isGradEnabled() ? geluKeepingSlope(x) : activation('gelu', 'gelu', x, 'input', { approximate });
