@@ -4,15 +4,12 @@
 // of [.., L, E]. The products go through the blocked GEMM engine with strided packing, so no
 // per-head copy of Q, K, V or of the result is ever made.
 //
-// With the causal cut, only what the lower triangle needs is multiplied: the scores and their
-// gradient row chunk by row chunk up to the diagonal, and the products by a triangular matrix
-// (P V, dS K, Pᵀ dO, dSᵀ Q) chunk by chunk along the shared dimension, over the rows that chunk
-// reaches. The chunks cost some re-packing; 16 rows cut a 64-long sequence's work to 5/8.
+// With the causal cut, only what the lower triangle needs is multiplied, to the tile: the
+// scores and their gradient up to the diagonal, and the products by a triangular matrix (P V,
+// dS K, Pᵀ dO, dSᵀ Q) over the steps where it is not zero.
 
-import { FROM_C, FROM_ZERO, KC, MC, NC, multiplyBlock, packA, packB, packedABuffer, packedBBuffer } from './gemm-blocking';
+import { FROM_C, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer } from './gemm-blocking';
 import { MASK_NONE, softmaxRow, softmaxRowBackward } from './attention-rows';
-
-const CHUNK: i32 = 16;
 
 // Which part of a product is needed.
 const FULL: i32 = 0;
@@ -84,40 +81,48 @@ export function packedAttentionBackward(
   }
 }
 
-// C = op(A)·op(B) (m×k by k×n), the part `shape` says, elements of each operand read through
-// strides in floats (see stridedProduct).
+// C = op(A)·op(B) (m×k by k×n), the part `shape` says, each operand read through strides in
+// floats (see stridedProduct). For the triangular shapes both operands are packed whole, once,
+// and each MR×NR tile runs the micro-kernel over just the steps its rows need: a panel's steps
+// are consecutive in the packing, so a tile can start at a later step or stop at an earlier one.
+// Operands too large for the packing buffers take the full product: P and dS hold zeros past
+// the diagonal, so that is the same result with more work.
 function product(
   shape: i32, m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, ldc: i32,
 ): void {
-  if (shape == FULL) {
-    stridedProduct(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc, false);
-  } else if (shape == LOWER_C) {
-    for (let r0 = 0; r0 < m; r0 += CHUNK) {
-      const rows = min(CHUNK, m - r0);
-      stridedProduct(rows, min(n, r0 + rows), k, a + (<usize>r0 * aRow << 2), aRow, aCol, b, bRow, bCol, c + (<usize>r0 * ldc << 2), ldc, false);
+  const fits = (m + MR - 1) / MR * MR * k <= MC * KC && (n + NR - 1) / NR * NR * k <= KC * NC;
+  if (shape == FULL || !fits) {
+    stridedProduct(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc);
+    return;
+  }
+  const packedA = packedABuffer();
+  const packedB = packedBBuffer();
+  packA(m, k, a, aRow, aCol, packedA);
+  packB(k, n, b, bRow, bCol, packedB);
+  const ldcBytes = <usize>ldc << 2;
+  for (let ir = 0; ir < m; ir += MR) {
+    const mr = min(MR, m - ir);
+    const aPanel = packedA + (<usize>(ir * k) << 2);
+    const cRows = c + <usize>ir * ldcBytes;
+    if (shape == LOWER_C) {
+      multiplyBlock(mr, min(n, ir + mr), k, aPanel, packedB, cRows, ldcBytes, FROM_ZERO, false);
+      continue;
     }
-  } else if (shape == LOWER_A) {
-    // Chunk [p0, p1) of the shared dimension reaches rows p0 and below; the first chunk starts every row.
-    for (let p0 = 0; p0 < k; p0 += CHUNK) {
-      const depth = min(CHUNK, k - p0);
-      const at = <usize>p0 * aRow + <usize>p0 * aCol;
-      stridedProduct(m - p0, n, depth, a + (at << 2), aRow, aCol, b + (<usize>p0 * bRow << 2), bRow, bCol, c + (<usize>p0 * ldc << 2), ldc, p0 > 0);
-    }
-  } else {
-    // Chunk [p0, p1) reaches rows up to p1; the last chunk starts every row, so the chunks run backwards.
-    const last = (k - 1) / CHUNK * CHUNK;
-    for (let p0 = last; p0 >= 0; p0 -= CHUNK) {
-      const depth = min(CHUNK, k - p0);
-      stridedProduct(min(m, p0 + depth), n, depth, a + (<usize>p0 * aCol << 2), aRow, aCol, b + (<usize>p0 * bRow << 2), bRow, bCol, c, ldc, p0 < last);
+    // LOWER_A: these rows sum over steps 0 .. ir + mr; UPPER_A: over steps ir .. k.
+    const first = shape == LOWER_A ? 0 : ir;
+    const steps = shape == LOWER_A ? min(k, ir + mr) : k - ir;
+    for (let jr = 0; jr < n; jr += NR) {
+      const bPanel = packedB + (<usize>(jr * k + first * NR) << 2);
+      multiplyBlock(mr, min(NR, n - jr), steps, aPanel + (<usize>(first * MR) << 2), bPanel, cRows + (<usize>jr << 2), ldcBytes, FROM_ZERO, false);
     }
   }
 }
 
-// C[m×n] (+)= op(A)·op(B) with every operand read through strides in floats: element (i, p) of
+// C[m×n] = op(A)·op(B) with every operand read through strides in floats: element (i, p) of
 // op(A) at a[i·aRow + p·aCol], (p, j) of op(B) at b[p·bRow + j·bCol], (i, j) of C at c[i·ldc + j].
 // The packing absorbs the strides, as it absorbs gemm's transpositions. k >= 1.
 function stridedProduct(
-  m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, ldc: i32, accumulate: bool,
+  m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, ldc: i32,
 ): void {
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
@@ -130,7 +135,7 @@ function stridedProduct(
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(mc, kc, a + ((<usize>ic * aRow + <usize>pc * aCol) << 2), aRow, aCol, packedA);
-        multiplyBlock(mc, nc, kc, packedA, packedB, c + <usize>ic * ldcBytes + (<usize>jc << 2), ldcBytes, pc == 0 && !accumulate ? FROM_ZERO : FROM_C, false);
+        multiplyBlock(mc, nc, kc, packedA, packedB, c + <usize>ic * ldcBytes + (<usize>jc << 2), ldcBytes, pc == 0 ? FROM_ZERO : FROM_C, false);
       }
     }
   }
