@@ -42,13 +42,14 @@ function expectClose(got: Float32Array, want: Float32Array, what: string): void 
 
 describe('packed self-attention', () => {
   // 37 positions: partial edge tiles; 130: more rows than one packed block of the GEMM engine
-  // (120); 260: a causal P too large to pack whole, which takes the full products.
+  // (120); 260: a causal P too large to pack whole, which takes the full products; 1: one key.
   const cases: [string, number, number, number, number, boolean][] = [
     ['batch first, 37 positions, 3 heads', 2, 37, 24, 3, true],
     ['sequence first, 37 positions, 3 heads', 2, 37, 24, 3, false],
     ['batch first, 130 positions, 2 heads of 4', 1, 130, 8, 2, true],
     ['sequence first, 5 positions, 4 heads of 2', 3, 5, 8, 4, false],
     ['batch first, 260 positions, 2 heads of 2', 1, 260, 4, 2, true],
+    ['batch first, 1 position, 2 heads of 3', 2, 1, 6, 2, true],
   ];
   for (const [name, batch, length, embed, heads, batchFirst] of cases) {
     for (const isCausal of [true, false]) {
