@@ -20,7 +20,9 @@ export function softmaxRow(row: usize, mask: usize, maskKind: i32, visible: i32,
     if (maskKind == MASK_ADD) x = f32x4.add(x, loadPartial(mask + at, count, 0));
     else if (maskKind == MASK_KEEP) x = v128.bitselect(x, minusInfinity, f32x4.ne(loadPartial(mask + at, count, 0), f32x4.splat(0)));
     storePartial(row + at, x, count);
-    peak = f32x4.max(peak, count == 4 ? x : v128.bitselect(x, minusInfinity, lanesBelow(count)));
+    // pmax is one instruction where max must order NaNs: a NaN score is dropped from the peak
+    // here, but e^(NaN - peak) still makes its row NaN.
+    peak = f32x4.pmax(peak, count == 4 ? x : v128.bitselect(x, minusInfinity, lanesBelow(count)));
   }
   const top = f32x4.splat(horizontalMax(peak));
   let total = f32x4.splat(0);
