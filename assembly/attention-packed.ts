@@ -90,7 +90,9 @@ export function packedAttentionBackward(
 function product(
   shape: i32, m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, ldc: i32,
 ): void {
-  const fits = (m + MR - 1) / MR * MR * k <= MC * KC && (n + NR - 1) / NR * NR * k <= KC * NC;
+  const packedAFloats = <i64>((m + MR - 1) / MR * MR) * k;
+  const packedBFloats = <i64>((n + NR - 1) / NR * NR) * k;
+  const fits = packedAFloats <= <i64>(MC * KC) && packedBFloats <= <i64>(KC * NC);
   if (shape == FULL || !fits) {
     stridedProduct(m, n, k, a, aRow, aCol, b, bRow, bCol, c, ldc);
     return;
