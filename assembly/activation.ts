@@ -161,6 +161,44 @@ export function tanhBackward(y: usize, upstream: usize, gradIn: usize, n: i32): 
 export function geluForward(x: usize, out: usize, n: i32): void { mapForward(GELU, x, out, n, 0, 0); }
 export function geluBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void { mapBackward(GELU, x, upstream, gradIn, n, 0, 0); }
 
+/**
+ * gelu(x) into out and its slope Φ(x) + x φ(x) into slope, from one e^(-x²/2) per element: a
+ * training forward keeps the slope, so the backward is one multiply (geluBackwardFromSlope)
+ * instead of the exponential and the normal tail all over again. `out` is what geluForward gives.
+ */
+export function geluForwardWithSlope(x: usize, out: usize, slope: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const v = v128.load(x + off);
+    const gauss = expNegHalfSquareX4(v);
+    const cdf = normalCdfX4(v, gauss);
+    v128.store(out + off, f32x4.mul(v, cdf));
+    v128.store(slope + off, f32x4.add(cdf, f32x4.mul(v, f32x4.mul(gauss, lanes(INV_SQRT_2PI)))));
+  }
+  if (i < n) {
+    const off = <usize>i << 2;
+    const v = loadPartial(x + off, n - i, 0);
+    const gauss = expNegHalfSquareX4(v);
+    const cdf = normalCdfX4(v, gauss);
+    storePartial(out + off, f32x4.mul(v, cdf), n - i);
+    storePartial(slope + off, f32x4.add(cdf, f32x4.mul(v, f32x4.mul(gauss, lanes(INV_SQRT_2PI)))), n - i);
+  }
+}
+
+/** gradIn = upstream · slope, the slope that geluForwardWithSlope kept. */
+export function geluBackwardFromSlope(slope: usize, upstream: usize, gradIn: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(gradIn + off, f32x4.mul(v128.load(upstream + off), v128.load(slope + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(gradIn + off, load<f32>(upstream + off) * load<f32>(slope + off));
+  }
+}
+
 export function geluTanhForward(x: usize, out: usize, n: i32): void { mapForward(GELU_TANH, x, out, n, 0, 0); }
 export function geluTanhBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void { mapBackward(GELU_TANH, x, upstream, gradIn, n, 0, 0); }
 

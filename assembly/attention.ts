@@ -7,12 +7,8 @@
 // them for the weighted sum's gradients and for the softmax's.
 
 import { gemm } from './gemm';
-import { expX4, horizontalMax, horizontalSum, loadPartial, storePartial } from './vector-math';
-
-// How the mask is read; the numbers are shared with src/ops/attention.ts.
-const MASK_NONE = 0;
-const MASK_ADD = 1;
-const MASK_KEEP = 2;
+import { MASK_NONE, softmaxRow } from './attention-rows';
+import { horizontalSum, loadPartial, storePartial } from './vector-math';
 
 /**
  * probs[b] = softmax(q[b] k[b]ᵀ·scale + mask) row by row, for b < batch. mask[b] starts at
@@ -33,43 +29,6 @@ export function attentionProbsForward(
       softmaxRow(p + ((<usize>i * s) << 2), m ? m + ((<usize>i * s) << 2) : <usize>0, maskKind, visible, s, scale);
     }
   }
-}
-
-// One row of scores -> probabilities, in place: the first `visible` entries take part.
-function softmaxRow(row: usize, mask: usize, maskKind: i32, visible: i32, s: i32, scale: f32): void {
-  const scaleLanes = f32x4.splat(scale);
-  const minusInfinity = f32x4.splat(-Infinity);
-  let peak = minusInfinity;
-  for (let j = 0; j < visible; j += 4) {
-    const count = min(4, visible - j);
-    const at = <usize>j << 2;
-    let x = f32x4.mul(loadPartial(row + at, count, 0), scaleLanes);
-    if (maskKind == MASK_ADD) x = f32x4.add(x, loadPartial(mask + at, count, 0));
-    else if (maskKind == MASK_KEEP) x = v128.bitselect(x, minusInfinity, f32x4.ne(loadPartial(mask + at, count, 0), f32x4.splat(0)));
-    storePartial(row + at, x, count);
-    peak = f32x4.max(peak, count == 4 ? x : v128.bitselect(x, minusInfinity, lanesBelow(count)));
-  }
-  const top = f32x4.splat(horizontalMax(peak));
-  let total = f32x4.splat(0);
-  for (let j = 0; j < visible; j += 4) {
-    const count = min(4, visible - j);
-    const at = row + (<usize>j << 2);
-    const ex = expX4(f32x4.sub(loadPartial(at, count, -Infinity), top));
-    storePartial(at, ex, count);
-    total = f32x4.add(total, ex);
-  }
-  const inverse = f32x4.splat(1 / horizontalSum(total));
-  for (let j = 0; j < visible; j += 4) {
-    const count = min(4, visible - j);
-    const at = row + (<usize>j << 2);
-    storePartial(at, f32x4.mul(loadPartial(at, count, 0), inverse), count);
-  }
-  for (let j = visible; j < s; j++) store<f32>(row + (<usize>j << 2), 0);
-}
-
-// All-ones in the first `count` lanes.
-@inline function lanesBelow(count: i32): v128 {
-  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(count));
 }
 
 /**

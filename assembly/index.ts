@@ -23,3 +23,4 @@ export * from './extremum';
 export * from './recurrent';
 export * from './recurrent-gemm';
 export * from './attention';
+export * from './attention-packed';

@@ -135,16 +135,19 @@ const TAIL_Q = memory.data<f32>([
  */
 @inline export function normalTailRatioX4(a: v128): v128 {
   const t = f32x4.div(lanes(ONE), f32x4.add(f32x4.mul(a, lanes(TAIL_T_SCALE)), lanes(ONE)));
-  let q = tableLanes(TAIL_Q, 0);
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 1));
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 2));
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 3));
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 4));
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 5));
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 6));
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 7));
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 8));
-  q = f32x4.add(f32x4.mul(q, t), tableLanes(TAIL_Q, 9));
+  // Estrin's scheme, as in expm1ReducedX4: pairs of terms are independent, so the dependency
+  // chain after the division is four multiply-adds deep instead of Horner's nine.
+  const t2 = f32x4.mul(t, t);
+  const t4 = f32x4.mul(t2, t2);
+  const t8 = f32x4.mul(t4, t4);
+  const p01 = f32x4.add(tableLanes(TAIL_Q, 9), f32x4.mul(tableLanes(TAIL_Q, 8), t));
+  const p23 = f32x4.add(tableLanes(TAIL_Q, 7), f32x4.mul(tableLanes(TAIL_Q, 6), t));
+  const p45 = f32x4.add(tableLanes(TAIL_Q, 5), f32x4.mul(tableLanes(TAIL_Q, 4), t));
+  const p67 = f32x4.add(tableLanes(TAIL_Q, 3), f32x4.mul(tableLanes(TAIL_Q, 2), t));
+  const p89 = f32x4.add(tableLanes(TAIL_Q, 1), f32x4.mul(tableLanes(TAIL_Q, 0), t));
+  const p03 = f32x4.add(p01, f32x4.mul(p23, t2));
+  const p47 = f32x4.add(p45, f32x4.mul(p67, t2));
+  const q = f32x4.add(f32x4.add(p03, f32x4.mul(p47, t4)), f32x4.mul(p89, t8));
   return f32x4.mul(t, q);
 }
 

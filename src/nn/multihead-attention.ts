@@ -1,6 +1,7 @@
 import { full, zeros } from '../creation.js';
 import { add } from '../ops/arithmetic.js';
 import { scaledDotProductAttention } from '../ops/attention.js';
+import { packedSelfAttention } from '../ops/attention-packed.js';
 import { mergeHeads, splitHeads } from '../ops/attention-heads.js';
 import { dropout } from '../ops/dropout.js';
 import { linear } from '../ops/linear.js';
@@ -109,13 +110,19 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
     if (isTensor(query) && query.ndim === 2) return this.forwardUnbatched(query, key, value, options);
     const plan = this.checkForward(query, key, value, options);
-    const [qh, kh, vh] = this.projectHeads(query, key, value);
+    const dropoutP = this.training ? this.dropout : 0;
     const given = this.combinedMask(plan);
+    // Self-attention with nothing but the causal cut: one op reads the heads from the packed
+    // projection in place and writes them merged.
+    if (this.inProjWeight && query === key && key === value && !given && !plan.needWeights && dropoutP === 0) {
+      const packed = linear(query, this.inProjWeight, this.inProjBias);
+      return [this.outProj.forward(packedSelfAttention(packed, this.numHeads, { batchFirst: this.batchFirst, isCausal: plan.isCausal })), null];
+    }
+    const [qh, kh, vh] = this.projectHeads(query, key, value);
     // The fused op cuts the causal triangle itself; only alongside another mask is it a tensor.
     const fusedCausal = plan.isCausal && !given && !plan.needWeights;
     const causal = plan.isCausal && !fusedCausal ? triu(full([plan.l, plan.s], -Infinity), 1) : null;
     const mask = given && causal ? add(given, causal) : (given ?? causal);
-    const dropoutP = this.training ? this.dropout : 0;
     let out: Tensor;
     let weights: Tensor | null = null;
     if (!plan.needWeights) {

@@ -1,6 +1,7 @@
 import { kernels } from '../backend/backend.js';
 import type { KernelExports } from '../backend/kernel-exports.js';
 import { record } from '../autograd/node.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor.js';
 import { checkNumber, checkOptionalNumber, checkOptions, checkTensor } from '../check-args.js';
 
@@ -76,11 +77,33 @@ export interface GeluOptions {
 
 /** Gaussian error linear unit, x/2 (1 + erf(x/√2)), as torch.nn.functional.gelu. */
 export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
+  checkTensor('gelu', 'input', x);
   options = checkOptions<GeluOptions>('gelu', options) as GeluOptions;
   const approximate = options.approximate ?? 'none';
-  if (approximate === 'none') return activation('gelu', 'gelu', x, 'input', { approximate });
+  if (approximate === 'none') return x.requiresGrad && isGradEnabled() ? geluKeepingSlope(x) : activation('gelu', 'gelu', x, 'input', { approximate });
   if (approximate === 'tanh') return activation('gelu', 'geluTanh', x, 'input', { approximate });
   throw new Error(`simdgrad: gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}.`);
+}
+
+// Exact gelu while recording: the forward computes the slope alongside the output, from the
+// same exponential, and keeps it instead of the input, so the backward is one multiply.
+function geluKeepingSlope(x: Tensor): Tensor {
+  const out = Tensor.empty(x.shape);
+  const slope = Tensor.empty(x.shape);
+  kernels().geluForwardWithSlope!(x.ptr, out.ptr, slope.ptr, x.size);
+  record(out, {
+    op: 'gelu',
+    inputs: [x],
+    attributes: { approximate: 'none' } satisfies ActivationAttributes,
+    saved: [slope],
+    backward: (g, [kept]) => {
+      const gradIn = Tensor.empty(x.shape);
+      kernels().geluBackwardFromSlope!(kept!.ptr, g.ptr, gradIn.ptr, gradIn.size);
+      return [gradIn];
+    },
+  });
+  slope.dispose();
+  return out;
 }
 
 /** x where x > 0, else alpha (e^x - 1). */

@@ -95,6 +95,21 @@ describe('activations are accurate to a few float32 ulps over a wide range', () 
     });
   }
 
+  it('exact gelu while recording gives the same values, and its slope Φ(x) + x φ(x) to a few float32 ulps', () => {
+    const normalDensity64 = (x: number) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+    const x = tensor(grid, undefined, { requiresGrad: true });
+    const y = F.gelu(x);
+    expect(Array.from(y.toFloat32Array())).toEqual(Array.from(F.gelu(tensor(grid)).toFloat32Array()));
+    y.backward(tensor(new Float32Array(grid.length).fill(1)));
+    const slope = x.grad!.toFloat32Array();
+    grid.forEach((v, i) => {
+      const [cdf, densityTerm] = [normalCdf64(v), v * normalDensity64(v)];
+      // Near x = -0.75 the two terms cancel: the error is measured against their size.
+      const want = cdf + densityTerm;
+      expect(Math.abs(slope[i]! - want), `gelu'(${v}) = ${slope[i]}, want ${want}`).toBeLessThanOrEqual(1e-6 * (Math.abs(cdf) + Math.abs(densityTerm)) + 1e-37);
+    });
+  });
+
   it('exact gelu resolves the far tail, where 1 + erf cancels', () => {
     const x = Float32Array.of(-5, -7.5, -10, -12);
     const got = F.gelu(tensor(x)).toFloat32Array();

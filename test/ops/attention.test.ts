@@ -73,6 +73,15 @@ describe('F.scaledDotProductAttention', () => {
     expect(Number.isNaN(out[2])).toBe(true);
   });
 
+  it('gives NaN for every position of a query row that meets a NaN score, as PyTorch', () => {
+    const keys = tensor(wave([1, 6, 4], 2).data, [1, 6, 4]);
+    const queries = wave([1, 2, 4], 3).data;
+    queries[5] = NaN;
+    const out = F.scaledDotProductAttention(tensor(queries, [1, 2, 4]), keys, keys).toFloat32Array();
+    expect(Array.from(out.slice(0, 4), Number.isNaN)).toEqual([false, false, false, false]);
+    expect(Array.from(out.slice(4), Number.isNaN)).toEqual([true, true, true, true]);
+  });
+
   it('drops attention weights exactly as F.dropout on the probabilities under the same seed', () => {
     const q = tensor(wave([2, 5, 4], 8).data, [2, 5, 4]);
     const k = tensor(wave([2, 5, 4], 9).data, [2, 5, 4]);

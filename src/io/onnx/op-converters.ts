@@ -21,6 +21,7 @@ import type { SoftmaxAttributes } from '../../ops/softmax.js';
 import type { TriangleAttributes } from '../../ops/triangle.js';
 import type { AttentionAttributes } from '../../ops/attention.js';
 import type { HeadsAttributes } from '../../ops/attention-heads.js';
+import type { PackedAttentionAttributes } from '../../ops/attention-packed.js';
 import { formatShape, shapeSize } from '../../shape-util.js';
 import type { Tensor } from '../../tensor.js';
 import type { GraphBuilder } from './graph-builder.js';
@@ -419,35 +420,54 @@ function triangle(upper: boolean): OpConverter {
 const scaledDotProductAttention: OpConverter = (g, op) => {
   const { scale, isCausal, boolMask } = attributesOf<AttentionAttributes>(op);
   const [q, k, v, mask] = op.inputs as [Tensor, Tensor, Tensor, Tensor | null];
-  const perm = k.shape.map((_, i) => (i < k.ndim - 2 ? i : 2 * k.ndim - 3 - i));
-  const keysT = g.node('Transpose', [g.value(k)], { perm: ints(perm) });
-  let scores = g.node('Mul', [g.node('MatMul', [g.value(q), keysT]), g.floats([scale])]);
-  if (isCausal) {
-    const [l, s] = [q.shape[q.ndim - 2]!, k.shape[k.ndim - 2]!];
-    scores = g.node('Add', [scores, g.floats(Array.from({ length: l * s }, (_, at) => (at % s > Math.floor(at / s) ? -Infinity : 0)), [l, s])]);
-  }
-  if (mask) {
-    scores = boolMask
-      ? g.node('Where', [g.node('Equal', [g.value(mask), g.floats([0])]), g.floats([-Infinity]), scores])
-      : g.node('Add', [scores, g.value(mask)]);
-  }
-  return g.node('MatMul', [g.node('Softmax', [scores], { axis: int(-1) }), g.value(v)]);
+  const shapes = { rank: k.ndim, l: q.shape[q.ndim - 2]!, s: k.shape[k.ndim - 2]! };
+  return attentionNodes(g, [g.value(q), g.value(k), g.value(v)], shapes, { scale, isCausal }, mask ? { name: g.value(mask), boolMask } : null);
 };
 
-// [B, L, parts·E] -> block `part` -> [B, L, heads, Dh] -> [B, heads, L, Dh] (sequence first: [L, B, ...]).
+function attentionNodes(
+  g: GraphBuilder, [q, k, v]: [string, string, string], { rank, l, s }: { rank: number; l: number; s: number },
+  { scale, isCausal }: { scale: number; isCausal: boolean }, mask: { name: string; boolMask: boolean } | null,
+): string {
+  const perm = Array.from({ length: rank }, (_, i) => (i < rank - 2 ? i : 2 * rank - 3 - i));
+  const keysT = g.node('Transpose', [k], { perm: ints(perm) });
+  let scores = g.node('Mul', [g.node('MatMul', [q, keysT]), g.floats([scale])]);
+  if (isCausal) scores = g.node('Add', [scores, g.floats(Array.from({ length: l * s }, (_, at) => (at % s > Math.floor(at / s) ? -Infinity : 0)), [l, s])]);
+  if (mask) {
+    scores = mask.boolMask
+      ? g.node('Where', [g.node('Equal', [mask.name, g.floats([0])]), g.floats([-Infinity]), scores])
+      : g.node('Add', [scores, mask.name]);
+  }
+  return g.node('MatMul', [g.node('Softmax', [scores], { axis: int(-1) }), v]);
+}
+
 const splitHeads: OpConverter = (g, op) => {
   const { heads, part, parts, batchFirst } = attributesOf<HeadsAttributes>(op);
   const x = op.inputs[0]!;
-  const width = x.shape[2]! / parts;
-  const block = parts === 1 ? g.value(x) : g.node('Slice', [g.value(x), g.int64s([part * width]), g.int64s([(part + 1) * width]), g.int64s([2])]);
-  const split = g.node('Reshape', [block, g.int64s([0, 0, heads, width / heads])]);
-  return g.node('Transpose', [split], { perm: ints(batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3]) });
+  return headsNodes(g, g.value(x), x.shape[2]! / parts, { heads, part, parts, batchFirst });
 };
 
-const mergeHeads: OpConverter = (g, op) => {
-  const { batchFirst } = attributesOf<HeadsAttributes>(op);
-  const joined = g.node('Transpose', [inputName(g, op, 0)], { perm: ints(batchFirst ? [0, 2, 1, 3] : [2, 0, 1, 3]) });
+// [B, L, parts·E] -> block `part` -> [B, L, heads, Dh] -> [B, heads, L, Dh] (sequence first: [L, B, ...]).
+function headsNodes(g: GraphBuilder, x: string, width: number, { heads, part, parts, batchFirst }: HeadsAttributes): string {
+  const block = parts === 1 ? x : g.node('Slice', [x, g.int64s([part * width]), g.int64s([(part + 1) * width]), g.int64s([2])]);
+  const split = g.node('Reshape', [block, g.int64s([0, 0, heads, width / heads])]);
+  return g.node('Transpose', [split], { perm: ints(batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3]) });
+}
+
+const mergeHeads: OpConverter = (g, op) => mergedHeadsNodes(g, inputName(g, op, 0), attributesOf<HeadsAttributes>(op).batchFirst);
+
+function mergedHeadsNodes(g: GraphBuilder, x: string, batchFirst: boolean): string {
+  const joined = g.node('Transpose', [x], { perm: ints(batchFirst ? [0, 2, 1, 3] : [2, 0, 1, 3]) });
   return g.node('Reshape', [joined, g.int64s([0, 0, -1])]);
+}
+
+// The fused op as the three it fuses: the heads of q, k and v, attention, the heads merged.
+const packedSelfAttention: OpConverter = (g, op) => {
+  const { heads, batchFirst, isCausal, scale } = attributesOf<PackedAttentionAttributes>(op);
+  const x = op.inputs[0]!;
+  const width = x.shape[2]! / 3;
+  const length = x.shape[batchFirst ? 1 : 0]!;
+  const [q, k, v] = [0, 1, 2].map((part) => headsNodes(g, g.value(x), width, { heads, part, parts: 3, batchFirst })) as [string, string, string];
+  return mergedHeadsNodes(g, attentionNodes(g, [q, k, v], { rank: 4, l: length, s: length }, { scale, isCausal }, null), batchFirst);
 };
 
 /** How each op simdgrad records becomes ONNX nodes, by the op's name. */
@@ -525,6 +545,7 @@ export const OP_CONVERTERS: Readonly<Record<string, OpConverter>> = {
   scaledDotProductAttention,
   splitHeads,
   mergeHeads,
+  packedSelfAttention,
   clone: unary('Identity'),
   // Exported for inference: dropout passes its input through, as in eval mode.
   dropout: unary('Identity'),

@@ -331,7 +331,27 @@ class CausalSelfAttention extends nn.Module {
   }
 }
 
+class SequenceFirstSelfAttention extends nn.Module {
+  readonly attention = this.registerModule('attention', new nn.MultiheadAttention(8, 2));
+
+  forward(x: Tensor): Tensor {
+    return this.attention.forward(x, x, x, { needWeights: false })[0];
+  }
+}
+
 describe('the ONNX converters of attention', () => {
+  it('packed self-attention, sequence first and without the causal cut: the same heads, attention and merge, with sequence-first perms', () => {
+    const nodes = exportedNodes(exportOnnx(new SequenceFirstSelfAttention(), { inputShape: [5, 2, 8] }));
+    const heads = ['Slice', 'Reshape', 'Transpose'];
+    expect(nodes.map((n) => n.opType)).toEqual([
+      'Transpose', 'MatMul', 'Add', ...heads, ...heads, ...heads,
+      'Transpose', 'MatMul', 'Mul', 'Softmax', 'MatMul', 'Transpose', 'Reshape',
+      'Transpose', 'MatMul', 'Add',
+    ]);
+    const perms = nodes.filter((n) => n.opType === 'Transpose').map((n) => n.attributes.perm);
+    expect(perms).toEqual([[1, 0], [1, 2, 0, 3], [1, 2, 0, 3], [1, 2, 0, 3], [0, 1, 3, 2], [2, 0, 1, 3], [1, 0]]);
+  });
+
   it('self-attention: one packed projection, heads by Slice/Reshape/Transpose, scores by MatMul/Mul/Add (causal)/Softmax/MatMul', () => {
     const bytes = exportOnnx(new CausalSelfAttention(), { inputShape: [2, 5, 8] });
     const nodes = exportedNodes(bytes);
