@@ -55,6 +55,8 @@ export interface KernelExports {
   tanhBackward(y: usize, upstream: usize, gradIn: usize, n: i32): void;
   geluForward(x: usize, out: usize, n: i32): void;
   geluBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void;
+  geluForwardWithSlope(x: usize, out: usize, slope: usize, n: i32): void;
+  geluBackwardFromSlope(slope: usize, upstream: usize, gradIn: usize, n: i32): void;
   geluTanhForward(x: usize, out: usize, n: i32): void;
   geluTanhBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void;
   eluForward(x: usize, out: usize, n: i32, alpha: f32): void;
@@ -171,10 +173,17 @@ export interface KernelExports {
   lstmCellBackward(gates: usize, cPrev: usize, c: usize, dhOut: usize, dhNext: usize, dc: usize, dGates: usize, batch: i32, hidden: i32): void;
   gruCellForward(inputGates: usize, hiddenGates: usize, hPrev: usize, hOut: usize, batch: i32, hidden: i32): void;
   gruCellBackward(gates: usize, hiddenGates: usize, hPrev: usize, dhOut: usize, dhNext: usize, dInput: usize, dHidden: usize, batch: i32, hidden: i32): void;
+  // assembly/recurrent-gemm.ts
+  recurrentWeightBytes(k: i32, n: i32): i32;
+  recurrentPackWeight(transposed: i32, k: i32, n: i32, w: usize, dst: usize): void;
+  recurrentProduct(m: i32, n: i32, k: i32, a: usize, packedW: usize, c: usize, accumulate: i32): void;
   // assembly/attention.ts
   attentionProbsForward(q: usize, k: usize, probs: usize, mask: usize, maskStride: i32, maskKind: i32, batch: i32, l: i32, s: i32, e: i32, scale: f32, causal: i32): void;
   attentionSoftmaxBackward(probs: usize, gradProbs: usize, gradScores: usize, rows: i32, s: i32, factor: f32): void;
   gemmBatched(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, aStride: i32, b: usize, bStride: i32, c: usize, cStride: i32, count: i32, accumulate: i32): void;
+  // assembly/attention-packed.ts
+  packedAttentionForward(packed: usize, out: usize, probs: usize, batch: i32, length: i32, heads: i32, headDim: i32, rowStride: i32, batchStride: i32, outRowStride: i32, outBatchStride: i32, scale: f32, causal: i32): void;
+  packedAttentionBackward(packed: usize, probs: usize, gradOut: usize, gradPacked: usize, scratch: usize, batch: i32, length: i32, heads: i32, headDim: i32, rowStride: i32, batchStride: i32, outRowStride: i32, outBatchStride: i32, scale: f32, causal: i32): void;
 }
 
 /** The threads builds' exports: today the same as every build's. */
