@@ -90,7 +90,7 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
 function geluKeepingSlope(x: Tensor): Tensor {
   const out = Tensor.empty(x.shape);
   const slope = Tensor.empty(x.shape);
-  kernels().geluForwardWithSlope!(x.ptr, out.ptr, slope.ptr, x.size);
+  kernels().geluForwardWithSlope(x.ptr, out.ptr, slope.ptr, x.size);
   record(out, {
     op: 'gelu',
     inputs: [x],
@@ -98,7 +98,7 @@ function geluKeepingSlope(x: Tensor): Tensor {
     saved: [slope],
     backward: (g, [kept]) => {
       const gradIn = Tensor.empty(x.shape);
-      kernels().geluBackwardFromSlope!(kept!.ptr, g.ptr, gradIn.ptr, gradIn.size);
+      kernels().geluBackwardFromSlope(kept!.ptr, g.ptr, gradIn.ptr, gradIn.size);
       return [gradIn];
     },
   });

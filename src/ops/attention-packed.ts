@@ -34,7 +34,7 @@ export function packedSelfAttention(x: Tensor, heads: number, options: { batchFi
   const dims = [batch, length, heads, headDim, rowStride, batchStride, outRowStride, outBatchStride, scale, isCausal ? 1 : 0] as const;
   const out = Tensor.empty([d0, d1, width]);
   const probs = Tensor.empty([batch, heads, length, length]);
-  kernels().packedAttentionForward!(x.ptr, out.ptr, probs.ptr, ...dims);
+  kernels().packedAttentionForward(x.ptr, out.ptr, probs.ptr, ...dims);
   record(out, {
     op: 'packedSelfAttention',
     inputs: [x],
@@ -43,7 +43,7 @@ export function packedSelfAttention(x: Tensor, heads: number, options: { batchFi
     backward: (g, [packed, p]) => {
       const gx = Tensor.empty(x.shape);
       const scratch = Tensor.empty([length, length]);
-      kernels().packedAttentionBackward!(packed!.ptr, p!.ptr, g.ptr, gx.ptr, scratch.ptr, ...dims);
+      kernels().packedAttentionBackward(packed!.ptr, p!.ptr, g.ptr, gx.ptr, scratch.ptr, ...dims);
       scratch.dispose();
       return [gx];
     },

@@ -114,11 +114,11 @@ function attend(query: Tensor, key: Tensor, value: Tensor, plan: AttentionPlan):
   const k = kernels();
   const probs = Tensor.empty(plan.scoreShape);
   const maskKind = mask === null ? MASK_NONE : boolMask ? MASK_KEEP : MASK_ADD;
-  k.attentionProbsForward!(query.ptr, key.ptr, probs.ptr, fullMask?.ptr ?? 0, shared ? 0 : l * s, maskKind, batch, l, s, e, scale, plan.isCausal ? 1 : 0);
+  k.attentionProbsForward(query.ptr, key.ptr, probs.ptr, fullMask?.ptr ?? 0, shared ? 0 : l * s, maskKind, batch, l, s, e, scale, plan.isCausal ? 1 : 0);
   const dropped = plan.dropoutP > 0 ? dropProbabilities(probs, plan.dropoutP) : null;
   const weights = dropped?.weights ?? probs;
   const out = Tensor.empty([...plan.batchShape, l, ev]);
-  k.gemmBatched!(0, 0, l, ev, s, weights.ptr, l * s, value.ptr, s * ev, out.ptr, l * ev, batch, 0);
+  k.gemmBatched(0, 0, l, ev, s, weights.ptr, l * s, value.ptr, s * ev, out.ptr, l * ev, batch, 0);
   record(out, {
     op: 'scaledDotProductAttention',
     inputs: [query, key, value, maskNeedsGrad ? fullMask : mask],
@@ -126,23 +126,23 @@ function attend(query: Tensor, key: Tensor, value: Tensor, plan: AttentionPlan):
     saved: dropped ? [query, key, value, probs, dropped.weights, dropped.keep] : [query, key, value, probs],
     backward: (g, [q, kk, v, p, droppedWeights, keep]) => {
       const gv = value.requiresGrad ? Tensor.empty(value.shape) : null;
-      if (gv) k.gemmBatched!(1, 0, s, ev, l, (droppedWeights ?? p!).ptr, l * s, g.ptr, l * ev, gv.ptr, s * ev, batch, 0);
+      if (gv) k.gemmBatched(1, 0, s, ev, l, (droppedWeights ?? p!).ptr, l * s, g.ptr, l * ev, gv.ptr, s * ev, batch, 0);
       if (!query.requiresGrad && !key.requiresGrad && !maskNeedsGrad) return [null, null, gv, null];
       let gradWeights = Tensor.empty(plan.scoreShape);
-      k.gemmBatched!(0, 1, l, s, ev, g.ptr, l * ev, v!.ptr, s * ev, gradWeights.ptr, l * s, batch, 0);
+      k.gemmBatched(0, 1, l, s, ev, g.ptr, l * ev, v!.ptr, s * ev, gradWeights.ptr, l * s, batch, 0);
       if (keep) {
         const gradProbs = broadcastBinary('mulForward', gradWeights, keep, plan.scoreShape);
         gradWeights.dispose();
         gradWeights = gradProbs;
       }
       const gradMask = maskNeedsGrad ? Tensor.empty(plan.scoreShape) : null;
-      if (gradMask) k.attentionSoftmaxBackward!(p!.ptr, gradWeights.ptr, gradMask.ptr, batch * l, s, 1);
+      if (gradMask) k.attentionSoftmaxBackward(p!.ptr, gradWeights.ptr, gradMask.ptr, batch * l, s, 1);
       const gradScores = gradWeights;
-      k.attentionSoftmaxBackward!(p!.ptr, gradWeights.ptr, gradScores.ptr, batch * l, s, scale);
+      k.attentionSoftmaxBackward(p!.ptr, gradWeights.ptr, gradScores.ptr, batch * l, s, scale);
       const gq = query.requiresGrad ? Tensor.empty(query.shape) : null;
       const gk = key.requiresGrad ? Tensor.empty(key.shape) : null;
-      if (gq) k.gemmBatched!(0, 0, l, e, s, gradScores.ptr, l * s, kk!.ptr, s * e, gq.ptr, l * e, batch, 0);
-      if (gk) k.gemmBatched!(1, 0, s, e, l, gradScores.ptr, l * s, q!.ptr, l * e, gk.ptr, s * e, batch, 0);
+      if (gq) k.gemmBatched(0, 0, l, e, s, gradScores.ptr, l * s, kk!.ptr, s * e, gq.ptr, l * e, batch, 0);
+      if (gk) k.gemmBatched(1, 0, s, e, l, gradScores.ptr, l * s, q!.ptr, l * e, gk.ptr, s * e, batch, 0);
       gradScores.dispose();
       return [gq, gk, gv, gradMask];
     },
@@ -158,7 +158,7 @@ function attend(query: Tensor, key: Tensor, value: Tensor, plan: AttentionPlan):
 function dropProbabilities(probs: Tensor, p: number): { weights: Tensor; keep: Tensor } {
   const weights = Tensor.empty(probs.shape);
   const keep = Tensor.empty(probs.shape);
-  kernels().randomSeed!(nextUint32());
-  kernels().dropoutForward!(probs.ptr, weights.ptr, keep.ptr, probs.size, p, p === 1 ? 0 : 1 / (1 - p));
+  kernels().randomSeed(nextUint32());
+  kernels().dropoutForward(probs.ptr, weights.ptr, keep.ptr, probs.size, p, p === 1 ? 0 : 1 / (1 - p));
   return { weights, keep };
 }

@@ -21,15 +21,15 @@ export function gruLayer(input: Tensor, h0: Tensor | null, weightIh: Tensor, wei
   const inputGates = Tensor.empty([steps, batch, gateWidth]);
   const hiddenGates = Tensor.empty([steps, batch, gateWidth]);
   stateOrZeros(h0, out.ptr, stepState);
-  k.gemmBiasRelu!(0, 1, steps * batch, gateWidth, features, input.ptr, weightIh.ptr, inputGates.ptr, biasIh?.ptr ?? 0, 0, 0);
+  k.gemmBiasRelu(0, 1, steps * batch, gateWidth, features, input.ptr, weightIh.ptr, inputGates.ptr, biasIh?.ptr ?? 0, 0, 0);
   // b_hh in every step's hidden side first (a product with k = 0 is its bias alone), then each step adds h·W_hhᵀ.
-  k.gemmBiasRelu!(0, 1, steps * batch, gateWidth, 0, 0, 0, hiddenGates.ptr, biasHh?.ptr ?? 0, 0, 0);
+  k.gemmBiasRelu(0, 1, steps * batch, gateWidth, 0, 0, 0, hiddenGates.ptr, biasHh?.ptr ?? 0, 0, 0);
   withPackedWeight(weightHh, true, hidden, gateWidth, (recurrent) => {
     for (let t = 0; t < steps; t++) {
       const b = hiddenGates.ptr + 4 * t * stepGates;
       const hPrev = out.ptr + 4 * t * stepState;
       if (t > 0 || h0) recurrent(hPrev, b, batch, true);
-      k.gruCellForward!(inputGates.ptr + 4 * t * stepGates, b, hPrev, out.ptr + 4 * (t + 1) * stepState, batch, hidden);
+      k.gruCellForward(inputGates.ptr + 4 * t * stepGates, b, hPrev, out.ptr + 4 * (t + 1) * stepState, batch, hidden);
     }
   });
   const attributes: RecurrentLayerAttributes = { cell: 'GRU', hiddenSize: hidden };
@@ -42,12 +42,12 @@ export function gruLayer(input: Tensor, h0: Tensor | null, weightIh: Tensor, wei
       const dInput = Tensor.empty([steps, batch, gateWidth]);
       const dHidden = Tensor.empty([steps, batch, gateWidth]);
       const dhNext = Tensor.empty([batch, hidden]);
-      k.fill!(dhNext.ptr, stepState, 0);
+      k.fill(dhNext.ptr, stepState, 0);
       const h0Grad = h0?.requiresGrad ?? false;
       withPackedWeight(wHh!, false, gateWidth, hidden, (recurrent) => {
         for (let t = steps - 1; t >= 0; t--) {
           const db = dHidden.ptr + 4 * t * stepGates;
-          k.gruCellBackward!(
+          k.gruCellBackward(
             savedGates!.ptr + 4 * t * stepGates, savedHiddenGates!.ptr + 4 * t * stepGates, savedOut!.ptr + 4 * t * stepState,
             upstream.ptr + 4 * (t + 1) * stepState, dhNext.ptr, dInput.ptr + 4 * t * stepGates, db, batch, hidden,
           );
@@ -56,7 +56,7 @@ export function gruLayer(input: Tensor, h0: Tensor | null, weightIh: Tensor, wei
         }
       });
       // Row 0 of the output is h0 itself.
-      if (h0Grad) k.axpy!(upstream.ptr, dhNext.ptr, stepState, 1);
+      if (h0Grad) k.axpy(upstream.ptr, dhNext.ptr, stepState, 1);
       return [
         input.requiresGrad ? gradInput(dInput, wIh!, input) : null,
         h0Grad ? dhNext : null,

@@ -25,16 +25,16 @@ export function lstmLayer(
   stateOrZeros(h0, out.ptr, stepState);
   stateOrZeros(c0, cells.ptr, stepState);
   const bias = combinedBias(biasIh, biasHh);
-  k.gemmBiasRelu!(0, 1, steps * batch, gateWidth, features, input.ptr, weightIh.ptr, gates.ptr, bias?.ptr ?? 0, 0, 0);
+  k.gemmBiasRelu(0, 1, steps * batch, gateWidth, features, input.ptr, weightIh.ptr, gates.ptr, bias?.ptr ?? 0, 0, 0);
   bias?.dispose();
   withPackedWeight(weightHh, true, hidden, gateWidth, (recurrent) => {
     for (let t = 0; t < steps; t++) {
       const g = gates.ptr + 4 * t * stepGates;
       if (t > 0 || h0) recurrent(out.ptr + 4 * t * stepState, g, batch, true);
-      k.lstmCellForward!(g, cells.ptr + 4 * t * stepState, cells.ptr + 4 * (t + 1) * stepState, out.ptr + 4 * (t + 1) * stepState, batch, hidden);
+      k.lstmCellForward(g, cells.ptr + 4 * t * stepState, cells.ptr + 4 * (t + 1) * stepState, out.ptr + 4 * (t + 1) * stepState, batch, hidden);
     }
   });
-  k.copy!(cells.ptr + 4 * steps * stepState, out.ptr + 4 * (steps + 1) * stepState, stepState);
+  k.copy(cells.ptr + 4 * steps * stepState, out.ptr + 4 * (steps + 1) * stepState, stepState);
   const attributes: RecurrentLayerAttributes = { cell: 'LSTM', hiddenSize: hidden };
   record(out, {
     op: 'lstmLayer',
@@ -45,13 +45,13 @@ export function lstmLayer(
       const dGates = Tensor.empty([steps, batch, gateWidth]);
       const dhNext = Tensor.empty([batch, hidden]);
       const dc = Tensor.empty([batch, hidden]);
-      k.fill!(dhNext.ptr, stepState, 0);
-      k.copy!(upstream.ptr + 4 * (steps + 1) * stepState, dc.ptr, stepState);
+      k.fill(dhNext.ptr, stepState, 0);
+      k.copy(upstream.ptr + 4 * (steps + 1) * stepState, dc.ptr, stepState);
       const h0Grad = h0?.requiresGrad ?? false;
       withPackedWeight(wHh!, false, gateWidth, hidden, (recurrent) => {
         for (let t = steps - 1; t >= 0; t--) {
           const dg = dGates.ptr + 4 * t * stepGates;
-          k.lstmCellBackward!(
+          k.lstmCellBackward(
             savedGates!.ptr + 4 * t * stepGates, savedCells!.ptr + 4 * t * stepState, savedCells!.ptr + 4 * (t + 1) * stepState,
             upstream.ptr + 4 * (t + 1) * stepState, dhNext.ptr, dc.ptr, dg, batch, hidden,
           );
@@ -60,7 +60,7 @@ export function lstmLayer(
         }
       });
       // Row 0 of the output is h0 itself.
-      if (h0Grad) k.axpy!(upstream.ptr, dhNext.ptr, stepState, 1);
+      if (h0Grad) k.axpy(upstream.ptr, dhNext.ptr, stepState, 1);
       return [
         input.requiresGrad ? gradInput(dGates, wIh!, input) : null,
         h0Grad ? dhNext : null,

@@ -43,8 +43,8 @@ export function recurrentGeometry(
 
 /** Writes the initial state, or zeros when there is none, at `ptr` (`size` floats). */
 export function stateOrZeros(state: Tensor | null, ptr: number, size: number): void {
-  if (state) kernels().copy!(state.ptr, ptr, size);
-  else kernels().fill!(ptr, size, 0);
+  if (state) kernels().copy(state.ptr, ptr, size);
+  else kernels().fill(ptr, size, 0);
 }
 
 /** b_ih + b_hh, which the LSTM and plain RNN add to the same pre-activations; null without biases. */
@@ -53,9 +53,9 @@ export function combinedBias(biasIh: Tensor | null, biasHh: Tensor | null): Tens
   const size = (biasIh ?? biasHh)!.size;
   const sum = Tensor.empty([size]);
   const k = kernels();
-  k.fill!(sum.ptr, size, 0);
-  if (biasIh) k.axpy!(biasIh.ptr, sum.ptr, size, 1);
-  if (biasHh) k.axpy!(biasHh.ptr, sum.ptr, size, 1);
+  k.fill(sum.ptr, size, 0);
+  if (biasIh) k.axpy(biasIh.ptr, sum.ptr, size, 1);
+  if (biasHh) k.axpy(biasHh.ptr, sum.ptr, size, 1);
   return sum;
 }
 
@@ -63,7 +63,7 @@ export function combinedBias(biasIh: Tensor | null, biasHh: Tensor | null): Tens
 export function gradInput(dGates: Tensor, weightIh: Tensor, input: Tensor): Tensor {
   const gx = Tensor.empty(input.shape);
   const [steps, batch, features] = input.shape as [number, number, number];
-  kernels().gemm!(0, 0, steps * batch, features, dGates.shape[2]!, dGates.ptr, weightIh.ptr, gx.ptr, 0);
+  kernels().gemm(0, 0, steps * batch, features, dGates.shape[2]!, dGates.ptr, weightIh.ptr, gx.ptr, 0);
   return gx;
 }
 
@@ -76,7 +76,7 @@ export function gradWeight(dGates: Tensor, x: number, columns: number, firstStep
   const [steps, batch, gateWidth] = dGates.shape as [number, number, number];
   const gw = Tensor.empty([gateWidth, columns]);
   const skipped = firstStep * batch;
-  kernels().gemm!(1, 0, gateWidth, columns, (steps - firstStep) * batch, dGates.ptr + 4 * skipped * gateWidth, x + 4 * skipped * columns, gw.ptr, 0);
+  kernels().gemm(1, 0, gateWidth, columns, (steps - firstStep) * batch, dGates.ptr + 4 * skipped * gateWidth, x + 4 * skipped * columns, gw.ptr, 0);
   return gw;
 }
 
@@ -84,7 +84,7 @@ export function gradWeight(dGates: Tensor, x: number, columns: number, firstStep
 export function gradBias(dGates: Tensor): Tensor {
   const [steps, batch, gateWidth] = dGates.shape as [number, number, number];
   const gb = Tensor.empty([gateWidth]);
-  kernels().sumAxisForward!(dGates.ptr, gb.ptr, 1, steps * batch, gateWidth);
+  kernels().sumAxisForward(dGates.ptr, gb.ptr, 1, steps * batch, gateWidth);
   return gb;
 }
 
@@ -99,10 +99,10 @@ export type WeightProduct = (a: number, c: number, rows: number, accumulate: boo
 export function withPackedWeight(weight: Tensor, transposed: boolean, k: number, n: number, run: (product: WeightProduct) => void): void {
   const kr = kernels();
   const allocator = backend().allocator;
-  const packed = allocator.alloc(kr.recurrentWeightBytes!(k, n), 'the packed recurrent weights');
+  const packed = allocator.alloc(kr.recurrentWeightBytes(k, n), 'the packed recurrent weights');
   try {
-    kr.recurrentPackWeight!(transposed ? 1 : 0, k, n, weight.ptr, packed);
-    run((a, c, rows, accumulate) => kr.recurrentProduct!(rows, n, k, a, packed, c, accumulate ? 1 : 0));
+    kr.recurrentPackWeight(transposed ? 1 : 0, k, n, weight.ptr, packed);
+    run((a, c, rows, accumulate) => kr.recurrentProduct(rows, n, k, a, packed, c, accumulate ? 1 : 0));
   } finally {
     allocator.free(packed);
   }
