@@ -112,7 +112,7 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   reserveKernelScratch(kernels, allocator);
   if (!shared) return { kernels, allocator, build, threads: 1 };
   const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
-  return { kernels: withParallelConv(withParallelGemm(kernels, pool), pool, allocator), allocator, build, threads };
+  return { kernels: withParallelConv(withParallelGemm(kernels, pool, allocator), pool, allocator), allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch
