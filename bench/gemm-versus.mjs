@@ -1,7 +1,8 @@
 // The GEMM kernel of this checkout's builds against another checkout's (a baseline), one thread,
 // on square and model-shaped products, as GFLOP/s and fraction of the machine's f32x4 peak.
-// Both sides run in one process, one sample each in turn, so the load other processes put on the
-// machine falls evenly on both (compare the ratio, not the absolute figures, across runs).
+// Both sides run in one process, one sample each in turn, timed in CPU time, so the load other
+// processes put on the machine falls evenly on both (compare the ratio, not the absolute figures,
+// across runs).
 //
 //   npx asc assembly/index.ts --target release && npx asc assembly/index.ts --target relaxed
 //   node bench/gemm-versus.mjs --baseline=/path/to/other/checkout [--runs=9] [--builds=plain,relaxed]
@@ -106,10 +107,13 @@ function callsPerSample(run) {
   return Math.max(1, Math.round(SAMPLE_SECONDS / once));
 }
 
+// Timed in this process's CPU time, not wall time: the time another process holds the core off
+// does not count (one thread: CPU time is the kernel's time).
 function sample({ run, flops, calls }) {
-  const start = performance.now();
+  const start = process.cpuUsage();
   for (let i = 0; i < calls; i++) run();
-  return (flops * calls) / ((performance.now() - start) / 1000) / 1e9;
+  const used = process.cpuUsage(start);
+  return (flops * calls) / ((used.user + used.system) / 1e6) / 1e9;
 }
 
 function median(values) {
