@@ -18,10 +18,15 @@ const MAX_PARTS_PER_THREAD = 4;
 // What a part costs beyond its rows or columns, counted in rows or columns: a partial tile at its
 // end, packing its share of A (of B when C is cut across columns), the start of its blocks.
 const PART_OVERHEAD = 6;
+// How late the workers start on a product, counted in the calling thread's multiply-adds (about
+// 22 a ns here): half what waking a sleeping worker costs (20-40 µs, see pool.ts), as workers
+// still spinning after the previous product start at once. Small products are then cut into
+// more parts, for the calling thread to take while the workers come.
+const WAKE_MACS = 1 << 18;
 
 /**
- * The kernels with gemm and gemmBiasRelu spread over the pool's threads: C is cut into parts of
- * whole tiles across its rows, or its columns when it has more of them, and each element is
+ * The kernels with gemm and gemmBiasRelu spread over the pool's threads: C is cut into parts
+ * across its rows, or its columns when it has more of them, and each element is
  * computed by exactly one thread in the same order as on one thread (see gemmPart), so products
  * are bit-identical for any thread count. Row parts share one packing of op(B), which the first
  * parts to need each block pack together; column parts each pack A, the smaller operand, again.
@@ -80,7 +85,7 @@ export function partsOf(m: number, n: number, k: number, threads: number): Parts
   for (let parts = threads * MAX_PARTS_PER_THREAD; parts >= threads; parts--) {
     const chunk = Math.ceil(total / parts / align) * align;
     if (chunk >= total) continue;
-    const finish = slowestThread(total, chunk, threads);
+    const finish = slowestThread(total, chunk, threads, WAKE_MACS / (splitColumns ? m * k : n * k));
     if (best === null || finish < best.finish) best = { chunk, finish };
   }
   return best === null ? null : { splitColumns: splitColumns ? 1 : 0, total, chunk: best.chunk };
@@ -88,9 +93,11 @@ export function partsOf(m: number, n: number, k: number, threads: number): Parts
 
 // When the last of `threads` equally fast threads is done with [0, total) in parts of `chunk`,
 // claimed as ThreadPool.run hands them out (the last, shorter part first), each by the thread
-// free first; in rows or columns, each part PART_OVERHEAD more than its length.
-function slowestThread(total: number, chunk: number, threads: number): number {
-  const busyUntil = new Array<number>(threads).fill(0);
+// free first, the workers starting `wake` after the calling thread; in rows or columns, each part
+// PART_OVERHEAD more than its length.
+function slowestThread(total: number, chunk: number, threads: number, wake: number): number {
+  const busyUntil = new Array<number>(threads).fill(wake);
+  busyUntil[0] = 0;
   for (let begin = Math.floor((total - 1) / chunk) * chunk; begin >= 0; begin -= chunk) {
     const free = busyUntil.indexOf(Math.min(...busyUntil));
     busyUntil[free] = busyUntil[free]! + Math.min(chunk, total - begin) + PART_OVERHEAD;
