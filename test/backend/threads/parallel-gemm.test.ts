@@ -74,17 +74,19 @@ function runCases({ backend }: { backend: BackendModule }): Uint32Array[] {
 
 describe('parallel GEMM', () => {
   it('cuts C across its longer side into the parts that keep the slowest thread shortest, the workers starting late, and keeps small products and matrix-vector products whole', () => {
-    // Two parts of 516 and 508 rows for two threads; 7 parts of 150 rows would leave one thread 4 of them.
-    expect(partsOf(1024, 1024, 1024, 2)).toEqual({ splitColumns: 0, total: 1024, chunk: 516 });
+    // 6 parts of 174 rows (the last 154), 3 per thread; 7 parts of 150 rows would leave one thread 4 of them.
+    expect(partsOf(1024, 1024, 1024, 2)).toEqual({ splitColumns: 0, total: 1024, chunk: 174 });
     expect(partsOf(1024, 1024, 1024, 8)).toEqual({ splitColumns: 0, total: 1024, chunk: 132 });
+    // 512 rows: 2 parts; 4 of 132 rows would leave one thread 276 rows, more than 4 % over the best.
+    expect(partsOf(512, 512, 512, 2)).toEqual({ splitColumns: 0, total: 512, chunk: 258 });
     // Smaller products in more parts, which the calling thread takes while the workers wake.
     expect(partsOf(128, 128, 128, 2)).toEqual({ splitColumns: 0, total: 128, chunk: 30 });
-    expect(partsOf(301, 67, 129, 2)).toEqual({ splitColumns: 0, total: 301, chunk: 66 });
+    expect(partsOf(301, 67, 129, 2)).toEqual({ splitColumns: 0, total: 301, chunk: 48 });
     expect(partsOf(301, 67, 129, 3)).toEqual({ splitColumns: 0, total: 301, chunk: 48 });
     expect(partsOf(61, 97, 257, 2)).toEqual({ splitColumns: 1, total: 97, chunk: 40 });
     // An LSTM step: a batch of 32 rows, 4 gates of 256 columns.
-    expect(partsOf(32, 1024, 256, 2)).toEqual({ splitColumns: 1, total: 1024, chunk: 512 });
-    expect(partsOf(56, 56, 56, 2)).toEqual({ splitColumns: 0, total: 56, chunk: 18 });
+    expect(partsOf(32, 1024, 256, 2)).toEqual({ splitColumns: 1, total: 1024, chunk: 128 });
+    expect(partsOf(56, 56, 56, 2)).toEqual({ splitColumns: 0, total: 56, chunk: 12 });
     expect(partsOf(1, 300, 300, 2)).toBeNull();
     expect(partsOf(300, 1, 300, 2)).toBeNull();
     expect(partsOf(7, 13, 5, 2)).toBeNull();
