@@ -7,6 +7,7 @@
 // the shared packing split evenly.
 //
 //   npx asc assembly/index.ts --target release && node bench/gemm-parts.mjs [--n=1024] [--chunks=150,174,516] [--threads=2] [--rounds=15]
+//   (--build=relaxed measures build/simdgrad-relaxed.wasm; Node 20 then needs --experimental-wasm-relaxed-simd before the script)
 //
 // partsOf(1024, 1024, 1024, 2) in src/backend/threads/parallel-gemm.ts cuts 174 rows; the cut
 // before it was 150 rows, each part packing B itself.
@@ -17,8 +18,10 @@ const N = Number(options.n ?? 1024);
 const CHUNKS = (options.chunks ?? '150,174,516').split(',').map(Number);
 const THREADS = Number(options.threads ?? 2);
 const ROUNDS = Number(options.rounds ?? 15);
+const BUILD = options.build ?? 'plain';
+const FILES = { plain: 'build/simdgrad.wasm', relaxed: 'build/simdgrad-relaxed.wasm' };
 
-const k = await instantiate(await readFile(new URL('../build/simdgrad.wasm', import.meta.url)));
+const k = await instantiate(await readFile(new URL(`../${FILES[BUILD]}`, import.meta.url)));
 const whole = [];
 const cuts = CHUNKS.flatMap((chunk) => [false, true].map((shared) => ({ chunk, shared, begins: beginsOf(chunk), parts: beginsOf(chunk).map(() => []), packing: [] })));
 for (let round = 0; round < ROUNDS; round++) {
@@ -34,7 +37,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const wholeMs = median(whole);
-console.log(`C[${N},${N}] = A·B, plain build, one thread, CPU time (median of ${ROUNDS}); whole product ${wholeMs.toFixed(2)} ms\n`);
+console.log(`C[${N},${N}] = A·B, ${BUILD} build, one thread, CPU time (median of ${ROUNDS}); whole product ${wholeMs.toFixed(2)} ms\n`);
 for (const cut of cuts) {
   const parts = cut.parts.map(median);
   const packing = cut.shared ? median(cut.packing) : 0;
