@@ -1,12 +1,13 @@
 // matmul() on 1 and on N threads, this checkout's bundle against a baseline bundle, in one
-// process: each bundle runs in two worker threads (one per thread count, as init() runs once per
+// run: each bundle runs in two child processes (one per thread count, as init() runs once per
 // program) and the four take turns product by product, so the load other processes put on the machine
 // falls on all alike. Prints the median time per product and the N-thread / 1-thread speed-up.
 //
 //   npm run build && node bench/gemm-scaling.mjs --baseline=/path/to/other/dist/simdgrad.js [--threads=2] [--rounds=15]
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
 if (!options.baseline) throw new Error('bench/gemm-scaling: give --baseline=<path to another build of dist/simdgrad.js>');
@@ -22,16 +23,20 @@ const SHAPES = [
 
 const bundles = { baseline: pathToFileURL(resolve(options.baseline)).href, this: new URL('../dist/simdgrad.js', import.meta.url).href };
 
-if (!isMainThread) {
-  // One side: a bundle's own copy (a worker has its own modules) on its thread count.
-  const { url, count } = workerData;
+if (process.env.GEMM_SCALING_SIDE) {
+  // One side: a bundle on its thread count, in a process of its own.
+  const { url, count } = JSON.parse(process.env.GEMM_SCALING_SIDE);
   const lib = await import(url);
   await lib.init({ build: 'simd', threads: count });
   const products = SHAPES.map(([m, k, n]) => {
     const a = lib.rand([m, k]);
     const b = lib.rand([k, n]);
-    const calls = Math.max(1, Math.round(3e8 / (m * k * n)));
+    const calls = Math.max(3, Math.round(3e8 / (m * k * n)));
+    // A turn starts with an untimed product: the workers have slept while the other sides ran,
+    // and waking a sleeping thread here (a virtual machine) can take milliseconds, where products
+    // back to back, as in training, find them still spinning.
     const step = () => {
+      lib.matmul(a, b).dispose();
       const start = performance.now();
       for (let i = 0; i < calls; i++) lib.matmul(a, b).dispose();
       return (performance.now() - start) / calls;
@@ -39,13 +44,13 @@ if (!isMainThread) {
     step();
     return step;
   });
-  parentPort.on('message', (shape) => parentPort.postMessage(products[shape]()));
-  parentPort.postMessage(lib.getNumThreads());
+  process.on('message', (shape) => (shape === 'exit' ? process.exit(0) : process.send(products[shape]())));
+  process.send(lib.getNumThreads());
 } else {
   const sides = [];
   for (const [name, url] of Object.entries(bundles)) {
     for (const count of [1, threads]) {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { url, count }, argv: process.argv.slice(2) });
+      const worker = fork(fileURLToPath(import.meta.url), process.argv.slice(2), { env: { ...process.env, GEMM_SCALING_SIDE: JSON.stringify({ url, count }) } });
       const ran = await next(worker);
       sides.push({ name, threads: ran, worker });
     }
@@ -55,7 +60,7 @@ if (!isMainThread) {
     const times = sides.map(() => []);
     for (let round = 0; round < rounds; round++) {
       for (const [i, side] of sides.entries()) {
-        side.worker.postMessage(shape);
+        side.worker.send(shape);
         times[i].push(await next(side.worker));
       }
     }
@@ -64,15 +69,15 @@ if (!isMainThread) {
     const ratio = (name) => ms[sides.findIndex((s) => s.name === name && s.threads === 1)] / ms[sides.findIndex((s) => s.name === name && s.threads !== 1)];
     console.log(`[${m}x${k}]x[${k}x${n}]  ${cells.join('  ')}  ${threads}t/1t: baseline ${ratio('baseline').toFixed(2)}x, this ${ratio('this').toFixed(2)}x`);
   }
-  for (const side of sides) await side.worker.terminate();
+  for (const side of sides) side.worker.send('exit');
 }
 
 function next(worker) {
   return new Promise((resolve, reject) => {
-    const fail = (error) => reject(error);
-    worker.once('error', fail);
+    const fail = (code) => reject(new Error(`bench/gemm-scaling: a side exited (${code})`));
+    worker.once('exit', fail);
     worker.once('message', (value) => {
-      worker.off('error', fail);
+      worker.off('exit', fail);
       resolve(value);
     });
   });
