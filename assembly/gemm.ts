@@ -8,6 +8,7 @@ import {
   madd, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, prepareColumnBias, prepareRowBias, useScratch,
 } from './gemm-blocking';
 import { CONV_TABLE_BYTES, useConvTables } from './conv-image';
+import { resetSharedB, sharedBBlock, sharedBBytes } from './gemm-shared-b';
 
 /** Bytes of scratch that `gemm` (packing) and the convolutions (their tables) need; the host reserves them once per instance. */
 export function gemmScratchBytes(): i32 {
@@ -100,7 +101,7 @@ function multiply(
     for (let i = 0; i < m; i++) finishRun(c + (<usize>i * <usize>n << 2), n, biasPerRow ? bias + (<usize>i << 2) : bias, !biasPerRow, relu);
     return;
   }
-  blocked(transA, transB, m, n, k, a, b, c, accumulate, bias, biasPerRow, relu, 0, m, 0, n);
+  blocked(transA, transB, m, n, k, a, b, c, accumulate, bias, biasPerRow, relu, 0, m, 0, n, 0);
 }
 
 /**
@@ -108,21 +109,34 @@ function multiply(
  * C, or its columns [begin, end) if splitColumns. For C with more than one row and column and
  * k > 0 (the host keeps matrix-vector products whole): threads each compute their own parts.
  * Every element of C goes through the same steps as in the whole product, so C comes out bit
- * for bit the same however it is split.
+ * for bit the same however it is split. Row parts may share one packing of op(B) (`sharedB`, an
+ * area of gemmSharedBBytes(k, n) made ready by gemmSharedBReset for this product) instead of
+ * each packing all of it again; 0 packs it in the part's own scratch.
  */
 export function gemmPart(
   transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32,
-  bias: usize, biasPerRow: i32, relu: i32, splitColumns: i32, begin: i32, end: i32,
+  bias: usize, biasPerRow: i32, relu: i32, splitColumns: i32, sharedB: usize, begin: i32, end: i32,
 ): void {
-  if (splitColumns) blocked(transA, transB, m, n, k, a, b, c, accumulate != 0, bias, biasPerRow != 0, relu != 0, 0, m, begin, end);
-  else blocked(transA, transB, m, n, k, a, b, c, accumulate != 0, bias, biasPerRow != 0, relu != 0, begin, end, 0, n);
+  if (splitColumns) blocked(transA, transB, m, n, k, a, b, c, accumulate != 0, bias, biasPerRow != 0, relu != 0, 0, m, begin, end, 0);
+  else blocked(transA, transB, m, n, k, a, b, c, accumulate != 0, bias, biasPerRow != 0, relu != 0, begin, end, 0, n, sharedB);
 }
 
-// Rows [rowBegin, rowEnd) and columns [colBegin, colEnd) of C by the packed engine.
+/** Bytes of the area in which the row parts (gemmPart) of a k-deep product with n columns share their packing of op(B). */
+export function gemmSharedBBytes(k: i32, n: i32): i32 {
+  return sharedBBytes(k, n);
+}
+
+/** Makes that area ready for one product, before its parts run. */
+export function gemmSharedBReset(sharedB: usize, k: i32, n: i32): void {
+  resetSharedB(sharedB, k, n);
+}
+
+// Rows [rowBegin, rowEnd) and columns [colBegin, colEnd) of C by the packed engine, with op(B)
+// packed in this instance's scratch block by block, or shared with other parts (sharedB).
 function blocked(
   transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize,
   accumulate: bool, bias: usize, biasPerRow: bool, relu: bool,
-  rowBegin: i32, rowEnd: i32, colBegin: i32, colEnd: i32,
+  rowBegin: i32, rowEnd: i32, colBegin: i32, colEnd: i32, sharedB: usize,
 ): void {
   // Element (i, p) of op(A) is at a[i*aRow + p*aCol]; element (p, j) of op(B) at b[p*bRow + j*bCol].
   const aRow = transA ? 1 : k;
@@ -131,7 +145,7 @@ function blocked(
   const bCol = transB ? k : 1;
   const fresh = accumulate ? FROM_C : bias == 0 ? FROM_ZERO : biasPerRow ? FROM_ROW_BIAS : FROM_COLUMN_BIAS;
   const packedA = packedABuffer();
-  const packedB = packedBBuffer();
+  const ownPackedB = packedBBuffer();
   const ldc = <usize>n << 2;
   for (let jc = colBegin; jc < colEnd; jc += NC) {
     const nc = min(NC, colEnd - jc);
@@ -139,7 +153,9 @@ function blocked(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const last = pc + kc == k;
-      packB(kc, nc, b + (<usize>(pc * bRow + jc * bCol) << 2), bRow, bCol, packedB);
+      let packedB = ownPackedB;
+      if (sharedB) packedB = sharedBBlock(sharedB, k, n, jc, pc, kc, nc, b, bRow, bCol);
+      else packB(kc, nc, b + (<usize>(pc * bRow + jc * bCol) << 2), bRow, bCol, packedB);
       for (let ic = rowBegin; ic < rowEnd; ic += MC) {
         const mc = min(MC, rowEnd - ic);
         packA(mc, kc, a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, packedA);

@@ -114,7 +114,7 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   reserveKernelScratch(kernels, allocator);
   if (!shared) return { kernels, allocator, build, threads: 1 };
   const pool = await ThreadPool.start(module, memory, untyped(kernels), allocator, threads);
-  return { kernels: withParallelConv(withParallelGemm(untyped(kernels), pool), pool, allocator) as unknown as KernelExports, allocator, build, threads };
+  return { kernels: withParallelConv(withParallelGemm(untyped(kernels), pool, allocator), pool, allocator) as unknown as KernelExports, allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch

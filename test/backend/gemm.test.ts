@@ -227,6 +227,51 @@ describe('gemmPackedB kernel', () => {
   });
 });
 
+// gemmPart(..., splitColumns, sharedB, begin, end) computes rows [begin, end) of C (columns if
+// splitColumns); row parts may share one packing of op(B) in an area of gemmSharedBBytes(k, n)
+// bytes, reset by gemmSharedBReset: the first part to need a block packs it, later ones reuse it.
+// Threads run the parts; here one thread runs them last part first, as the pool hands them out.
+describe('gemmPart kernel', () => {
+  // More columns than one packed block (NC = 1024), more steps than two blocks of k (KC = 512),
+  // parts that end inside a tile, and a part shorter than the others.
+  const PART_SIZES: [number, number, number, number][] = [[40, 1030, 9, 12], [37, 21, 1025, 16], [130, 67, 257, 36]];
+  const MODES = [
+    { name: 'a product', accumulate: true, bias: false, relu: false },
+    { name: 'bias per row and ReLU', accumulate: false, bias: true, relu: true },
+  ];
+  for (const [m, n, k, chunk] of PART_SIZES) {
+    for (const layout of LAYOUTS) {
+      for (const mode of MODES) {
+        it(`${layoutName(layout)} ${m}x${n}x${k} in parts of ${chunk} rows sharing one packing of B gives gemm's C bit for bit (${mode.name})`, () => {
+          const a = uniform(m * k, 41 + m);
+          const b = uniform(k * n, 42 + n);
+          const c0 = uniform(m * n, 43 + k);
+          const bias = mode.bias ? uniform(m, 44) : null;
+          const [transA, transB] = [+layout.transA, +layout.transB];
+          const whole = inWasm(a, b, bias, c0, (pa, pb, pbias, pc) => {
+            if (mode.accumulate) kernels().gemm!(transA, transB, m, n, k, pa, pb, pc, 1);
+            else kernels().gemmBiasRelu!(transA, transB, m, n, k, pa, pb, pc, pbias, 1, +mode.relu);
+          });
+          const { allocator } = backend();
+          const shared = allocator.alloc(kernels().gemmSharedBBytes!(k, n));
+          try {
+            const parts = inWasm(a, b, bias, c0, (pa, pb, pbias, pc) => {
+              kernels().gemmSharedBReset!(shared, k, n);
+              for (let begin = Math.floor((m - 1) / chunk) * chunk; begin >= 0; begin -= chunk) {
+                kernels().gemmPart!(transA, transB, m, n, k, pa, pb, pc, +mode.accumulate, pbias, 1, +mode.relu, 0, shared, begin, Math.min(begin + chunk, m));
+              }
+            });
+            expect(new Uint32Array(parts.c.buffer)).toEqual(new Uint32Array(whole.c.buffer));
+            expect(Array.from(parts.guard), 'wrote past the end of C').toEqual(new Array(GUARD).fill(-7777));
+          } finally {
+            allocator.free(shared);
+          }
+        });
+      }
+    }
+  }
+});
+
 describe('gemmBiasRelu kernel', () => {
   // Edge tiles in both directions, a single row or column, one step of k, and several blocks of
   // k (the bias must go in once and the ReLU only after the last block) and of n.

@@ -14,11 +14,12 @@ async function withThreads(threads: number): Promise<{ backend: BackendModule }>
   return { backend };
 }
 
-// [m, n, k]: cut across rows (m >= n) or columns (n > m), into parts of whole tiles or with a
-// ragged last part, over more columns than one packed block (NC = 1024) and more than two steps
-// of k (KC = 512); the small ones stay whole.
+// [m, n, k]: cut across rows (m >= n, the parts sharing one packing of B) or columns (n > m),
+// into parts of whole tiles or with a ragged last part, over more columns than one packed block
+// (NC = 1024) and more than two steps of k (KC = 512); the small ones stay whole.
 const SIZES: [number, number, number][] = [
   [301, 67, 129],
+  [1031, 1030, 7],
   [61, 97, 257],
   [256, 256, 256],
   [9, 2053, 260],
@@ -72,18 +73,27 @@ function runCases({ backend }: { backend: BackendModule }): Uint32Array[] {
 }
 
 describe('parallel GEMM', () => {
-  it('cuts C into parts of whole tiles across its longer side, and keeps small products and matrix-vector products whole', () => {
-    expect(partsOf(301, 67, 129, 2)).toEqual({ splitColumns: 0, total: 301, chunk: 180 });
-    expect(partsOf(301, 67, 129, 3)).toEqual({ splitColumns: 0, total: 301, chunk: 120 });
-    expect(partsOf(61, 97, 257, 2)).toEqual({ splitColumns: 1, total: 97, chunk: 56 });
-    expect(partsOf(1024, 1024, 1024, 8)).toEqual({ splitColumns: 0, total: 1024, chunk: 150 });
+  it('cuts C across its longer side into the parts that keep the slowest thread shortest, the workers starting late, and keeps small products and matrix-vector products whole', () => {
+    // 6 parts of 174 rows (the last 154), 3 per thread; 7 parts of 150 rows would leave one thread 4 of them.
+    expect(partsOf(1024, 1024, 1024, 2)).toEqual({ splitColumns: 0, total: 1024, chunk: 174 });
+    expect(partsOf(1024, 1024, 1024, 8)).toEqual({ splitColumns: 0, total: 1024, chunk: 132 });
+    // 512 rows: 2 parts; 4 of 132 rows would leave one thread 276 rows, more than 4 % over the best.
+    expect(partsOf(512, 512, 512, 2)).toEqual({ splitColumns: 0, total: 512, chunk: 258 });
+    // Smaller products in more parts, which the calling thread takes while the workers wake.
+    expect(partsOf(128, 128, 128, 2)).toEqual({ splitColumns: 0, total: 128, chunk: 30 });
+    expect(partsOf(301, 67, 129, 2)).toEqual({ splitColumns: 0, total: 301, chunk: 48 });
+    expect(partsOf(301, 67, 129, 3)).toEqual({ splitColumns: 0, total: 301, chunk: 48 });
+    expect(partsOf(61, 97, 257, 2)).toEqual({ splitColumns: 1, total: 97, chunk: 40 });
+    // An LSTM step: a batch of 32 rows, 4 gates of 256 columns.
+    expect(partsOf(32, 1024, 256, 2)).toEqual({ splitColumns: 1, total: 1024, chunk: 128 });
+    expect(partsOf(56, 56, 56, 2)).toEqual({ splitColumns: 0, total: 56, chunk: 12 });
     expect(partsOf(1, 300, 300, 2)).toBeNull();
     expect(partsOf(300, 1, 300, 2)).toBeNull();
     expect(partsOf(7, 13, 5, 2)).toBeNull();
     expect(partsOf(48, 48, 48, 2)).toBeNull();
-    expect(partsOf(56, 56, 56, 2)).toEqual({ splitColumns: 0, total: 56, chunk: 30 });
+    expect(partsOf(301, 67, 129, 1)).toBeNull();
     // One part would be the whole: nothing to share.
-    expect(partsOf(20, 20, 1000, 2)).toBeNull();
+    expect(partsOf(6, 5, 5000, 2)).toBeNull();
   });
 
   it('gives C bit for bit as one thread does, with 2 and 3 threads, for every layout, accumulation, bias and ReLU', async () => {
