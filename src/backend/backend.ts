@@ -4,6 +4,7 @@ import type { KernelBuild, LoadedModule, WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
 import { withParallelConv } from './threads/parallel-conv.js';
 import { withParallelGemm } from './threads/parallel-gemm.js';
+import { withParallelOptim } from './threads/parallel-optim.js';
 import { reserveThreadMemory, ThreadPool } from './threads/pool.js';
 import { planThreads } from './threads/thread-support.js';
 
@@ -112,7 +113,7 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   reserveKernelScratch(kernels, allocator);
   if (!shared) return { kernels, allocator, build, threads: 1 };
   const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
-  return { kernels: withParallelConv(withParallelGemm(kernels, pool), pool, allocator), allocator, build, threads };
+  return { kernels: withParallelOptim(withParallelConv(withParallelGemm(kernels, pool), pool, allocator), pool), allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch

@@ -1,0 +1,64 @@
+// The ops that threads/parallel-optim.ts, parallel-elementwise.ts, parallel-pool.ts and
+// parallel-loss.ts split, at sizes around their thresholds, on one thread or more, to place the
+// size below which each stays on the calling thread:
+//
+//   npm run build && node bench/ops-threads.mjs 1 optim && node bench/ops-threads.mjs 2 optim
+//
+// Families: optim (an Adam step over one tensor of n elements), relu (forward and backward of n
+// elements), pool (2x2 max pool forward and backward of n images [8, 28, 28], W3's first),
+// crossEntropy (forward and backward over n rows of 10 classes). Prints the best of five runs of
+// back-to-back calls per size, in µs.
+import { F, getNumThreads, init, optim, randn, relu, tidy } from '../dist/simdgrad.js';
+
+const [threadsArg = '1', family = 'optim'] = process.argv.slice(2);
+await init({ build: 'simd', threads: Number(threadsArg) });
+
+const FAMILIES = {
+  optim: {
+    sizes: [8192, 16384, 32768, 65536, 131072, 262144, 1048576],
+    prepare: (n) => {
+      const param = randn([n], { requiresGrad: true });
+      param.grad = randn([n]);
+      const adam = new optim.Adam([param], { lr: 1e-3 });
+      return () => adam.step();
+    },
+  },
+  relu: {
+    sizes: [4096, 8192, 16384, 32768, 65536, 131072, 262144],
+    prepare: (n) => {
+      const x = randn([n], { requiresGrad: true });
+      return () => tidy(() => relu(x).sum().backward());
+    },
+  },
+  pool: {
+    sizes: [1, 2, 4, 8, 16, 32],
+    prepare: (n) => {
+      const x = randn([n, 8, 28, 28], { requiresGrad: true });
+      return () => tidy(() => F.maxPool2d(x, 2).sum().backward());
+    },
+  },
+  crossEntropy: {
+    sizes: [64, 128, 256, 512, 1024, 4096],
+    prepare: (n) => {
+      const logits = randn([n, 10], { requiresGrad: true });
+      const target = new Int32Array(n).map((_, i) => i % 10);
+      return () => tidy(() => F.crossEntropy(logits, target).backward());
+    },
+  },
+};
+
+const { sizes, prepare } = FAMILIES[family];
+const timings = [];
+for (const n of sizes) {
+  const run = prepare(n);
+  const reps = Math.max(20, Math.ceil(4e7 / n));
+  for (let i = 0; i < reps / 4; i++) run();
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    for (let i = 0; i < reps; i++) run();
+    best = Math.min(best, ((performance.now() - start) / reps) * 1000);
+  }
+  timings.push(`${n}: ${best.toFixed(1)} µs`);
+}
+console.log(`${family}, ${getNumThreads()} thread(s)  ${timings.join('  ')}`);
