@@ -4,9 +4,9 @@
 //
 //   npm run build && node bench/ops-threads.mjs 1 optim && node bench/ops-threads.mjs 2 optim
 //
-// Families: optim (an Adam step over one tensor of n elements), relu (forward and backward of n
-// elements), pool (2x2 max pool forward and backward of n images [8, 28, 28], W3's first),
-// crossEntropy (forward and backward over n rows of 10 classes). Prints the best of five runs of
+// Sizes are input elements. Families: optim (an Adam step over one tensor), relu (forward,
+// sum and backward), pool (2x2 max pool, forward, sum and backward, of [n / 1024, 16, 8, 8]),
+// crossEntropy (forward and backward of [n / 8, 8] logits). Prints the best of five runs of
 // back-to-back calls per size, in µs.
 import { F, getNumThreads, init, optim, randn, relu, tidy } from '../dist/simdgrad.js';
 
@@ -24,24 +24,24 @@ const FAMILIES = {
     },
   },
   relu: {
-    sizes: [4096, 8192, 16384, 32768, 65536, 131072, 262144],
+    sizes: [8192, 16384, 32768, 65536, 131072, 262144, 1048576],
     prepare: (n) => {
       const x = randn([n], { requiresGrad: true });
       return () => tidy(() => relu(x).sum().backward());
     },
   },
   pool: {
-    sizes: [1, 2, 4, 8, 16, 32],
+    sizes: [8192, 16384, 32768, 65536, 131072, 262144, 1048576],
     prepare: (n) => {
-      const x = randn([n, 8, 28, 28], { requiresGrad: true });
+      const x = randn([n / 1024, 16, 8, 8], { requiresGrad: true });
       return () => tidy(() => F.maxPool2d(x, 2).sum().backward());
     },
   },
   crossEntropy: {
-    sizes: [64, 128, 256, 512, 1024, 4096],
+    sizes: [8192, 16384, 32768, 65536, 131072, 262144, 1048576],
     prepare: (n) => {
-      const logits = randn([n, 10], { requiresGrad: true });
-      const target = new Int32Array(n).map((_, i) => i % 10);
+      const logits = randn([n / 8, 8], { requiresGrad: true });
+      const target = new Int32Array(n / 8).map((_, i) => i % 8);
       return () => tidy(() => F.crossEntropy(logits, target).backward());
     },
   },
@@ -51,7 +51,7 @@ const { sizes, prepare } = FAMILIES[family];
 const timings = [];
 for (const n of sizes) {
   const run = prepare(n);
-  const reps = Math.max(20, Math.ceil(4e7 / n));
+  const reps = Math.max(20, Math.ceil(1e7 / n));
   for (let i = 0; i < reps / 4; i++) run();
   let best = Infinity;
   for (let round = 0; round < 5; round++) {

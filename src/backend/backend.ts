@@ -2,9 +2,11 @@ import { LinearAllocator } from './allocator.js';
 import { checkInitOptions, describeOptions, sameOptions } from './init-options.js';
 import type { KernelBuild, LoadedModule, WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
+import { withParallelActivation } from './threads/parallel-activation.js';
 import { withParallelConv } from './threads/parallel-conv.js';
 import { withParallelGemm } from './threads/parallel-gemm.js';
 import { withParallelOptim } from './threads/parallel-optim.js';
+import { withParallelPool } from './threads/parallel-pool.js';
 import { reserveThreadMemory, ThreadPool } from './threads/pool.js';
 import { planThreads } from './threads/thread-support.js';
 
@@ -113,7 +115,8 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   reserveKernelScratch(kernels, allocator);
   if (!shared) return { kernels, allocator, build, threads: 1 };
   const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
-  return { kernels: withParallelOptim(withParallelConv(withParallelGemm(kernels, pool), pool, allocator), pool), allocator, build, threads };
+  const parallel = withParallelConv(withParallelGemm(kernels, pool), pool, allocator);
+  return { kernels: withParallelActivation(withParallelPool(withParallelOptim(parallel, pool), pool), pool), allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch

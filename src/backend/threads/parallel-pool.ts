@@ -1,0 +1,42 @@
+import type { Kernel } from '../backend.js';
+import type { ThreadPool } from './pool.js';
+
+/** The pooling kernels (assembly/pool.ts) that split by plane, with where their `planes` argument is. */
+const PLANES_ARGUMENT = {
+  maxPool2dForward: 3,
+  maxPool2dBackward: 3,
+  avgPool2dForward: 2,
+  avgPool2dBackward: 2,
+  adaptiveAvgPool2dForward: 2,
+  adaptiveAvgPool2dBackward: 2,
+} as const;
+type PoolKernel = keyof typeof PLANES_ARGUMENT;
+
+/** Each pooling kernel's share of planes: its own arguments, then [begin, end) planes. */
+export const POOL_KERNELS = ['maxPool2dForwardPart', 'maxPool2dBackwardPart', 'avgPool2dForwardPart', 'avgPool2dBackwardPart', 'adaptiveAvgPool2dForwardPart', 'adaptiveAvgPool2dBackwardPart'] as const;
+
+// Below this many input elements a pooling stays on the calling thread: a 2x2 max pool runs
+// through about 1000 elements a microsecond, and a task costs 20-50 µs to hand out and collect
+// (bench/ops-threads.mjs pool, 2 threads against 1, on the 2-core test machine).
+export const MIN_PARALLEL_POOL = 1 << 17;
+
+/**
+ * The kernels with 2-D pooling, forward and backward, spread over the pool's threads by plane
+ * (one channel of one image): every plane is pooled on its own, exactly as in the whole call,
+ * so results do not depend on the split.
+ */
+export function withParallelPool(kernels: Record<string, Kernel>, pool: ThreadPool): Record<string, Kernel> {
+  const parallel: Record<string, Kernel> = {};
+  for (const [name, at] of Object.entries(PLANES_ARGUMENT) as [PoolKernel, number][]) {
+    const whole = kernels[name]!;
+    parallel[name] = (...args) => {
+      const planes = args[at]!;
+      const height = args[at + 1]!;
+      const width = args[at + 2]!;
+      if (planes < 2 || planes * height * width < MIN_PARALLEL_POOL) return whole(...args);
+      pool.run(`${name}Part`, args, planes, Math.ceil(planes / pool.chunks));
+      return 0;
+    };
+  }
+  return { ...kernels, ...parallel };
+}
