@@ -5,6 +5,7 @@ import { reserveKernelScratch } from './scratch.js';
 import { withParallelActivation } from './threads/parallel-activation.js';
 import { withParallelConv } from './threads/parallel-conv.js';
 import { withParallelGemm } from './threads/parallel-gemm.js';
+import { withParallelLoss } from './threads/parallel-loss.js';
 import { withParallelOptim } from './threads/parallel-optim.js';
 import { withParallelPool } from './threads/parallel-pool.js';
 import { reserveThreadMemory, ThreadPool } from './threads/pool.js';
@@ -116,7 +117,8 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   if (!shared) return { kernels, allocator, build, threads: 1 };
   const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
   const parallel = withParallelConv(withParallelGemm(kernels, pool), pool, allocator);
-  return { kernels: withParallelActivation(withParallelPool(withParallelOptim(parallel, pool), pool), pool), allocator, build, threads };
+  const elementwise = withParallelActivation(withParallelPool(withParallelOptim(parallel, pool), pool), pool);
+  return { kernels: withParallelLoss(elementwise, pool, allocator), allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch

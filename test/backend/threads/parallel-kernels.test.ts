@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MIN_PARALLEL_ACTIVATION } from '../../../src/backend/threads/parallel-activation.js';
 import { MIN_PARALLEL_MACS } from '../../../src/backend/threads/parallel-gemm.js';
+import { MIN_PARALLEL_LOSS } from '../../../src/backend/threads/parallel-loss.js';
 import { MIN_PARALLEL_UPDATE } from '../../../src/backend/threads/parallel-optim.js';
 import { MIN_PARALLEL_POOL } from '../../../src/backend/threads/parallel-pool.js';
 
@@ -35,6 +36,7 @@ const CONV_INPUT: [number, number, number, number] = [7, 5, 19, 21];
 const CONV_WEIGHT: [number, number, number, number] = [6, 5, 3, 3];
 const GEMM: [number, number, number] = [97, 211, 83];
 const PARAMETER_SIZES = [MIN_PARALLEL_UPDATE + 1001, 3, 4097];
+const LOGITS: [number, number] = [Math.ceil(MIN_PARALLEL_LOSS / 13) + 931, 13];
 
 // Forward output and input gradient (for a non-uniform upstream gradient) of `op` on `input`.
 function forwardAndBackward(sg: Simdgrad, shape: number[], op: (x: Tensor) => Tensor, seed: number): number[][] {
@@ -85,6 +87,12 @@ const OPTIMIZERS: [string, (sg: Simdgrad, params: Tensor[]) => { step(): void }]
   ['Adadelta', (sg, p) => new sg.optim.Adadelta(p, { lr: 1 })],
 ];
 
+const CROSS_ENTROPY: [string, Record<string, unknown>][] = [
+  ['mean', {}],
+  ['sum, label smoothing', { reduction: 'sum', labelSmoothing: 0.1 }],
+  ['none, an ignored class', { reduction: 'none', ignoreIndex: 3 }],
+];
+
 const CASES: Case[] = [
   ['matmul (GEMM)', (sg) => [bits(sg.matmul(sg.tensor(values(GEMM[0] * GEMM[2], 1), [GEMM[0], GEMM[2]]), sg.tensor(values(GEMM[2] * GEMM[1], 2), [GEMM[2], GEMM[1]])))]],
   [
@@ -97,6 +105,10 @@ const CASES: Case[] = [
   ],
   ...ACTIVATIONS.map(([name, op], i): Case => [name, (sg) => forwardAndBackward(sg, [ELEMENTS], (x) => op(sg, x), 10 + i)]),
   ...POOLS.map(([name, op], i): Case => [name, (sg) => forwardAndBackward(sg, POOL_INPUT, (x) => op(sg, x), 40 + i)]),
+  ...CROSS_ENTROPY.map(([name, options], i): Case => [
+    `crossEntropy (${name})`,
+    (sg) => forwardAndBackward(sg, LOGITS, (x) => sg.F.crossEntropy(x, Int32Array.from({ length: LOGITS[0] }, (_, r) => (r * 7) % LOGITS[1]), options), 50 + i),
+  ]),
   ...OPTIMIZERS.map(([name, make], i): Case => [
     `${name} step`,
     (sg) => {
@@ -119,6 +131,7 @@ describe('every parallel kernel under 1 and 3 threads', () => {
     expect(POOL_INPUT.reduce((a, b) => a * b, 1)).toBeGreaterThan(MIN_PARALLEL_POOL);
     expect(PARAMETER_SIZES.reduce((a, b) => a + b, 0)).toBeGreaterThan(MIN_PARALLEL_UPDATE);
     expect(GEMM[0] * GEMM[1] * GEMM[2]).toBeGreaterThan(MIN_PARALLEL_MACS);
+    expect(LOGITS[0] * LOGITS[1]).toBeGreaterThan(MIN_PARALLEL_LOSS);
     const [n, c, h, w] = CONV_INPUT;
     expect(n * CONV_WEIGHT[0] * h * w * c * 9).toBeGreaterThan(MIN_PARALLEL_MACS);
   });

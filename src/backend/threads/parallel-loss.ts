@@ -1,0 +1,44 @@
+import type { LinearAllocator } from '../allocator.js';
+import type { Kernel } from '../backend.js';
+import type { ThreadPool } from './pool.js';
+
+/** The losses' shares of rows: the whole call's arguments, the partial sums' address, then [begin, end) rows. */
+export const LOSS_KERNELS = ['crossEntropyForwardPart'] as const;
+
+// Below this many logits a cross-entropy stays on the calling thread: it runs through about 100
+// logits a microsecond (an exponential each), and a task costs 20-50 µs to hand out and collect
+// (bench/ops-threads.mjs crossEntropy, 2 threads against 1, on the 2-core test machine).
+export const MIN_PARALLEL_LOSS = 1 << 15;
+
+/**
+ * The kernels with cross-entropy spread over the pool's threads by blocks of rows. The sum over
+ * rows is deterministic: each block of crossEntropyBlockRows() rows (fixed by the kernel, not by
+ * the thread count) is summed in float64 into a partial of its own, and the partials are added
+ * in block order, as the one-thread kernel adds them; so the loss has the same bits for any
+ * number of threads.
+ */
+export function withParallelLoss(kernels: Record<string, Kernel>, pool: ThreadPool, allocator: LinearAllocator): Record<string, Kernel> {
+  const { crossEntropyForward } = kernels;
+  const blockRows = kernels.crossEntropyBlockRows!();
+  return {
+    ...kernels,
+    crossEntropyForward: (logits, targets, rows, cols, out, grad, perElement, scale, smoothing, ignoreIndex) => {
+      const args = [logits!, targets!, rows!, cols!, out!, grad!, perElement!, scale!, smoothing!, ignoreIndex!];
+      const blocks = Math.ceil(rows! / blockRows);
+      if (blocks < 2 || rows! * cols! < MIN_PARALLEL_LOSS) return crossEntropyForward!(...args);
+      const partials = allocator.alloc(blocks * 8, 'the cross-entropy partial sums of the threads');
+      try {
+        pool.run('crossEntropyForwardPart', [...args, partials], rows!, Math.ceil(blocks / pool.chunks) * blockRows);
+        if (perElement === 0) {
+          const sums = new Float64Array(allocator.memory.buffer, partials, blocks);
+          let total = 0;
+          for (const sum of sums) total += sum;
+          allocator.f32()[out! >>> 2] = total;
+        }
+      } finally {
+        allocator.free(partials);
+      }
+      return 0;
+    },
+  };
+}
