@@ -84,6 +84,16 @@ const NONE = f32x4.splat(0);
   return f32x4.splat(present ? coefficientAt(entry, word) : 0);
 }
 
+// The part [from, to) of a tensor of n elements, starting at `start` in a list's tensors laid end
+// to end, that lies in the range [begin, end) of that list (none when from >= to).
+@inline function spanFrom(begin: i32, start: i32): i32 {
+  return max(begin - start, 0);
+}
+
+@inline function spanTo(end: i32, start: i32, n: i32): i32 {
+  return min(end - start, n);
+}
+
 // Updates the elements [begin, end) of the table's tensors laid end to end. h0..h7 are the
 // kernel's shared hyper-parameters in the order of its arguments, `flag` its boolean one.
 @inline function stepTensors(
@@ -97,8 +107,8 @@ const NONE = f32x4.splat(0);
   for (let e = 0; e < count && start < end; e++) {
     const entry = table + <usize>e * entryBytes;
     const n = sizeAt(entry, addresses);
-    const from = max(begin - start, 0);
-    const to = min(end - start, n);
+    const from = spanFrom(begin, start);
+    const to = spanTo(end, start, n);
     start += n;
     if (from >= to) continue;
     const a0 = addressAt(entry, 0);
@@ -363,6 +373,35 @@ export function zeroTensors(table: usize, count: i32): void {
   for (let e = 0; e < count; e++) {
     const entry = table + <usize>e * TENSOR_LIST_ENTRY_WORDS * WORD;
     memory.fill(addressAt(entry, 0), 0, <usize>sizeAt(entry, 1) << 2);
+  }
+}
+
+// The threads' shares of firstNonFiniteTensor and zeroTensors (src/backend/threads/parallel-optim.ts):
+// the elements [begin, end) of the listed tensors laid end to end.
+
+// Sets flags[e] (int32) to 1 for each listed tensor e with NaN or Infinity among those elements.
+// Threads may set one flag at once: they store the same value.
+export function markNonFiniteTensorsPart(table: usize, count: i32, flags: usize, begin: i32, end: i32): void {
+  let start = 0;
+  for (let e = 0; e < count && start < end; e++) {
+    const entry = table + <usize>e * TENSOR_LIST_ENTRY_WORDS * WORD;
+    const n = sizeAt(entry, 1);
+    const from = spanFrom(begin, start);
+    const to = spanTo(end, start, n);
+    start += n;
+    if (from < to && !allValuesFinite(addressAt(entry, 0) + (<usize>from << 2), to - from)) store<i32>(flags + (<usize>e << 2), 1);
+  }
+}
+
+export function zeroTensorsPart(table: usize, count: i32, begin: i32, end: i32): void {
+  let start = 0;
+  for (let e = 0; e < count && start < end; e++) {
+    const entry = table + <usize>e * TENSOR_LIST_ENTRY_WORDS * WORD;
+    const n = sizeAt(entry, 1);
+    const from = spanFrom(begin, start);
+    const to = spanTo(end, start, n);
+    start += n;
+    if (from < to) memory.fill(addressAt(entry, 0) + (<usize>from << 2), 0, <usize>(to - from) << 2);
   }
 }
 

@@ -117,7 +117,7 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   if (!shared) return { kernels, allocator, build, threads: 1 };
   const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
   const parallel = withParallelConv(withParallelGemm(kernels, pool), pool, allocator);
-  const elementwise = withParallelActivation(withParallelPool(withParallelOptim(parallel, pool), pool), pool);
+  const elementwise = withParallelActivation(withParallelPool(withParallelOptim(parallel, pool, allocator), pool), pool);
   return { kernels: withParallelLoss(elementwise, pool, allocator), allocator, build, threads };
 }
 

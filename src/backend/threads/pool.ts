@@ -3,14 +3,14 @@ import type { Kernel } from '../backend.js';
 import { spawnWorker } from './spawn-worker.js';
 import { ACTIVATION_KERNELS } from './parallel-activation.js';
 import { LOSS_KERNELS } from './parallel-loss.js';
-import { OPTIMIZER_KERNELS } from './parallel-optim.js';
+import { OPTIMIZER_KERNELS, TENSOR_LIST_KERNELS } from './parallel-optim.js';
 import { POOL_KERNELS } from './parallel-pool.js';
 import { MAX_TASK_ARGS, TASK_ARGS_OFFSET, TASK_BLOCK_BYTES, TASK_WORD_COUNT, TASK_WORDS as W } from './task-block.js';
 
 /** Kernels a task may run: each takes its own arguments followed by a chunk's [begin, end). */
 export const PARALLEL_KERNELS = [
   'gemmPart', 'conv2dForwardPart', 'conv2dBackwardInputPart',
-  ...OPTIMIZER_KERNELS, ...POOL_KERNELS, ...ACTIVATION_KERNELS, ...LOSS_KERNELS,
+  ...OPTIMIZER_KERNELS, ...TENSOR_LIST_KERNELS, ...POOL_KERNELS, ...ACTIVATION_KERNELS, ...LOSS_KERNELS,
 ] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 // How many times a thread looks for news before sleeping on a futex word (about 50 µs here):

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MIN_PARALLEL_ACTIVATION } from '../../../src/backend/threads/parallel-activation.js';
 import { MIN_PARALLEL_MACS } from '../../../src/backend/threads/parallel-gemm.js';
 import { MIN_PARALLEL_LOSS } from '../../../src/backend/threads/parallel-loss.js';
-import { MIN_PARALLEL_UPDATE } from '../../../src/backend/threads/parallel-optim.js';
+import { MIN_PARALLEL_FINITE_CHECK, MIN_PARALLEL_UPDATE, MIN_PARALLEL_ZEROING } from '../../../src/backend/threads/parallel-optim.js';
 import { MIN_PARALLEL_POOL } from '../../../src/backend/threads/parallel-pool.js';
 
 type Simdgrad = typeof import('simdgrad');
@@ -36,6 +36,7 @@ const CONV_INPUT: [number, number, number, number] = [7, 5, 19, 21];
 const CONV_WEIGHT: [number, number, number, number] = [6, 5, 3, 3];
 const GEMM: [number, number, number] = [97, 211, 83];
 const PARAMETER_SIZES = [MIN_PARALLEL_UPDATE + 1001, 3, 4097];
+const GRADIENT_SIZES = [MIN_PARALLEL_ZEROING + 5, 17, 9001];
 const LOGITS: [number, number] = [Math.ceil(MIN_PARALLEL_LOSS / 13) + 931, 13];
 
 // Forward output and input gradient (for a non-uniform upstream gradient) of `op` on `input`.
@@ -123,6 +124,42 @@ const CASES: Case[] = [
       return params.map(bits);
     },
   ]),
+  [
+    'zeroGrad({ setToNone: false })',
+    (sg) => {
+      const params = GRADIENT_SIZES.map((size) => sg.zeros([size], { requiresGrad: true }));
+      params.forEach((p, j) => {
+        p.grad = sg.tensor(values(p.size, 200 + j), p.shape);
+      });
+      new sg.optim.SGD(params, { lr: 0.1 }).zeroGrad({ setToNone: false });
+      return params.map((p) => bits(p.grad!));
+    },
+  ],
+  [
+    "the step's finite check of the gradients",
+    (sg) => {
+      const params = GRADIENT_SIZES.map((size) => sg.zeros([size], { requiresGrad: true }));
+      const optimizer = new sg.optim.SGD(params, { lr: 0.1 });
+      // NaN or Infinity late in the long tensor (2 and 1), or only in the last one (2): the
+      // step names the first tensor that holds one.
+      return [[1, 2], [2]].map((poisoned) => {
+        params.forEach((p, j) => {
+          const grad = values(p.size, 300 + j);
+          if (poisoned.includes(j)) grad[p.size - 3] = j === 1 ? Infinity : NaN;
+          p.grad = sg.tensor(grad, p.shape);
+        });
+        const message = (() => {
+          try {
+            optimizer.step();
+            return 'no error';
+          } catch (error) {
+            return (error as Error).message;
+          }
+        })();
+        return Array.from(message, (c) => c.charCodeAt(0));
+      });
+    },
+  ],
 ];
 
 describe('every parallel kernel under 1 and 3 threads', () => {
@@ -132,6 +169,7 @@ describe('every parallel kernel under 1 and 3 threads', () => {
     expect(PARAMETER_SIZES.reduce((a, b) => a + b, 0)).toBeGreaterThan(MIN_PARALLEL_UPDATE);
     expect(GEMM[0] * GEMM[1] * GEMM[2]).toBeGreaterThan(MIN_PARALLEL_MACS);
     expect(LOGITS[0] * LOGITS[1]).toBeGreaterThan(MIN_PARALLEL_LOSS);
+    expect(GRADIENT_SIZES.reduce((a, b) => a + b, 0)).toBeGreaterThan(Math.max(MIN_PARALLEL_ZEROING, MIN_PARALLEL_FINITE_CHECK));
     const [n, c, h, w] = CONV_INPUT;
     expect(n * CONV_WEIGHT[0] * h * w * c * 9).toBeGreaterThan(MIN_PARALLEL_MACS);
   });
