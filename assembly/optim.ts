@@ -382,18 +382,18 @@ export function zeroTensors(table: usize, count: i32): void {
 // Sets flags[e] (int32) to 1 for each listed tensor e with NaN or Infinity among those elements.
 // Threads may set one flag at once: they store the same value.
 export function markNonFiniteTensorsPart(table: usize, count: i32, flags: usize, begin: i32, end: i32): void {
-  let start = 0;
-  for (let e = 0; e < count && start < end; e++) {
-    const entry = table + <usize>e * TENSOR_LIST_ENTRY_WORDS * WORD;
-    const n = sizeAt(entry, 1);
-    const from = spanFrom(begin, start);
-    const to = spanTo(end, start, n);
-    start += n;
-    if (from < to && !allValuesFinite(addressAt(entry, 0) + (<usize>from << 2), to - from)) store<i32>(flags + (<usize>e << 2), 1);
-  }
+  onListedSpans(MARK_NON_FINITE, table, count, flags, begin, end);
 }
 
 export function zeroTensorsPart(table: usize, count: i32, begin: i32, end: i32): void {
+  onListedSpans(ZERO, table, count, 0, begin, end);
+}
+
+const MARK_NON_FINITE = 0;
+const ZERO = 1;
+
+// Runs `action` (a constant at each call site) on each listed tensor's part of [begin, end).
+@inline function onListedSpans(action: i32, table: usize, count: i32, flags: usize, begin: i32, end: i32): void {
   let start = 0;
   for (let e = 0; e < count && start < end; e++) {
     const entry = table + <usize>e * TENSOR_LIST_ENTRY_WORDS * WORD;
@@ -401,7 +401,10 @@ export function zeroTensorsPart(table: usize, count: i32, begin: i32, end: i32):
     const from = spanFrom(begin, start);
     const to = spanTo(end, start, n);
     start += n;
-    if (from < to) memory.fill(addressAt(entry, 0) + (<usize>from << 2), 0, <usize>(to - from) << 2);
+    if (from >= to) continue;
+    const first = addressAt(entry, 0) + (<usize>from << 2);
+    if (action == ZERO) memory.fill(first, 0, <usize>(to - from) << 2);
+    else if (!allValuesFinite(first, to - from)) store<i32>(flags + (<usize>e << 2), 1);
   }
 }
 
