@@ -1,5 +1,5 @@
-// The ops that threads/parallel-optim.ts, parallel-elementwise.ts, parallel-pool.ts and
-// parallel-loss.ts split, at sizes around their thresholds, on one thread or more, to place the
+// The ops that src/backend/threads/parallel-optim.ts, parallel-activation.ts, parallel-pool.ts
+// and parallel-loss.ts split, at sizes around their thresholds, on one thread or more, to place the
 // size below which each stays on the calling thread:
 //
 //   npm run build && node bench/ops-threads.mjs 1 optim && node bench/ops-threads.mjs 2 optim
