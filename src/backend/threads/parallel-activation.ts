@@ -11,10 +11,10 @@ export const ACTIVATION_KERNELS = ['activationForwardPart', 'activationBackwardP
 // Below this many elements an activation stays on the calling thread. Set from costs: ReLU's
 // forward or backward takes about 1 µs per 2000 elements on one thread and a task 20-50 µs
 // (pool.ts), so a split pays from about 2^17; the costlier activations (GELU, mish) would pay
-// earlier. Not confirmed by timing: measured with bench/ops-threads.mjs, 2 threads
-// against 1, on the shared 2-core test machine under a load average of 5-7 from other processes:
-// runs of one size differed by up to 2x, and 2 threads gained nothing reliable at any size
-// (2^20, with the sum between forward and backward: 1.4-1.5 ms on 1 thread, 1.4-2.8 ms on 2).
+// earlier. Not confirmed by timing: measured with bench/ops-threads.mjs, 2 threads against 1, on
+// the shared 2-core test machine under a load average of 5-7 from other processes: runs of one size
+// differed by up to 2x, and 2 threads gained nothing reliable at any size (2^20, with the sum
+// between forward and backward: 1.4-1.5 ms on 1 thread, 1.4-2.8 ms on 2).
 export const MIN_PARALLEL_ACTIVATION = 1 << 17;
 
 /**

@@ -13,9 +13,10 @@ export const TENSOR_LIST_KERNELS = ['zeroTensorsPart', 'markNonFiniteTensorsPart
 
 // Below this many elements a param group's update stays on the calling thread. Set from costs:
 // an Adam step takes about 1 µs per 1000 elements on one thread and a task 20-50 µs to hand out
-// and collect (pool.ts), so a split pays from about 2^16 elements. Not confirmed by timing: measured with bench/ops-threads.mjs, 2 threads
-// against 1, on the shared 2-core test machine under a load average of 5-7 from other processes:
-// runs of one size differed by up to 2x, and 2 threads gained nothing reliable at any size
+// and collect (pool.ts), so a split pays from about 2^16 elements. Not confirmed by timing:
+// measured with bench/ops-threads.mjs, 2 threads against 1, on the shared 2-core test machine
+// under a load average of 5-7 from other processes, runs of one size differed by up to 2x, and 2
+// threads gained nothing reliable at any size
 // (32768 elements: 35 µs on 1 thread, 35-64 µs on 2; 2^20: 1.1-2.3 ms on 1, 0.7-2.4 ms on 2).
 export const MIN_PARALLEL_UPDATE = 1 << 16;
 

@@ -15,12 +15,12 @@ type PoolKernel = keyof typeof PLANES_ARGUMENT;
 /** Each pooling kernel's share of planes: its own arguments, then [begin, end) planes. */
 export const POOL_KERNELS = ['maxPool2dForwardPart', 'maxPool2dBackwardPart', 'avgPool2dForwardPart', 'avgPool2dBackwardPart', 'adaptiveAvgPool2dForwardPart', 'adaptiveAvgPool2dBackwardPart'] as const;
 
-// Below this many input elements a pooling stays on the calling thread. Set from costs: a 2x2
-// max pool, forward and backward, takes about 1 µs per 1000 input elements on one thread and a
-// task 20-50 µs (pool.ts), so a split pays from about 2^17. Not confirmed by timing: measured with bench/ops-threads.mjs, 2 threads
-// against 1, on the shared 2-core test machine under a load average of 5-7 from other processes:
-// runs of one size differed by up to 2x, and 2 threads gained nothing reliable at any size
-// (2^20: 1.0 ms on 1 thread, 0.7-1.4 ms on 2).
+// Below this many input elements a pooling stays on the calling thread. Set from costs: a 2x2 max
+// pool, forward and backward, takes about 1 µs per 1000 input elements on one thread and a task
+// 20-50 µs (pool.ts), so a split pays from about 2^17. Not confirmed by timing: measured with
+// bench/ops-threads.mjs, 2 threads against 1, on the shared 2-core test machine under a load
+// average of 5-7 from other processes: runs of one size differed by up to 2x, and 2 threads gained
+// nothing reliable at any size (2^20: 1.0 ms on 1 thread, 0.7-1.4 ms on 2).
 export const MIN_PARALLEL_POOL = 1 << 17;
 
 /**
