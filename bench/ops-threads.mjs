@@ -6,9 +6,10 @@
 //
 // Sizes are input elements. Families: optim (an Adam step over one tensor), relu (forward,
 // sum and backward), pool (2x2 max pool, forward, sum and backward, of [n / 1024, 16, 8, 8]),
-// crossEntropy (forward and backward of [n / 8, 8] logits). Prints the best of five runs of
+// crossEntropy (forward and backward of [n / 8, 8] logits); relu-forward, gelu-forward and
+// pool-forward time the forward pass alone, without the tape. Prints the best of five runs of
 // back-to-back calls per size, in µs.
-import { F, getNumThreads, init, optim, randn, relu, tidy } from '../dist/simdgrad.js';
+import { F, getNumThreads, init, noGrad, optim, randn, relu, tidy } from '../dist/simdgrad.js';
 
 const [threadsArg = '1', family = 'optim'] = process.argv.slice(2);
 await init({ build: 'simd', threads: Number(threadsArg) });
@@ -28,6 +29,28 @@ const FAMILIES = {
     prepare: (n) => {
       const x = randn([n], { requiresGrad: true });
       return () => tidy(() => relu(x).sum().backward());
+    },
+  },
+  // Forward passes alone, without the tape: the split kernel and the output's allocation only.
+  'relu-forward': {
+    sizes: [65536, 131072, 262144, 1048576, 4194304],
+    prepare: (n) => {
+      const x = randn([n]);
+      return () => noGrad(() => relu(x)).dispose();
+    },
+  },
+  'gelu-forward': {
+    sizes: [65536, 131072, 262144, 1048576],
+    prepare: (n) => {
+      const x = randn([n]);
+      return () => noGrad(() => F.gelu(x)).dispose();
+    },
+  },
+  'pool-forward': {
+    sizes: [65536, 131072, 262144, 1048576, 4194304],
+    prepare: (n) => {
+      const x = randn([n / 1024, 16, 8, 8]);
+      return () => noGrad(() => F.maxPool2d(x, 2)).dispose();
     },
   },
   pool: {

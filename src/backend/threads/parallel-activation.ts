@@ -8,13 +8,14 @@ const ACTIVATIONS = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'geluTanh',
 /** An activation's share of elements: the kind, its forward or backward arguments, then [begin, end). */
 export const ACTIVATION_KERNELS = ['activationForwardPart', 'activationBackwardPart'] as const;
 
-// Below this many elements an activation stays on the calling thread. Set from costs: ReLU's
-// forward or backward takes about 1 µs per 2000 elements on one thread and a task 20-50 µs
-// (pool.ts), so a split pays from about 2^17; the costlier activations (GELU, mish) would pay
-// earlier. Not confirmed by timing: measured with bench/ops-threads.mjs, 2 threads against 1, on
-// the shared 2-core test machine under a load average of 5-7 from other processes: runs of one size
-// differed by up to 2x, and 2 threads gained nothing reliable at any size (2^20, with the sum
-// between forward and backward: 1.4-1.5 ms on 1 thread, 1.4-2.8 ms on 2).
+// Below this many elements an activation stays on the calling thread. Measured with
+// bench/ops-threads.mjs, 2 threads against 1, on the shared 2-core test machine: when another
+// process holds one of the cores, 2 threads lose at any size (a claimed chunk waits for its
+// thread's turn), so only runs with both cores free say where a split pays; in the best of those
+// ReLU forward (relu-forward) took 52-68 µs on 1 thread and 45 µs on 2 at 2^18 elements, 202-225
+// and 143 µs at 2^20, and GELU, with its exponential, 844-900 and 454 µs at 2^18. A task costs
+// 20-50 µs (pool.ts), about ReLU's cost for 2^17 elements, where this threshold sits. Other runs,
+// with a core taken, gave 2 threads up to twice the one-thread time at every size.
 export const MIN_PARALLEL_ACTIVATION = 1 << 17;
 
 /**

@@ -8,10 +8,9 @@ export const LOSS_KERNELS = ['crossEntropyForwardPart'] as const;
 // Below this many logits a cross-entropy stays on the calling thread. Set from costs: it takes
 // about 1 µs per 100 logits (an exponential each) on one thread and a task 20-50 µs (pool.ts), so a
 // split pays from a few thousand logits; 2^15 keeps every training batch of the standard workloads
-// whole. Not confirmed by timing: measured with bench/ops-threads.mjs, 2 threads against 1, on the
-// shared 2-core test machine under a load average of 5-7 from other processes: runs of one size
-// differed by up to 2x, and 2 threads gained nothing reliable at any size (2^20 logits, forward and
-// backward: 10-15 ms on 1 thread, 11-14 ms on 2).
+// whole. Not confirmed by timing: on the shared 2-core test machine, under load from other
+// processes, runs of one size differed by up to 2x (2^20 logits, forward and backward: 10-15 ms on
+// 1 thread, 11-14 ms on 2).
 export const MIN_PARALLEL_LOSS = 1 << 15;
 
 /**

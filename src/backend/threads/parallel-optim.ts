@@ -11,13 +11,13 @@ export const OPTIMIZER_KERNELS = [
 /** The shares of zeroTensors and firstNonFiniteTensor over a list of tensors: the list, then the element range [begin, end). */
 export const TENSOR_LIST_KERNELS = ['zeroTensorsPart', 'markNonFiniteTensorsPart'] as const;
 
-// Below this many elements a param group's update stays on the calling thread. Set from costs:
-// an Adam step takes about 1 µs per 1000 elements on one thread and a task 20-50 µs to hand out
-// and collect (pool.ts), so a split pays from about 2^16 elements. Not confirmed by timing:
-// measured with bench/ops-threads.mjs, 2 threads against 1, on the shared 2-core test machine
-// under a load average of 5-7 from other processes, runs of one size differed by up to 2x, and 2
-// threads gained nothing reliable at any size
-// (32768 elements: 35 µs on 1 thread, 35-64 µs on 2; 2^20: 1.1-2.3 ms on 1, 0.7-2.4 ms on 2).
+// Below this many elements a param group's update stays on the calling thread. Measured with
+// bench/ops-threads.mjs, 2 threads against 1, on the shared 2-core test machine:
+// when another process holds one of the cores, 2 threads lose at any size (a claimed chunk waits
+// for its thread's turn), so only runs with both cores free say where a split pays; there an Adam
+// step over one tensor took 70 µs on 1 thread and 50-53 µs on 2 at 65536 elements, 138 and 84-100
+// µs at 131072, 1.08-1.11 ms and 0.57-0.59 ms at 2^20; a task costs 20-50 µs to hand out and
+// collect (pool.ts), so smaller updates stay whole.
 export const MIN_PARALLEL_UPDATE = 1 << 16;
 
 // Zeroing streams at memory speed, some 10 bytes a nanosecond, so a task (20-50 µs) pays only

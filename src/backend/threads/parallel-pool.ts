@@ -15,13 +15,15 @@ type PoolKernel = keyof typeof PLANES_ARGUMENT;
 /** Each pooling kernel's share of planes: its own arguments, then [begin, end) planes. */
 export const POOL_KERNELS = ['maxPool2dForwardPart', 'maxPool2dBackwardPart', 'avgPool2dForwardPart', 'avgPool2dBackwardPart', 'adaptiveAvgPool2dForwardPart', 'adaptiveAvgPool2dBackwardPart'] as const;
 
-// Below this many input elements a pooling stays on the calling thread. Set from costs: a 2x2 max
-// pool, forward and backward, takes about 1 µs per 1000 input elements on one thread and a task
-// 20-50 µs (pool.ts), so a split pays from about 2^17. Not confirmed by timing: measured with
-// bench/ops-threads.mjs, 2 threads against 1, on the shared 2-core test machine under a load
-// average of 5-7 from other processes: runs of one size differed by up to 2x, and 2 threads gained
-// nothing reliable at any size (2^20: 1.0 ms on 1 thread, 0.7-1.4 ms on 2).
-export const MIN_PARALLEL_POOL = 1 << 17;
+// Below this many input elements a pooling stays on the calling thread. Measured with
+// bench/ops-threads.mjs, 2 threads against 1, on the shared 2-core test machine: when another
+// process holds one of the cores, 2 threads lose at any size (a claimed chunk waits for its
+// thread's turn), so only runs with both cores free say where a split pays; in the best of those a
+// 2x2 max pool forward (pool-forward) took 62-69 µs on 1 thread and 62-66 µs on 2 at 2^18 input
+// elements, 236-251 and 131-159 µs at 2^20, 0.98-1.02 ms and 0.52 ms at 2^22, so the split breaks
+// even near 2^18 (a task costs 20-50 µs, pool.ts), where this threshold sits. Other runs, with a
+// core taken, gave 2 threads up to 1.3x the one-thread time at every size.
+export const MIN_PARALLEL_POOL = 1 << 18;
 
 /**
  * The kernels with 2-D pooling, forward and backward, spread over the pool's threads by plane

@@ -31,7 +31,7 @@ const bits = (t: Tensor): number[] => Array.from(new Uint32Array(t.toFloat32Arra
 // Sizes just above each family's threshold, with ragged ends (not a multiple of the chunk
 // alignment, of 4 lanes, or of the thread count).
 const ELEMENTS = MIN_PARALLEL_ACTIVATION + 4099;
-const POOL_INPUT: [number, number, number, number] = [5, 13, 45, 47];
+const POOL_INPUT: [number, number, number, number] = [5, 13, 65, 67];
 const CONV_INPUT: [number, number, number, number] = [7, 5, 19, 21];
 const CONV_WEIGHT: [number, number, number, number] = [6, 5, 3, 3];
 const GEMM: [number, number, number] = [97, 211, 83];
