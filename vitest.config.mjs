@@ -21,7 +21,8 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 // The same tests run three times: against the TypeScript sources, against the built bundle in
 // dist/ (so a packaging mistake fails as surely as a wrong kernel), and against the bundle's
-// relaxed-SIMD build (fused multiply-add), which runtimes that have it pick by default.
+// relaxed-SIMD build (fused multiply-add), which runtimes that have it pick by default, on two
+// threads (the threads build on a shared memory, with its workers splitting the kernels).
 function project(name, core, slim, node, extra = {}) {
   return {
     plugins: [inlineWasm()],
@@ -46,8 +47,8 @@ export default defineConfig({
     projects: [
       project('src', here('./src/index.ts'), here('./src/slim.ts'), here('./src/node/index.ts')),
       project('dist', here('./dist/simdgrad.js'), here('./dist/slim.js'), here('./dist/node.js'), { exclude: [] }),
-      project('relaxed', here('./dist/simdgrad.js'), here('./dist/slim.js'), here('./dist/node.js'), {
-        env: { SIMDGRAD_BUILD: 'relaxed-simd' },
+      project('relaxed-threads', here('./dist/simdgrad.js'), here('./dist/slim.js'), here('./dist/node.js'), {
+        env: { SIMDGRAD_BUILD: 'relaxed-simd', SIMDGRAD_THREADS: '2' },
         execArgv: relaxedSimdFlags,
       }),
     ],

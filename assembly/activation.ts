@@ -250,3 +250,56 @@ export function hardswishBackward(x: usize, upstream: usize, gradIn: usize, n: i
 
 export function mishForward(x: usize, out: usize, n: i32): void { mapForward(MISH, x, out, n, 0, 0); }
 export function mishBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void { mapBackward(MISH, x, upstream, gradIn, n, 0, 0); }
+
+// ---- a thread's share ---------------------------------------------------------------------
+
+// The elements [begin, end) of activation `kind`'s forward or backward kernel, for
+// src/backend/threads/parallel-activation.ts, which names the kinds in the order of the
+// constants above. Every element is computed on its own, so a share stores exactly what the
+// whole call would.
+export function activationForwardPart(kind: i32, x: usize, out: usize, n: i32, a: f32, b: f32, begin: i32, end: i32): void {
+  const skip = <usize>begin << 2;
+  forwardOf(kind, x + skip, out + skip, end - begin, a, b);
+}
+
+export function activationBackwardPart(kind: i32, saved: usize, upstream: usize, gradIn: usize, n: i32, a: f32, b: f32, begin: i32, end: i32): void {
+  const skip = <usize>begin << 2;
+  backwardOf(kind, saved + skip, upstream + skip, gradIn + skip, end - begin, a, b);
+}
+
+// One loop per kind, chosen once per call.
+function forwardOf(kind: i32, x: usize, out: usize, n: i32, a: f32, b: f32): void {
+  switch (kind) {
+    case RELU: mapForward(RELU, x, out, n, a, b); break;
+    case LEAKY_RELU: mapForward(LEAKY_RELU, x, out, n, a, b); break;
+    case SIGMOID: mapForward(SIGMOID, x, out, n, a, b); break;
+    case TANH: mapForward(TANH, x, out, n, a, b); break;
+    case GELU: mapForward(GELU, x, out, n, a, b); break;
+    case GELU_TANH: mapForward(GELU_TANH, x, out, n, a, b); break;
+    case ELU: mapForward(ELU, x, out, n, a, b); break;
+    case SOFTPLUS: mapForward(SOFTPLUS, x, out, n, a, b); break;
+    case SILU: mapForward(SILU, x, out, n, a, b); break;
+    case RELU6: mapForward(RELU6, x, out, n, a, b); break;
+    case HARDSIGMOID: mapForward(HARDSIGMOID, x, out, n, a, b); break;
+    case HARDSWISH: mapForward(HARDSWISH, x, out, n, a, b); break;
+    default: mapForward(MISH, x, out, n, a, b);
+  }
+}
+
+function backwardOf(kind: i32, saved: usize, upstream: usize, gradIn: usize, n: i32, a: f32, b: f32): void {
+  switch (kind) {
+    case RELU: mapBackward(RELU, saved, upstream, gradIn, n, a, b); break;
+    case LEAKY_RELU: mapBackward(LEAKY_RELU, saved, upstream, gradIn, n, a, b); break;
+    case SIGMOID: mapBackward(SIGMOID, saved, upstream, gradIn, n, a, b); break;
+    case TANH: mapBackward(TANH, saved, upstream, gradIn, n, a, b); break;
+    case GELU: mapBackward(GELU, saved, upstream, gradIn, n, a, b); break;
+    case GELU_TANH: mapBackward(GELU_TANH, saved, upstream, gradIn, n, a, b); break;
+    case ELU: mapBackward(ELU, saved, upstream, gradIn, n, a, b); break;
+    case SOFTPLUS: mapBackward(SOFTPLUS, saved, upstream, gradIn, n, a, b); break;
+    case SILU: mapBackward(SILU, saved, upstream, gradIn, n, a, b); break;
+    case RELU6: mapBackward(RELU6, saved, upstream, gradIn, n, a, b); break;
+    case HARDSIGMOID: mapBackward(HARDSIGMOID, saved, upstream, gradIn, n, a, b); break;
+    case HARDSWISH: mapBackward(HARDSWISH, saved, upstream, gradIn, n, a, b); break;
+    default: mapBackward(MISH, saved, upstream, gradIn, n, a, b);
+  }
+}

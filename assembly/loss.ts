@@ -189,12 +189,45 @@ export function binaryCrossEntropyWithLogitsForward(
 
 // Log-softmax and NLL in one pass over each row, with label smoothing ε:
 // loss = logsumexp(x) - (1 - ε) x[y] - ε mean(x); grad = softmax(x) - (1 - ε) onehot(y) - ε / C.
+// The sum is taken in blocks of CROSS_ENTROPY_BLOCK rows, each block's in float64 from zero,
+// then the blocks' in order: threads (crossEntropyForwardPart) compute whole blocks, so the sum
+// has the same bits whichever thread computed which block.
 export function crossEntropyForward(
   logits: usize, targets: usize, rows: i32, cols: i32, out: usize, grad: usize, perElement: i32, scale: f32, smoothing: f32, ignoreIndex: i32,
 ): void {
   let total: f64 = 0;
+  for (let r = 0; r < rows; r += CROSS_ENTROPY_BLOCK) {
+    total += crossEntropyRows(logits, targets, r, min(r + CROSS_ENTROPY_BLOCK, rows), cols, out, grad, perElement, scale, smoothing, ignoreIndex);
+  }
+  if (!perElement) store<f32>(out, <f32>total);
+}
+
+const CROSS_ENTROPY_BLOCK: i32 = 64;
+
+/** How many rows each float64 partial sum of crossEntropyForwardPart covers. */
+export function crossEntropyBlockRows(): i32 {
+  return CROSS_ENTROPY_BLOCK;
+}
+
+// Rows [begin, end) of crossEntropyForward, begin a multiple of CROSS_ENTROPY_BLOCK, for
+// src/backend/threads/parallel-loss.ts: the per-row losses and gradients as the whole call
+// writes them, and each block's sum in `partials` (float64, one per block of the whole call).
+export function crossEntropyForwardPart(
+  logits: usize, targets: usize, rows: i32, cols: i32, out: usize, grad: usize, perElement: i32, scale: f32, smoothing: f32, ignoreIndex: i32,
+  partials: usize, begin: i32, end: i32,
+): void {
+  for (let r = begin; r < end; r += CROSS_ENTROPY_BLOCK) {
+    const sum = crossEntropyRows(logits, targets, r, min(r + CROSS_ENTROPY_BLOCK, end), cols, out, grad, perElement, scale, smoothing, ignoreIndex);
+    store<f64>(partials + (<usize>(r / CROSS_ENTROPY_BLOCK) << 3), sum);
+  }
+}
+
+function crossEntropyRows(
+  logits: usize, targets: usize, begin: i32, end: i32, cols: i32, out: usize, grad: usize, perElement: i32, scale: f32, smoothing: f32, ignoreIndex: i32,
+): f64 {
+  let total: f64 = 0;
   const spread = smoothing / <f32>cols;
-  for (let r = 0; r < rows; r++) {
+  for (let r = begin; r < end; r++) {
     const rowOffset = <usize>(r * cols) << 2;
     const row = logits + rowOffset;
     const gradRow = grad + rowOffset;
@@ -223,7 +256,7 @@ export function crossEntropyForward(
       store<f32>(at, load<f32>(at) - scale * (1 - smoothing));
     }
   }
-  if (!perElement) store<f32>(out, <f32>total);
+  return total;
 }
 
 // loss = -logProbs[y]

@@ -344,3 +344,63 @@ export function adaptiveAvgPool2dBackward(gradOut: usize, gradInput: usize, plan
     }
   }
 }
+
+// ---- a thread's share ---------------------------------------------------------------------
+
+// The planes [begin, end) of each kernel above, for src/backend/threads/parallel-pool.ts; the
+// arguments are the whole call's. Every plane is pooled on its own, so a share stores exactly
+// what the whole call would.
+
+@inline function planeBytes(begin: i32, height: i32, width: i32): usize {
+  return <usize>begin * <usize>(height * width) << 2;
+}
+
+export function maxPool2dForwardPart(
+  input: usize, out: usize, argmax: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, begin: i32, end: i32,
+): void {
+  const outSkip = planeBytes(begin, outH, outW);
+  maxPool2dForward(
+    input + planeBytes(begin, height, width), out + outSkip, argmax ? argmax + outSkip : 0, end - begin, height, width, outH, outW,
+    kh, kw, sh, sw, ph, pw, dh, dw,
+  );
+}
+
+export function maxPool2dBackwardPart(
+  gradOut: usize, argmax: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, begin: i32, end: i32,
+): void {
+  const outSkip = planeBytes(begin, outH, outW);
+  maxPool2dBackward(
+    gradOut + outSkip, argmax + outSkip, gradInput + planeBytes(begin, height, width), end - begin, height, width, outH, outW,
+    kh, kw, sh, sw, ph, pw, dh, dw,
+  );
+}
+
+export function avgPool2dForwardPart(
+  input: usize, out: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32, begin: i32, end: i32,
+): void {
+  avgPool2dForward(
+    input + planeBytes(begin, height, width), out + planeBytes(begin, outH, outW), end - begin, height, width, outH, outW,
+    kh, kw, sh, sw, ph, pw, countIncludePad,
+  );
+}
+
+export function avgPool2dBackwardPart(
+  gradOut: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32, begin: i32, end: i32,
+): void {
+  avgPool2dBackward(
+    gradOut + planeBytes(begin, outH, outW), gradInput + planeBytes(begin, height, width), end - begin, height, width, outH, outW,
+    kh, kw, sh, sw, ph, pw, countIncludePad,
+  );
+}
+
+export function adaptiveAvgPool2dForwardPart(input: usize, out: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, begin: i32, end: i32): void {
+  adaptiveAvgPool2dForward(input + planeBytes(begin, height, width), out + planeBytes(begin, outH, outW), end - begin, height, width, outH, outW);
+}
+
+export function adaptiveAvgPool2dBackwardPart(gradOut: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, begin: i32, end: i32): void {
+  adaptiveAvgPool2dBackward(gradOut + planeBytes(begin, outH, outW), gradInput + planeBytes(begin, height, width), end - begin, height, width, outH, outW);
+}

@@ -3,8 +3,12 @@ import { checkInitOptions, describeOptions, sameOptions } from './init-options.j
 import type { KernelExports } from './kernel-exports.js';
 import type { KernelBuild, LoadedModule, WasmSource } from './load-module.js';
 import { reserveKernelScratch } from './scratch.js';
+import { withParallelActivation } from './threads/parallel-activation.js';
 import { withParallelConv } from './threads/parallel-conv.js';
 import { withParallelGemm } from './threads/parallel-gemm.js';
+import { withParallelLoss } from './threads/parallel-loss.js';
+import { withParallelOptim } from './threads/parallel-optim.js';
+import { withParallelPool } from './threads/parallel-pool.js';
 import { reserveThreadMemory, ThreadPool } from './threads/pool.js';
 import { planThreads } from './threads/thread-support.js';
 
@@ -114,7 +118,9 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   reserveKernelScratch(kernels, allocator);
   if (!shared) return { kernels, allocator, build, threads: 1 };
   const pool = await ThreadPool.start(module, memory, untyped(kernels), allocator, threads);
-  return { kernels: withParallelConv(withParallelGemm(untyped(kernels), pool, allocator), pool, allocator) as unknown as KernelExports, allocator, build, threads };
+  const parallel = withParallelConv(withParallelGemm(untyped(kernels), pool, allocator), pool, allocator);
+  const elementwise = withParallelActivation(withParallelPool(withParallelOptim(parallel, pool, allocator), pool), pool);
+  return { kernels: withParallelLoss(elementwise, pool, allocator) as unknown as KernelExports, allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch

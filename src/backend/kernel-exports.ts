@@ -42,7 +42,9 @@ export interface KernelExports {
   gemmPackedBBytes(k: i32, n: i32): i32;
   gemmPackB(transB: i32, k: i32, n: i32, b: usize, dst: usize): void;
   gemmPackedB(transA: i32, m: i32, n: i32, k: i32, a: usize, packedB: usize, c: usize, accumulate: i32): void;
-  gemmPart(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32, bias: usize, biasPerRow: i32, relu: i32, splitColumns: i32, begin: i32, end: i32): void;
+  gemmPart(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: i32, bias: usize, biasPerRow: i32, relu: i32, splitColumns: i32, sharedB: usize, begin: i32, end: i32): void;
+  gemmSharedBBytes(k: i32, n: i32): i32;
+  gemmSharedBReset(sharedB: usize, k: i32, n: i32): void;
   peakProbe(iterations: i32, operands: usize): f32;
   // assembly/activation.ts
   reluForward(x: usize, out: usize, n: i32): void;
@@ -73,6 +75,8 @@ export interface KernelExports {
   hardswishBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void;
   mishForward(x: usize, out: usize, n: i32): void;
   mishBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void;
+  activationForwardPart(kind: i32, x: usize, out: usize, n: i32, a: f32, b: f32, begin: i32, end: i32): void;
+  activationBackwardPart(kind: i32, saved: usize, upstream: usize, gradIn: usize, n: i32, a: f32, b: f32, begin: i32, end: i32): void;
   // assembly/softmax.ts
   softmaxForward(x: usize, out: usize, outer: i32, n: i32, inner: i32): void;
   logSoftmaxForward(x: usize, out: usize, outer: i32, n: i32, inner: i32): void;
@@ -89,20 +93,24 @@ export interface KernelExports {
   binaryCrossEntropyForward(input: usize, target: usize, weight: usize, weightSize: i32, n: i32, out: usize, grad: usize, perElement: i32, scale: f32): i32;
   binaryCrossEntropyWithLogitsForward(input: usize, target: usize, posWeight: usize, posWeightSize: i32, n: i32, out: usize, grad: usize, perElement: i32, scale: f32): void;
   crossEntropyForward(logits: usize, targets: usize, rows: i32, cols: i32, out: usize, grad: usize, perElement: i32, scale: f32, smoothing: f32, ignoreIndex: i32): void;
+  crossEntropyBlockRows(): i32;
+  crossEntropyForwardPart(logits: usize, targets: usize, rows: i32, cols: i32, out: usize, grad: usize, perElement: i32, scale: f32, smoothing: f32, ignoreIndex: i32, partials: usize, begin: i32, end: i32): void;
   nllLossForward(logProbs: usize, targets: usize, rows: i32, cols: i32, out: usize, grad: usize, perElement: i32, scale: f32, ignoreIndex: i32): void;
   multiMarginLossForward(input: usize, targets: usize, rows: i32, cols: i32, out: usize, grad: usize, perElement: i32, scale: f32, margin: f32, p: i32): void;
   lossBackward(grad: usize, upstream: usize, rows: i32, cols: i32, out: usize): void;
   // assembly/optim.ts
-  sgdStepTensors(table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, momentum: f32, nesterov: i32): void;
-  adamStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32): void;
-  rmspropStepTensors(table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, alpha: f32, oneMinusAlpha: f32, eps: f32, momentum: f32): void;
-  adagradStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, eps: f32): void;
-  adamaxStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, eps: f32): void;
-  nadamStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32): void;
-  radamStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32): void;
-  adadeltaStepTensors(table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, rho: f32, oneMinusRho: f32, eps: f32): void;
+  sgdStepTensors(table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, momentum: f32, nesterov: i32, begin: i32, end: i32): void;
+  adamStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, begin: i32, end: i32): void;
+  rmspropStepTensors(table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, alpha: f32, oneMinusAlpha: f32, eps: f32, momentum: f32, begin: i32, end: i32): void;
+  adagradStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, eps: f32, begin: i32, end: i32): void;
+  adamaxStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, eps: f32, begin: i32, end: i32): void;
+  nadamStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, begin: i32, end: i32): void;
+  radamStepTensors(table: usize, count: i32, gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, begin: i32, end: i32): void;
+  adadeltaStepTensors(table: usize, count: i32, lr: f32, gradSign: f32, weightDecay: f32, rho: f32, oneMinusRho: f32, eps: f32, begin: i32, end: i32): void;
   firstNonFiniteTensor(table: usize, count: i32): i32;
   zeroTensors(table: usize, count: i32): void;
+  markNonFiniteTensorsPart(table: usize, count: i32, flags: usize, begin: i32, end: i32): void;
+  zeroTensorsPart(table: usize, count: i32, begin: i32, end: i32): void;
   sumOfSquaresTensors(table: usize, count: i32): f64;
   // assembly/conv.ts
   conv2dForward(input: usize, weight: usize, bias: usize, out: usize, col: usize, batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32): void;
@@ -118,6 +126,12 @@ export interface KernelExports {
   avgPool2dBackward(gradOut: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32): void;
   adaptiveAvgPool2dForward(input: usize, out: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32): void;
   adaptiveAvgPool2dBackward(gradOut: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32): void;
+  maxPool2dForwardPart(input: usize, out: usize, argmax: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, begin: i32, end: i32): void;
+  maxPool2dBackwardPart(gradOut: usize, argmax: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, begin: i32, end: i32): void;
+  avgPool2dForwardPart(input: usize, out: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32, begin: i32, end: i32): void;
+  avgPool2dBackwardPart(gradOut: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, countIncludePad: i32, begin: i32, end: i32): void;
+  adaptiveAvgPool2dForwardPart(input: usize, out: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, begin: i32, end: i32): void;
+  adaptiveAvgPool2dBackwardPart(gradOut: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, begin: i32, end: i32): void;
   // assembly/interpolate.ts
   interpolateNearestForward(x: usize, out: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32, offset: f32): void;
   interpolateNearestBackward(grad: usize, gradInput: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, scaleH: f32, scaleW: f32, offset: f32): void;

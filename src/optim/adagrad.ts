@@ -56,7 +56,7 @@ export class Adagrad extends Optimizer<AdagradHyperParameters> {
     table.float(h.lr / (1 + (state.step - 1) * h.lrDecay));
   }
 
-  protected updateTensors(table: number, count: number, h: AdagradHyperParameters): void {
-    kernels().adagradStepTensors!(table, count, h.maximize ? -1 : 1, h.weightDecay, h.eps);
+  protected updateTensors(table: number, count: number, elements: number, h: AdagradHyperParameters): void {
+    kernels().adagradStepTensors!(table, count, h.maximize ? -1 : 1, h.weightDecay, h.eps, 0, elements);
   }
 }

@@ -57,7 +57,7 @@ export function writeAdamEntry(table: TensorTable, param: Tensor, grad: Tensor, 
  * @internal One Adam update of a param group. Weight decay is added to the gradient (Adam's L2)
  * or, when `decoupled`, applied to the parameter as `p *= 1 − lr·weightDecay` first (AdamW).
  */
-export function adamUpdateTensors(table: number, count: number, h: AdamHyperParameters, decoupled: boolean): void {
+export function adamUpdateTensors(table: number, count: number, elements: number, h: AdamHyperParameters, decoupled: boolean): void {
   const [beta1, beta2] = h.betas;
   kernels().adamStepTensors!(
     table, count,
@@ -65,6 +65,7 @@ export function adamUpdateTensors(table: number, count: number, h: AdamHyperPara
     decoupled ? 0 : h.weightDecay,
     decoupled ? 1 - h.lr * h.weightDecay : 1,
     beta1, 1 - beta1, beta2, 1 - beta2, h.eps,
+    0, elements,
   );
 }
 
@@ -83,7 +84,7 @@ export class Adam extends Optimizer<AdamHyperParameters> {
     writeAdamEntry(table, param, grad, state, h);
   }
 
-  protected updateTensors(table: number, count: number, h: AdamHyperParameters): void {
-    adamUpdateTensors(table, count, h, false);
+  protected updateTensors(table: number, count: number, elements: number, h: AdamHyperParameters): void {
+    adamUpdateTensors(table, count, elements, h, false);
   }
 }

@@ -54,8 +54,8 @@ export class Adamax extends Optimizer<AdamaxHyperParameters> {
     table.float(h.lr / (1 - h.betas[0] ** state.step));
   }
 
-  protected updateTensors(table: number, count: number, h: AdamaxHyperParameters): void {
+  protected updateTensors(table: number, count: number, elements: number, h: AdamaxHyperParameters): void {
     const [beta1, beta2] = h.betas;
-    kernels().adamaxStepTensors!(table, count, h.maximize ? -1 : 1, h.weightDecay, beta1, 1 - beta1, beta2, h.eps);
+    kernels().adamaxStepTensors!(table, count, h.maximize ? -1 : 1, h.weightDecay, beta1, 1 - beta1, beta2, h.eps, 0, elements);
   }
 }

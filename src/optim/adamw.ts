@@ -19,7 +19,7 @@ export class AdamW extends Optimizer<AdamHyperParameters> {
     writeAdamEntry(table, param, grad, state, h);
   }
 
-  protected updateTensors(table: number, count: number, h: AdamHyperParameters): void {
-    adamUpdateTensors(table, count, h, true);
+  protected updateTensors(table: number, count: number, elements: number, h: AdamHyperParameters): void {
+    adamUpdateTensors(table, count, elements, h, true);
   }
 }

@@ -76,13 +76,14 @@ export class NAdam extends Optimizer<NAdamHyperParameters> {
     table.float(Math.sqrt(1 - beta2 ** t));
   }
 
-  protected updateTensors(table: number, count: number, h: NAdamHyperParameters): void {
+  protected updateTensors(table: number, count: number, elements: number, h: NAdamHyperParameters): void {
     const [beta1, beta2] = h.betas;
     const decoupled = h.decoupledWeightDecay;
     kernels().nadamStepTensors!(
       table, count, h.maximize ? -1 : 1,
       decoupled ? 0 : h.weightDecay, decoupled ? 1 - h.lr * h.weightDecay : 1,
       beta1, 1 - beta1, beta2, 1 - beta2, h.eps,
+      0, elements,
     );
   }
 }

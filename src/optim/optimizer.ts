@@ -87,8 +87,11 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
    */
   protected abstract writeEntry(table: TensorTable, param: Tensor, grad: Tensor, state: ParamState, hyper: H): void;
 
-  /** Updates in place, with one kernel call, the `count` parameters of one param group whose entries are at `table`. */
-  protected abstract updateTensors(table: number, count: number, hyper: H): void;
+  /**
+   * Updates in place, with one kernel call, the `count` parameters of one param group whose
+   * entries are at `table`, `elements` values in all (the kernel's range is [0, elements)).
+   */
+  protected abstract updateTensors(table: number, count: number, elements: number, hyper: H): void;
 
   /** Adds tensors with their own option overrides, as PyTorch's add_param_group (e.g. to fine-tune a new head). */
   addParamGroup(group: ParamGroupOptions<H>): void {
@@ -135,7 +138,8 @@ export abstract class Optimizer<H extends HyperParameters = HyperParameters> {
     this.checkGradientsFinite(all);
     const tables = this.writeEntries(byGroup);
     byGroup.forEach((updates, g) => {
-      if (updates.length > 0) this.updateTensors(tables[g]!, updates.length, this.groupValues[g]!);
+      const elements = updates.reduce((n, { param }) => n + param.size, 0);
+      if (updates.length > 0) this.updateTensors(tables[g]!, updates.length, elements, this.groupValues[g]!);
     });
   }
 

@@ -61,7 +61,7 @@ export class RMSprop extends Optimizer<RMSpropHyperParameters> {
     table.integer(param.size);
   }
 
-  protected updateTensors(table: number, count: number, h: RMSpropHyperParameters): void {
-    kernels().rmspropStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.alpha, 1 - h.alpha, h.eps, h.momentum);
+  protected updateTensors(table: number, count: number, elements: number, h: RMSpropHyperParameters): void {
+    kernels().rmspropStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.alpha, 1 - h.alpha, h.eps, h.momentum, 0, elements);
   }
 }

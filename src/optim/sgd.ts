@@ -79,7 +79,7 @@ export class SGD extends Optimizer<SGDHyperParameters> {
     table.float(bufferGain);
   }
 
-  protected updateTensors(table: number, count: number, h: SGDHyperParameters): void {
-    kernels().sgdStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.momentum, h.nesterov ? 1 : 0);
+  protected updateTensors(table: number, count: number, elements: number, h: SGDHyperParameters): void {
+    kernels().sgdStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.momentum, h.nesterov ? 1 : 0, 0, elements);
   }
 }

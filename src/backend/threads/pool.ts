@@ -1,10 +1,17 @@
 import type { LinearAllocator } from '../allocator.js';
 import type { Kernel } from '../backend.js';
 import { spawnWorker } from './spawn-worker.js';
+import { ACTIVATION_KERNELS } from './parallel-activation.js';
+import { LOSS_KERNELS } from './parallel-loss.js';
+import { OPTIMIZER_KERNELS, TENSOR_LIST_KERNELS } from './parallel-optim.js';
+import { POOL_KERNELS } from './parallel-pool.js';
 import { MAX_TASK_ARGS, TASK_ARGS_OFFSET, TASK_BLOCK_BYTES, TASK_WORD_COUNT, TASK_WORDS as W } from './task-block.js';
 
 /** Kernels a task may run: each takes its own arguments followed by a chunk's [begin, end). */
-export const PARALLEL_KERNELS = ['gemmPart', 'conv2dForwardPart', 'conv2dBackwardInputPart'] as const;
+export const PARALLEL_KERNELS = [
+  'gemmPart', 'conv2dForwardPart', 'conv2dBackwardInputPart',
+  ...OPTIMIZER_KERNELS, ...TENSOR_LIST_KERNELS, ...POOL_KERNELS, ...ACTIVATION_KERNELS, ...LOSS_KERNELS,
+] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 // How many times a thread looks for news before sleeping on a futex word (about 50 µs here):
 // waking a sleeping thread costs 20-40 µs (measured), about what a spin this long costs.
@@ -12,6 +19,7 @@ const SPINS = 20_000;
 // Tasks are cut into several chunks per thread: a thread that another process holds off its core
 // then delays only its current chunk, as the others take the rest.
 const CHUNKS_PER_THREAD = 4;
+const ELEMENT_ALIGN = 16;
 
 /**
  * Worker threads running the kernels on the shared memory. Started once by init() and reused:
@@ -60,6 +68,15 @@ export class ThreadPool {
     );
     await Promise.all(workers.map((worker) => worker.ready));
     return new ThreadPool(memory, taskBlock, kernels, threads);
+  }
+
+  /**
+   * Runs `kernel(...args, begin, end)` over [0, total) elements that are each computed on their
+   * own (no sums across elements), in several chunks per thread whose starts are multiples of
+   * 16 (whole vectors, and whole cache lines where the data starts on one).
+   */
+  runByElements(kernel: ParallelKernel, args: readonly number[], total: number): void {
+    this.run(kernel, args, total, Math.ceil(total / this.chunks / ELEMENT_ALIGN) * ELEMENT_ALIGN);
   }
 
   /**
