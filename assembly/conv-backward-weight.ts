@@ -6,13 +6,125 @@
 // one load, and four taps' loads, transposed, are four panel rows; other positions are gathered.
 // Where the channels fill tiles badly, the product is computed transposed (M = taps, N = output
 // channels), with A panels of MR taps packed the same way.
+//
+// The sum over the batch is cut into chunks of images that depend on the geometry alone, never on
+// the thread count: each chunk's sum is a product of its own (chunk 0 straight into gradWeight,
+// chunk k into a partial buffer), and the partials are added to gradWeight in chunk order. One
+// thread adds each partial as it is done (conv2dBackwardWeightChunked); threads compute chunks
+// in any order, then add them all (conv2dBackwardWeightSum): the same additions, in the same
+// order, so the bits are the same for any number of threads.
 
 import { FROM_C, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
-import { TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, planImageReads, tapOffsets } from './conv-image';
+import { TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, paddedImageFloats, planImageReads, tapOffsets } from './conv-image';
 
 // TAPS holds one K block of taps, so a block of taps (this product's N) is at most that long.
 const TAP_BLOCK: i32 = KC;
 const PANEL_ROW: usize = <usize>NR << 2;
+
+// Chunks are at most this many (the partials' memory and their sum grow with it; 16 give 2-8
+// threads several chunks each, so a thread held off its core delays one chunk only), each with
+// at least MIN_CHUNK_MACS multiply-adds (about 50 µs: waking a thread costs 20-40 µs), and all
+// partials together at most MAX_PARTIAL_FLOATS (16 MiB).
+const MAX_CHUNKS: i32 = 16;
+const MIN_CHUNK_MACS: i64 = 1 << 19;
+const MAX_PARTIAL_FLOATS: i64 = 1 << 22;
+const ALIGN: i32 = 64;
+
+@inline function roundUpBytes(n: i32): i32 {
+  return (n + ALIGN - 1) / ALIGN * ALIGN;
+}
+
+/** Images per chunk of the weight gradient's sum over the batch: a function of the geometry alone. */
+export function weightGradientImages(batch: i32, channels: i32, outChannels: i32, kh: i32, kw: i32, groups: i32, outH: i32, outW: i32): i32 {
+  if (batch <= 1) return 1;
+  const weightFloats = <i64>outChannels * <i64>(channels / groups * kh * kw);
+  const imageMacs = weightFloats * <i64>outH * <i64>outW;
+  const chunks = min(min(<i64>MAX_CHUNKS, <i64>batch), min(<i64>batch * imageMacs / MIN_CHUNK_MACS, 1 + MAX_PARTIAL_FLOATS / max(weightFloats, 1)));
+  if (chunks <= 1) return batch;
+  return (batch + <i32>chunks - 1) / <i32>chunks;
+}
+
+/**
+ * Bytes of the scratch one chunk needs, 64-byte aligned: a partial gradient (when the batch is cut
+ * into more than one chunk) followed by one group's padded image (where padding is needed).
+ */
+export function weightGradientScratchBytes(
+  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+): i32 {
+  const cg = channels / groups;
+  return partialBytes(batch, channels, outChannels, kh, kw, groups, outH, outW) + roundUpBytes(<i32>bytes(paddedImageFloats(cg, height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw)));
+}
+
+function partialBytes(batch: i32, channels: i32, outChannels: i32, kh: i32, kw: i32, groups: i32, outH: i32, outW: i32): i32 {
+  if (weightGradientImages(batch, channels, outChannels, kh, kw, groups, outH, outW) >= batch) return 0;
+  return roundUpBytes(<i32>bytes(outChannels * (channels / groups) * kh * kw));
+}
+
+/** The whole weight gradient on this thread, chunk by chunk; `scratch` is weightGradientScratchBytes long. */
+export function conv2dBackwardWeightChunked(
+  input: usize, gradOut: usize, gradWeight: usize, scratch: usize,
+  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+): void {
+  const images = weightGradientImages(batch, channels, outChannels, kh, kw, groups, outH, outW);
+  const partial = scratch;
+  const padded = scratch + <usize>partialBytes(batch, channels, outChannels, kh, kw, groups, outH, outW);
+  const weightFloats = outChannels * (channels / groups) * kh * kw;
+  let begin = 0;
+  do {
+    const end = min(batch, begin + images);
+    weightGradientChunk(input, gradOut, begin == 0 ? gradWeight : partial, padded, begin, end, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+    if (begin > 0) conv2dBackwardWeightSum(gradWeight, partial, 0, 1, 0, weightFloats);
+    begin = end;
+  } while (begin < batch);
+}
+
+/**
+ * Chunk begin / images of the weight gradient (images [begin, end)), with the scratch of chunk k
+ * at scratch + k × scratchBytes: chunk 0 writes gradWeight, chunk k > 0 the partial at the start
+ * of its scratch, for conv2dBackwardWeightSum.
+ */
+export function conv2dBackwardWeightPart(
+  input: usize, gradOut: usize, gradWeight: usize, scratch: usize, scratchBytes: i32, images: i32,
+  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+  begin: i32, end: i32,
+): void {
+  const own = scratch + <usize>(begin / images) * <usize>scratchBytes;
+  const padded = own + <usize>roundUpBytes(<i32>bytes(outChannels * (channels / groups) * kh * kw));
+  weightGradientChunk(input, gradOut, begin == 0 ? gradWeight : own, padded, begin, end, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+}
+
+/**
+ * gradWeight[i] += partial 1 [i] + partial 2 [i] + ... in that order, for i in [begin, end), the
+ * `count` partials `stride` bytes apart from `first`: each element is the same sum however the
+ * elements are split.
+ */
+export function conv2dBackwardWeightSum(gradWeight: usize, first: usize, stride: i32, count: i32, begin: i32, end: i32): void {
+  let i = begin;
+  for (; i + 4 <= end; i += 4) {
+    let acc = v128.load(gradWeight + bytes(i));
+    for (let k = 0; k < count; k++) acc = f32x4.add(acc, v128.load(first + <usize>k * <usize>stride + bytes(i)));
+    v128.store(gradWeight + bytes(i), acc);
+  }
+  for (; i < end; i++) {
+    let acc = load<f32>(gradWeight + bytes(i));
+    for (let k = 0; k < count; k++) acc += load<f32>(first + <usize>k * <usize>stride + bytes(i));
+    store<f32>(gradWeight + bytes(i), acc);
+  }
+}
+
+function weightGradientChunk(
+  input: usize, gradOut: usize, into: usize, padded: usize, begin: i32, end: i32,
+  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+): void {
+  conv2dBackwardWeightImplicit(
+    input + bytes(begin * channels * height * width), gradOut + bytes(begin * outChannels * outH * outW), into, padded,
+    end - begin, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW,
+  );
+}
 
 /** `padded` holds one group's padded image where padding is needed (it never is for a 1x1, stride-1, unpadded convolution). */
 export function conv2dBackwardWeightImplicit(

@@ -35,6 +35,19 @@ function paddedSpan(outSize: i32, kernel: i32, stride: i32, dilation: i32): i32 
   return (outSize - 1) * stride + (kernel - 1) * dilation + 1;
 }
 
+/**
+ * Floats of one group's zero-bordered image copy that a kernel call needs (`channels` planes), or
+ * 0 when it reads the image in place (no padding, and the windows stay inside the image).
+ */
+export function paddedImageFloats(
+  channels: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+): i32 {
+  const rows = paddedSpan(outH, kh, sh, dh);
+  const columns = paddedSpan(outW, kw, sw, dw);
+  const inPlace = ph == 0 && pw == 0 && rows <= height && columns <= width;
+  return inPlace ? 0 : channels * rows * columns;
+}
+
 // How the current kernel call reads each group's image, set by planImageReads: in place, or from
 // a zero-bordered copy where padding is needed (kernels run one at a time, like TAPS).
 let readHeight = 0;

@@ -1,16 +1,18 @@
 // 2-D convolution (cross-correlation, NCHW) as im2col + GEMM, per image and per group, so one
 // host call covers the whole batch; the forward pass packs its columns straight from the image
 // where the weights fit (conv-forward.ts), the weight gradient always (conv-backward-weight.ts).
-// The host passes a column scratch buffer of (channels/groups)*kernelH*kernelW x outH*outW
-// floats, and at least one padded image of a group (conv-forward.ts), or 0 for a 1x1, stride-1,
-// unpadded convolution, whose input already is the column matrix.
+// The forward pass and the input gradient take a column scratch buffer of
+// (channels/groups)*kernelH*kernelW x outH*outW floats, and at least one padded image of a group
+// (conv-forward.ts), or 0 for a 1x1, stride-1, unpadded convolution, whose input already is the
+// column matrix; the weight gradient takes conv2dBackwardWeightScratchBytes.
 //
 // Every kernel takes the same geometry tail: batch, channels, height, width, outChannels,
 // kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW.
 // Padding past the bottom/right edge is implicit: whatever falls outside the input reads as 0.
 
 import { conv2dForwardImplicit, copyRun, implicitGemmFits, zeroRun } from './conv-forward';
-import { conv2dBackwardWeightImplicit } from './conv-backward-weight';
+import { conv2dBackwardWeightChunked, weightGradientImages, weightGradientScratchBytes } from './conv-backward-weight';
+export { conv2dBackwardWeightPart, conv2dBackwardWeightSum } from './conv-backward-weight';
 import { gemm, gemmBiasRelu } from './gemm';
 
 @inline function bytes(n: i32): usize {
@@ -194,18 +196,40 @@ export function conv2dBackwardInputPart(
 }
 
 // gradWeight = sum over the batch of gradOut times the input's columns, transposed, the columns
-// packed straight from the image (conv-backward-weight.ts).
+// packed straight from the image, summed in chunks of images fixed by the geometry
+// (conv-backward-weight.ts); `scratch` is conv2dBackwardWeightScratchBytes long (0: none needed).
 export function conv2dBackwardWeight(
-  input: usize, gradOut: usize, gradWeight: usize, col: usize,
+  input: usize, gradOut: usize, gradWeight: usize, scratch: usize,
   batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
 ): void {
-  conv2dBackwardWeightImplicit(input, gradOut, gradWeight, col, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+  conv2dBackwardWeightChunked(input, gradOut, gradWeight, scratch, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+}
+
+/** Bytes of scratch conv2dBackwardWeight needs (one chunk's), 64-byte aligned; 0 when none. */
+export function conv2dBackwardWeightScratchBytes(
+  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+): i32 {
+  return weightGradientScratchBytes(batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+}
+
+/** Images per chunk of conv2dBackwardWeight's sum over the batch (the batch itself: one chunk). */
+export function conv2dBackwardWeightImages(
+  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+): i32 {
+  return weightGradientImages(batch, channels, outChannels, kh, kw, groups, outH, outW);
 }
 
 // gradBias[o] = sum over n and every output position of gradOut[n, o].
 export function conv2dBackwardBias(gradOut: usize, gradBias: usize, batch: i32, outChannels: i32, area: i32): void {
-  for (let o = 0; o < outChannels; o++) {
+  conv2dBackwardBiasPart(gradOut, gradBias, batch, outChannels, area, 0, outChannels);
+}
+
+/** Output channels [begin, end) of conv2dBackwardBias: each channel's sum is the same whoever computes it. */
+export function conv2dBackwardBiasPart(gradOut: usize, gradBias: usize, batch: i32, outChannels: i32, area: i32, begin: i32, end: i32): void {
+  for (let o = begin; o < end; o++) {
     let acc = f32x4.splat(0);
     let tail: f32 = 0;
     for (let n = 0; n < batch; n++) {

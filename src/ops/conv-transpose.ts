@@ -2,7 +2,7 @@ import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import { geometryArgs, withColumns, type ConvGeometry } from './conv.js';
+import { geometryArgs, withColumns, withWeightGradientScratch, type ConvGeometry } from './conv.js';
 import { spatialPair, type SpatialSize } from './window.js';
 import { checkInteger, checkOptionalTensor, checkOptions, checkTensor } from '../check-args.js';
 
@@ -77,10 +77,8 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
       const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;
       const gw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
       const gb = bias?.requiresGrad ? Tensor.empty(bias.shape) : null;
-      withColumns(conv, (col) => {
-        if (gx) k.conv2dForward!(g.ptr, w!.ptr, 0, gx.ptr, col, ...args, 0);
-        if (gw) k.conv2dBackwardWeight!(g.ptr, x!.ptr, gw.ptr, col, ...args);
-      });
+      if (gx) withColumns(conv, (col) => k.conv2dForward!(g.ptr, w!.ptr, 0, gx.ptr, col, ...args, 0));
+      if (gw) withWeightGradientScratch(conv, (scratch) => k.conv2dBackwardWeight!(g.ptr, x!.ptr, gw.ptr, scratch, ...args));
       if (gb) k.conv2dBackwardBias!(g.ptr, gb.ptr, conv.batch, conv.channels, area);
       return [gx, gw, gb];
     },

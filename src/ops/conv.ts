@@ -93,10 +93,8 @@ export function convolveGeometry(input: Tensor, weight: Tensor, bias: Tensor | n
       const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;
       const gw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
       const gb = bias?.requiresGrad ? Tensor.empty(bias.shape) : null;
-      withColumns(geometry, (col) => {
-        if (gw) k.conv2dBackwardWeight!(x!.ptr, g.ptr, gw.ptr, col, ...args);
-        if (gx) k.conv2dBackwardInput!(g.ptr, w!.ptr, gx.ptr, col, ...args);
-      });
+      if (gw) withWeightGradientScratch(geometry, (scratch) => k.conv2dBackwardWeight!(x!.ptr, g.ptr, gw.ptr, scratch, ...args));
+      if (gx) withColumns(geometry, (col) => k.conv2dBackwardInput!(g.ptr, w!.ptr, gx.ptr, col, ...args));
       if (gb) k.conv2dBackwardBias!(g.ptr, gb.ptr, geometry.batch, geometry.outChannels, geometry.outH * geometry.outW);
       if (g !== upstream) g.dispose();
       return [gx, gw, gb];
@@ -126,16 +124,28 @@ export function geometryArgs(g: ConvGeometry): number[] {
  */
 export function withColumns(g: ConvGeometry, run: (col: number) => void): void {
   const floats = convColumnFloats(g.channels / g.groups, g.kernelH, g.kernelW, g.outH, g.outW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW);
-  if (floats === 0) {
+  withScratch(floats * 4, 'the conv2d column buffer', run);
+}
+
+/**
+ * @internal The scratch of conv2dBackwardWeight for this geometry (conv2dBackwardWeightScratchBytes:
+ * a partial gradient and one group's padded image, as needed), or 0 when it needs none.
+ */
+export function withWeightGradientScratch(g: ConvGeometry, run: (scratch: number) => void): void {
+  withScratch(kernels().conv2dBackwardWeightScratchBytes!(...geometryArgs(g)), 'the conv2d weight gradient scratch', run);
+}
+
+function withScratch(bytes: number, what: string, run: (scratch: number) => void): void {
+  if (bytes === 0) {
     run(0);
     return;
   }
   const allocator = backend().allocator;
-  const col = allocator.alloc(floats * 4, 'the conv2d column buffer');
+  const scratch = allocator.alloc(bytes, what);
   try {
-    run(col);
+    run(scratch);
   } finally {
-    allocator.free(col);
+    allocator.free(scratch);
   }
 }
 

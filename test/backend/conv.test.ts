@@ -178,6 +178,11 @@ const WEIGHT_GRADIENT_GEOMETRIES: Geometry[] = [
   { name: 'output rows of 6 (two single positions per row), depth 2', input: [3, 2, 4, 6], weight: [4, 2, 1, 1], padding: [0, 1, 0, 0] },
   { name: 'stride 2, dilation 2, groups 3, padding [1, 0, 2, 1]', input: [2, 6, 13, 14], weight: [9, 2, 3, 2], stride: [2, 2], dilation: [2, 2], groups: 3, padding: [1, 0, 2, 1] },
   { name: 'one output position', input: [2, 3, 3, 3], weight: [4, 3, 3, 3] },
+  // Batches summed in chunks (conv2dBackwardWeightImages): each chunk's sum is a product of its own,
+  // added to the others in chunk order.
+  { name: "W3's second layer, padding 1, over 23 images (12 chunks of 2, the last of 1; partial and padded image in one scratch)", input: [23, 8, 14, 14], weight: [16, 8, 5, 5], padding: [1, 1, 1, 1] },
+  { name: "W3's first layer over 41 images (the transposed product, 11 chunks of 4, the last of 1)", input: [41, 1, 28, 28], weight: [8, 1, 5, 5], padding: [2, 2, 2, 2] },
+  { name: '1x1 over 12 images (12 chunks of 1: a partial and no padded image)', input: [12, 64, 8, 8], weight: [128, 64, 1, 1] },
   { name: '8 channels, 25 taps, stride 2 with padding 2 (output rows of 6)', input: [2, 1, 13, 11], weight: [8, 1, 5, 5], stride: [2, 2], padding: [2, 2, 2, 2] },
   { name: '8 channels, 150 taps over 600 positions', input: [1, 6, 30, 20], weight: [8, 6, 5, 5], padding: [2, 2, 2, 2] },
 ];
@@ -189,7 +194,11 @@ function runBackwardWeight(g: Geometry, x: Float32Array, gradOut: Float32Array):
   const [n, c, h, wd] = g.input;
   const [o, , kh, kw] = g.weight;
   const gradFloats = g.weight.reduce((a, b) => a * b);
-  const colFloats = scratchFloats(g);
+  const [sh, sw] = g.stride ?? [1, 1];
+  const [top, , left] = g.padding ?? [0, 0, 0, 0];
+  const [dh, dw] = g.dilation ?? [1, 1];
+  const geometry = [n, c, h, wd, o, kh, kw, sh, sw, top, left, dh, dw, g.groups ?? 1, outH, outW];
+  const colFloats = kernels().conv2dBackwardWeightScratchBytes!(...geometry) / 4;
   const px = allocator.alloc(4 * x.length);
   const pg = allocator.alloc(4 * gradOut.length);
   const pw = allocator.alloc(4 * (gradFloats + GUARD));
@@ -201,10 +210,7 @@ function runBackwardWeight(g: Geometry, x: Float32Array, gradOut: Float32Array):
     memory.fill(NaN, pw >>> 2, (pw >>> 2) + gradFloats);
     memory.fill(-7777, (pw >>> 2) + gradFloats, (pw >>> 2) + gradFloats + GUARD);
     if (pcol) memory.fill(-7777, (pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD);
-    const [sh, sw] = g.stride ?? [1, 1];
-    const [top, , left] = g.padding ?? [0, 0, 0, 0];
-    const [dh, dw] = g.dilation ?? [1, 1];
-    kernels().conv2dBackwardWeight!(px, pg, pw, pcol, n, c, h, wd, o, kh, kw, sh, sw, top, left, dh, dw, g.groups ?? 1, outH, outW);
+    kernels().conv2dBackwardWeight!(px, pg, pw, pcol, ...geometry);
     const after = allocator.f32();
     const guards = Array.from(after.slice((pw >>> 2) + gradFloats, (pw >>> 2) + gradFloats + GUARD));
     if (pcol) guards.push(...after.slice((pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD));
@@ -215,6 +221,26 @@ function runBackwardWeight(g: Geometry, x: Float32Array, gradOut: Float32Array):
 }
 
 describe('conv2dBackwardWeight kernel', () => {
+  // The chunks depend on the geometry alone (never on the thread count): at most 16, each of at
+  // least 2^19 multiply-adds, so a small problem stays one chunk.
+  it('sums over the batch in chunks of images fixed by the geometry', () => {
+    const imagesPerChunk = (g: Geometry): number => {
+      const [n, c, h, wd] = g.input;
+      const [o, , kh, kw] = g.weight;
+      const [outH, outW] = outputSize(g);
+      const [top, , left] = g.padding ?? [0, 0, 0, 0];
+      return kernels().conv2dBackwardWeightImages!(n, c, h, wd, o, kh, kw, 1, 1, top, left, 1, 1, g.groups ?? 1, outH, outW);
+    };
+    const named = (start: string): Geometry => WEIGHT_GRADIENT_GEOMETRIES.find((g) => g.name.startsWith(start))!;
+    expect(imagesPerChunk(named("W3's second layer, padding 1"))).toBe(2);
+    expect(imagesPerChunk(named("W3's first layer over 41"))).toBe(4);
+    expect(imagesPerChunk(named('1x1 over 12'))).toBe(1);
+    expect(imagesPerChunk({ name: "W3's first layer", input: [64, 1, 28, 28], weight: [8, 1, 5, 5], padding: [2, 2, 2, 2] })).toBe(4);
+    expect(imagesPerChunk({ name: "W4's second layer", input: [32, 32, 32, 32], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] })).toBe(2);
+    expect(imagesPerChunk(named("W5's second layer"))).toBe(2);
+    expect(imagesPerChunk(named('depthwise'))).toBe(2);
+  });
+
   for (const g of WEIGHT_GRADIENT_GEOMETRIES) {
     it(`${g.name}: matches a naive loop`, () => {
       const [outH, outW] = outputSize(g);

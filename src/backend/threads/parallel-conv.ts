@@ -12,17 +12,50 @@ type Geometry = [
   sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, groups: number, outH: number, outW: number,
 ];
 
+// Below this many floats of gradOut, the bias gradient stays on the calling thread.
+const MIN_PARALLEL_BIAS_FLOATS = 1 << 16;
+// Below this many additions, the partial weight gradients are summed on the calling thread.
+const MIN_PARALLEL_SUM_FLOATS = 1 << 16;
+
 /**
- * The kernels with conv2dForward and conv2dBackwardInput spread over the pool's threads by image:
- * the batch is cut into several chunks per thread, each with a column buffer of its own, and
- * every image is computed exactly as in the whole batch (conv2dForwardPart,
- * conv2dBackwardInputPart), so results are bit-identical for any thread count. Small
- * convolutions and single images stay on the calling thread.
+ * The kernels with the convolution spread over the pool's threads. conv2dForward and
+ * conv2dBackwardInput go by image: the batch is cut into several chunks per thread, each with a
+ * column buffer of its own, and every image is computed exactly as in the whole batch
+ * (conv2dForwardPart, conv2dBackwardInputPart). conv2dBackwardWeight sums over the batch in the
+ * chunks of images the kernel fixes from the geometry (conv2dBackwardWeightImages), one partial
+ * gradient per chunk (conv2dBackwardWeightPart), then adds the partials in chunk order, split by
+ * element (conv2dBackwardWeightSum): the additions one thread makes, in its order.
+ * conv2dBackwardBias goes by output channel. So results are bit-identical for any thread count.
+ * Small convolutions and single images stay on the calling thread.
  */
 export function withParallelConv(kernels: Record<string, Kernel>, pool: ThreadPool, allocator: LinearAllocator): Record<string, Kernel> {
-  const { conv2dForward, conv2dBackwardInput } = kernels;
+  const { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardWeightImages, conv2dBackwardWeightScratchBytes, conv2dBackwardWeightSum, conv2dBackwardBias } = kernels;
   return {
     ...kernels,
+    conv2dBackwardWeight: (input, gradOut, gradWeight, scratch, ...rest) => {
+      const geometry = rest as Geometry;
+      const [batch, channels, , , outChannels, kh, kw, , , , , , , groups] = geometry;
+      const images = conv2dBackwardWeightImages!(...geometry);
+      if (images >= batch) return conv2dBackwardWeight!(input!, gradOut!, gradWeight!, scratch!, ...rest);
+      const chunks = Math.ceil(batch / images);
+      const scratchBytes = conv2dBackwardWeightScratchBytes!(...geometry);
+      const buffers = allocator.alloc(scratchBytes * chunks, 'the conv2d weight gradient partials of the threads');
+      try {
+        pool.run('conv2dBackwardWeightPart', [input!, gradOut!, gradWeight!, buffers, scratchBytes, images, ...geometry.slice(1)], batch, images);
+        const floats = outChannels * (channels / groups) * kh * kw;
+        const sumArgs = [gradWeight!, buffers + scratchBytes, scratchBytes, chunks - 1];
+        if (floats * (chunks - 1) < MIN_PARALLEL_SUM_FLOATS) conv2dBackwardWeightSum!(...sumArgs, 0, floats);
+        else pool.run('conv2dBackwardWeightSum', sumArgs, floats, Math.ceil(floats / pool.chunks / 4) * 4);
+      } finally {
+        allocator.free(buffers);
+      }
+      return 0;
+    },
+    conv2dBackwardBias: (gradOut, gradBias, batch, outChannels, area) => {
+      if (outChannels! < 2 || batch! * outChannels! * area! < MIN_PARALLEL_BIAS_FLOATS) return conv2dBackwardBias!(gradOut!, gradBias!, batch!, outChannels!, area!);
+      pool.run('conv2dBackwardBiasPart', [gradOut!, gradBias!, batch!, outChannels!, area!], outChannels!, Math.ceil(outChannels! / pool.chunks));
+      return 0;
+    },
     conv2dForward: (input, weight, bias, out, col, ...rest) => {
       const geometry = rest.slice(0, 16) as Geometry;
       const relu = rest[16]!;

@@ -4,7 +4,7 @@ import { spawnWorker } from './spawn-worker.js';
 import { MAX_TASK_ARGS, TASK_ARGS_OFFSET, TASK_BLOCK_BYTES, TASK_WORD_COUNT, TASK_WORDS as W } from './task-block.js';
 
 /** Kernels a task may run: each takes its own arguments followed by a chunk's [begin, end). */
-export const PARALLEL_KERNELS = ['gemmPart', 'conv2dForwardPart', 'conv2dBackwardInputPart'] as const;
+export const PARALLEL_KERNELS = ['gemmPart', 'conv2dForwardPart', 'conv2dBackwardInputPart', 'conv2dBackwardWeightPart', 'conv2dBackwardWeightSum', 'conv2dBackwardBiasPart'] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 // How many times a thread looks for news before sleeping on a futex word (about 50 µs here):
 // waking a sleeping thread costs 20-40 µs (measured), about what a spin this long costs.
