@@ -16,6 +16,7 @@
 
 import { FROM_C, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
 import { TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, paddedImageFloats, planImageReads, tapOffsets } from './conv-image';
+import { ConvGeometry, geometryAt } from './conv-geometry';
 
 // TAPS holds one K block of taps, so a block of taps (this product's N) is at most that long.
 const TAP_BLOCK: i32 = KC;
@@ -35,10 +36,11 @@ const ALIGN: i32 = 64;
 }
 
 /** Images per chunk of the weight gradient's sum over the batch: a function of the geometry alone. */
-export function weightGradientImages(batch: i32, channels: i32, outChannels: i32, kh: i32, kw: i32, groups: i32, outH: i32, outW: i32): i32 {
+export function weightGradientImages(g: ConvGeometry): i32 {
+  const batch = g.batch;
   if (batch <= 1) return 1;
-  const weightFloats = <i64>outChannels * <i64>(channels / groups * kh * kw);
-  const imageMacs = weightFloats * <i64>outH * <i64>outW;
+  const weightFloats = <i64>g.outChannels * <i64>g.depth;
+  const imageMacs = weightFloats * <i64>g.area;
   const chunks = min(min(<i64>MAX_CHUNKS, <i64>batch), min(<i64>batch * imageMacs / MIN_CHUNK_MACS, 1 + MAX_PARTIAL_FLOATS / max(weightFloats, 1)));
   if (chunks <= 1) return batch;
   return (batch + <i32>chunks - 1) / <i32>chunks;
@@ -48,33 +50,26 @@ export function weightGradientImages(batch: i32, channels: i32, outChannels: i32
  * Bytes of the scratch one chunk needs, 64-byte aligned: a partial gradient (when the batch is cut
  * into more than one chunk) followed by one group's padded image (where padding is needed).
  */
-export function weightGradientScratchBytes(
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): i32 {
-  const cg = channels / groups;
-  return partialBytes(batch, channels, outChannels, kh, kw, groups, outH, outW) + roundUpBytes(<i32>bytes(paddedImageFloats(cg, height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw)));
+export function weightGradientScratchBytes(g: ConvGeometry): i32 {
+  const partial = weightGradientImages(g) >= g.batch ? 0 : partialBytes(g);
+  return partial + roundUpBytes(<i32>bytes(paddedImageFloats(g)));
 }
 
-function partialBytes(batch: i32, channels: i32, outChannels: i32, kh: i32, kw: i32, groups: i32, outH: i32, outW: i32): i32 {
-  if (weightGradientImages(batch, channels, outChannels, kh, kw, groups, outH, outW) >= batch) return 0;
-  return roundUpBytes(<i32>bytes(outChannels * (channels / groups) * kh * kw));
+function partialBytes(g: ConvGeometry): i32 {
+  return roundUpBytes(<i32>bytes(g.outChannels * g.depth));
 }
 
 /** The whole weight gradient on this thread, chunk by chunk; `scratch` is weightGradientScratchBytes long. */
-export function conv2dBackwardWeightChunked(
-  input: usize, gradOut: usize, gradWeight: usize, scratch: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  const images = weightGradientImages(batch, channels, outChannels, kh, kw, groups, outH, outW);
+export function conv2dBackwardWeightChunked(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, g: ConvGeometry): void {
+  const batch = g.batch;
+  const images = weightGradientImages(g);
   const partial = scratch;
-  const padded = scratch + <usize>partialBytes(batch, channels, outChannels, kh, kw, groups, outH, outW);
-  const weightFloats = outChannels * (channels / groups) * kh * kw;
+  const padded = images >= batch ? scratch : scratch + <usize>partialBytes(g);
+  const weightFloats = g.outChannels * g.depth;
   let begin = 0;
   do {
     const end = min(batch, begin + images);
-    weightGradientChunk(input, gradOut, begin == 0 ? gradWeight : partial, padded, begin, end, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+    conv2dBackwardWeightImplicit(input, gradOut, begin == 0 ? gradWeight : partial, padded, g, begin, end);
     if (begin > 0) conv2dBackwardWeightSum(gradWeight, partial, 0, 1, 0, weightFloats);
     begin = end;
   } while (begin < batch);
@@ -86,14 +81,12 @@ export function conv2dBackwardWeightChunked(
  * of its scratch, for conv2dBackwardWeightSum.
  */
 export function conv2dBackwardWeightPart(
-  input: usize, gradOut: usize, gradWeight: usize, scratch: usize, scratchBytes: i32, images: i32,
-  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+  input: usize, gradOut: usize, gradWeight: usize, scratch: usize, scratchBytes: i32, images: i32, geometry: usize,
   begin: i32, end: i32,
 ): void {
+  const g = geometryAt(geometry);
   const own = scratch + <usize>(begin / images) * <usize>scratchBytes;
-  const padded = own + <usize>roundUpBytes(<i32>bytes(outChannels * (channels / groups) * kh * kw));
-  weightGradientChunk(input, gradOut, begin == 0 ? gradWeight : own, padded, begin, end, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+  conv2dBackwardWeightImplicit(input, gradOut, begin == 0 ? gradWeight : own, own + <usize>partialBytes(g), g, begin, end);
 }
 
 /**
@@ -115,48 +108,43 @@ export function conv2dBackwardWeightSum(gradWeight: usize, first: usize, stride:
   }
 }
 
-function weightGradientChunk(
-  input: usize, gradOut: usize, into: usize, padded: usize, begin: i32, end: i32,
-  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  conv2dBackwardWeightImplicit(
-    input + bytes(begin * channels * height * width), gradOut + bytes(begin * outChannels * outH * outW), into, padded,
-    end - begin, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW,
-  );
-}
-
-/** `padded` holds one group's padded image where padding is needed (it never is for a 1x1, stride-1, unpadded convolution). */
-export function conv2dBackwardWeightImplicit(
-  input: usize, gradOut: usize, gradWeight: usize, padded: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  if (batch <= 0 || area <= 0) {
-    memory.fill(gradWeight, 0, bytes(outChannels * depth));
+/**
+ * The sum over images [begin, end) into gradWeight; `padded` holds one group's padded image where
+ * padding is needed (it never is for a 1x1, stride-1, unpadded convolution).
+ */
+function conv2dBackwardWeightImplicit(input: usize, gradOut: usize, gradWeight: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  if (end <= begin || area <= 0) {
+    memory.fill(gradWeight, 0, bytes(g.outChannels * depth));
     return;
   }
-  planImageReads(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw);
+  planImageReads(g);
   const rowStride = imageRowStride();
   const planeStride = imagePlaneStride();
   if (transposedPays(og, depth)) {
-    backwardWeightTransposed(input, gradOut, gradWeight, padded, batch, channels, height, width, outChannels, kh, kw, sh, sw, dh, dw, groups, outH, outW);
+    backwardWeightTransposed(input, gradOut, gradWeight, padded, g, begin, end);
     return;
   }
+  const kh = g.kernelH;
+  const kw = g.kernelW;
+  const dh = g.dilationH;
+  const dw = g.dilationW;
+  const sh = g.strideH;
+  const sw = g.strideW;
+  const outW = g.outW;
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
-  for (let g = 0; g < groups; g++) {
-    const dst = gradWeight + bytes(g * og * depth);
-    for (let n = 0; n < batch; n++) {
-      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
-      const rows = gradOut + bytes((n * outChannels + g * og) * area);
+  for (let group = 0; group < g.groups; group++) {
+    const dst = gradWeight + bytes(group * og * depth);
+    for (let n = begin; n < end; n++) {
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, cg);
+      const rows = gradOut + bytes(n * g.outImageFloats + group * og * area);
       for (let pc = 0; pc < area; pc += KC) {
         const kc = min(KC, area - pc);
-        const start = n == 0 && pc == 0 ? FROM_ZERO : FROM_C;
+        const start = n == begin && pc == 0 ? FROM_ZERO : FROM_C;
         for (let jc = 0; jc < depth; jc += TAP_BLOCK) {
           const nc = min(TAP_BLOCK, depth - jc);
           tapOffsets(jc, nc, kh, kw, dh, dw, rowStride, planeStride);
@@ -248,27 +236,30 @@ function transposedPays(og: i32, depth: i32): bool {
 }
 
 // gradW^T[tap, o] accumulated in gradW's own memory (rows og apart), then transposed into place.
-function backwardWeightTransposed(
-  input: usize, gradOut: usize, gradWeight: usize, padded: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
+function backwardWeightTransposed(input: usize, gradOut: usize, gradWeight: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  const kh = g.kernelH;
+  const kw = g.kernelW;
+  const dh = g.dilationH;
+  const dw = g.dilationW;
+  const sh = g.strideH;
+  const sw = g.strideW;
+  const outW = g.outW;
   const rowStride = imageRowStride();
   const planeStride = imagePlaneStride();
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
-  for (let g = 0; g < groups; g++) {
-    const acc = gradWeight + bytes(g * og * depth);
-    for (let n = 0; n < batch; n++) {
-      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
-      const rows = gradOut + bytes((n * outChannels + g * og) * area);
+  for (let group = 0; group < g.groups; group++) {
+    const acc = gradWeight + bytes(group * og * depth);
+    for (let n = begin; n < end; n++) {
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, cg);
+      const rows = gradOut + bytes(n * g.outImageFloats + group * og * area);
       for (let pc = 0; pc < area; pc += KC) {
         const kc = min(KC, area - pc);
-        const start = n == 0 && pc == 0 ? FROM_ZERO : FROM_C;
+        const start = n == begin && pc == 0 ? FROM_ZERO : FROM_C;
         packB(kc, og, rows + bytes(pc), 1, area, packedB);
         for (let ic = 0; ic < depth; ic += MC) {
           const mc = min(MC, depth - ic);

@@ -8,6 +8,7 @@
 import { FROM_C, FROM_ROW_BIAS, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packedABuffer, packedBBuffer, prepareRowBias } from './gemm-blocking';
 import { LANES, LANE_INDEX, TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, laneOffsets, planImageReads, runSplit, tapOffsets } from './conv-image';
 import { conv2dForwardTransposed } from './conv-forward-transposed';
+import { ConvGeometry } from './conv-geometry';
 
 export { copyRun, zeroRun } from './conv-image';
 
@@ -20,34 +21,37 @@ export function implicitGemmFits(og: i32, depth: i32): bool {
   return og <= MC && <i64>roundUp(og, MR) * <i64>depth <= <i64>(MC * KC);
 }
 
-export function conv2dForwardImplicit(
-  input: usize, weight: usize, bias: usize, out: usize, padded: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: bool,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
+export function conv2dForwardImplicit(input: usize, weight: usize, bias: usize, out: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32, relu: bool): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
   if (transposedPays(og, depth)) {
-    conv2dForwardTransposed(input, weight, bias, out, padded, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu);
+    conv2dForwardTransposed(input, weight, bias, out, padded, g, begin, end, relu);
     return;
   }
-  const area = outH * outW;
-  planImageReads(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw);
+  const area = g.area;
+  const kh = g.kernelH;
+  const kw = g.kernelW;
+  const dh = g.dilationH;
+  const dw = g.dilationW;
+  const sh = g.strideH;
+  const sw = g.strideW;
+  const outW = g.outW;
+  planImageReads(g);
   const rowStride = imageRowStride();
   const planeStride = imagePlaneStride();
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
   const aRows = roundUp(og, MR);
   const start = bias ? FROM_ROW_BIAS : FROM_ZERO;
-  for (let g = 0; g < groups; g++) {
+  for (let group = 0; group < g.groups; group++) {
     for (let pc = 0; pc < depth; pc += KC) {
-      packA(og, min(KC, depth - pc), weight + bytes(g * og * depth + pc), depth, 1, packedA + bytes(aRows * pc));
+      packA(og, min(KC, depth - pc), weight + bytes(group * og * depth + pc), depth, 1, packedA + bytes(aRows * pc));
     }
-    if (bias) prepareRowBias(bias + bytes(g * og), og);
-    for (let n = 0; n < batch; n++) {
-      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
-      const dst = out + bytes((n * outChannels + g * og) * area);
+    if (bias) prepareRowBias(bias + bytes(group * og), og);
+    for (let n = begin; n < end; n++) {
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, cg);
+      const dst = out + bytes(n * g.outImageFloats + group * og * area);
       for (let pc = 0; pc < depth; pc += KC) {
         const kc = min(KC, depth - pc);
         tapOffsets(pc, kc, kh, kw, dh, dw, rowStride, planeStride);

@@ -5,6 +5,7 @@
 // zero-bordered buffer), so every read lands inside the image and needs no bounds check.
 
 import { KC, NR } from './gemm-blocking';
+import { ConvGeometry } from './conv-geometry';
 
 // The tables below are written by every call, so each instance (one per thread) keeps its own in
 // its kernel scratch (useConvTables), not in the module's static data, which threads share.
@@ -36,16 +37,14 @@ function paddedSpan(outSize: i32, kernel: i32, stride: i32, dilation: i32): i32 
 }
 
 /**
- * Floats of one group's zero-bordered image copy that a kernel call needs (`channels` planes), or
- * 0 when it reads the image in place (no padding, and the windows stay inside the image).
+ * Floats of one group's zero-bordered image copy that a kernel call needs, or 0 when it reads the
+ * image in place (no padding, and the windows stay inside the image).
  */
-export function paddedImageFloats(
-  channels: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
-): i32 {
-  const rows = paddedSpan(outH, kh, sh, dh);
-  const columns = paddedSpan(outW, kw, sw, dw);
-  const inPlace = ph == 0 && pw == 0 && rows <= height && columns <= width;
-  return inPlace ? 0 : channels * rows * columns;
+export function paddedImageFloats(g: ConvGeometry): i32 {
+  const rows = paddedSpan(g.outH, g.kernelH, g.strideH, g.dilationH);
+  const columns = paddedSpan(g.outW, g.kernelW, g.strideW, g.dilationW);
+  const inPlace = g.padTop == 0 && g.padLeft == 0 && rows <= g.height && columns <= g.width;
+  return inPlace ? 0 : g.groupChannels * rows * columns;
 }
 
 // How the current kernel call reads each group's image, set by planImageReads: in place, or from
@@ -59,16 +58,14 @@ let spanColumns = 0;
 let readsCopy = false;
 
 /** Plans the image reads of one kernel call; then imageRowStride, imagePlaneStride and groupImage follow it. */
-export function planImageReads(
-  height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
-): void {
-  readHeight = height;
-  readWidth = width;
-  padTop = ph;
-  padLeft = pw;
-  spanRows = paddedSpan(outH, kh, sh, dh);
-  spanColumns = paddedSpan(outW, kw, sw, dw);
-  readsCopy = ph > 0 || pw > 0 || spanRows > height || spanColumns > width;
+export function planImageReads(g: ConvGeometry): void {
+  readHeight = g.height;
+  readWidth = g.width;
+  padTop = g.padTop;
+  padLeft = g.padLeft;
+  spanRows = paddedSpan(g.outH, g.kernelH, g.strideH, g.dilationH);
+  spanColumns = paddedSpan(g.outW, g.kernelW, g.strideW, g.dilationW);
+  readsCopy = g.padTop > 0 || g.padLeft > 0 || spanRows > g.height || spanColumns > g.width;
 }
 
 /** Floats between two rows of the image as read. */

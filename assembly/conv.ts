@@ -1,18 +1,16 @@
 // 2-D convolution (cross-correlation, NCHW) as im2col + GEMM, per image and per group, so one
 // host call covers the whole batch; the forward pass packs its columns straight from the image
 // where the weights fit (conv-forward.ts), the weight gradient always (conv-backward-weight.ts).
-// The forward pass and the input gradient take a column scratch buffer of
-// (channels/groups)*kernelH*kernelW x outH*outW floats, and at least one padded image of a group
-// (conv-forward.ts), or 0 for a 1x1, stride-1, unpadded convolution, whose input already is the
-// column matrix; the weight gradient takes conv2dBackwardWeightScratchBytes.
 //
-// Every kernel takes the same geometry tail: batch, channels, height, width, outChannels,
-// kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW.
-// Padding past the bottom/right edge is implicit: whatever falls outside the input reads as 0.
+// Every kernel takes the address of the convolution's geometry (conv-geometry.ts) and a scratch
+// buffer of the size its family's ...ScratchBytes export gives for that geometry (0: none needed).
 
 import { conv2dForwardImplicit, copyRun, implicitGemmFits, zeroRun } from './conv-forward';
 import { conv2dBackwardWeightChunked, weightGradientImages, weightGradientScratchBytes } from './conv-backward-weight';
+import { ConvGeometry, geometryAt } from './conv-geometry';
+import { paddedImageFloats } from './conv-image';
 export { conv2dBackwardWeightPart, conv2dBackwardWeightSum } from './conv-backward-weight';
+export { convGeometryBytes } from './conv-geometry';
 import { gemm, gemmBiasRelu } from './gemm';
 
 @inline function bytes(n: i32): usize {
@@ -112,114 +110,119 @@ function col2im(
   }
 }
 
+const ALIGN: i32 = 64;
+
+@inline function alignBytes(floats: i32): i32 {
+  return (<i32>bytes(floats) + ALIGN - 1) / ALIGN * ALIGN;
+}
+
+// One image's columns of one group; none for a pointwise convolution, whose input is its columns.
+function columnFloats(g: ConvGeometry): i32 {
+  return g.pointwise ? 0 : g.depth * g.area;
+}
+
+/** Bytes of scratch conv2dForward needs (per chunk of conv2dForwardPart), 64-byte aligned; 0 when none. */
+export function conv2dForwardScratchBytes(geometry: usize): i32 {
+  const g = geometryAt(geometry);
+  if (!implicitGemmFits(g.groupOutChannels, g.depth)) return alignBytes(columnFloats(g));
+  return alignBytes(paddedImageFloats(g));
+}
+
+/** Bytes of scratch conv2dBackwardInput needs (per chunk of conv2dBackwardInputPart), 64-byte aligned; 0 when none. */
+export function conv2dBackwardInputScratchBytes(geometry: usize): i32 {
+  return alignBytes(columnFloats(geometryAt(geometry)));
+}
+
 // out = weight (*) input (+ bias, unless bias is 0), then max(0, ·) if relu; the GEMM's epilogue
 // applies both per tile.
-export function conv2dForward(
-  input: usize, weight: usize, bias: usize, out: usize, col: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  if (implicitGemmFits(og, depth)) {
-    conv2dForwardImplicit(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu != 0);
-    return;
-  }
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const src = input + bytes((n * channels + g * cg) * height * width);
-      if (col) im2col(src, col, cg, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
-      const columns = col ? col : src;
-      const groupBias = bias ? bias + bytes(g * og) : 0;
-      gemmBiasRelu(0, 0, og, area, depth, weight + bytes(g * og * depth), columns, out + bytes((n * outChannels + g * og) * area), groupBias, 1, relu);
-    }
-  }
+export function conv2dForward(input: usize, weight: usize, bias: usize, out: usize, scratch: usize, geometry: usize, relu: i32): void {
+  const g = geometryAt(geometry);
+  forwardImages(input, weight, bias, out, scratch, g, 0, g.batch, relu != 0);
 }
 
 /**
- * Images [begin, end) of conv2dForward (whose batch is split), with the column buffer of chunk
- * begin / chunk at col + that index × colBytes (col 0: none needed): threads each convolve their
- * own images, every output computed as in the whole batch.
+ * Images [begin, end) of conv2dForward (whose batch is split), with the scratch of chunk
+ * begin / chunk at scratch + that index × scratchBytes: threads each convolve their own images,
+ * every output computed as in the whole batch.
  */
 export function conv2dForwardPart(
-  input: usize, weight: usize, bias: usize, out: usize, col: usize, colBytes: i32, chunk: i32,
-  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32,
+  input: usize, weight: usize, bias: usize, out: usize, scratch: usize, scratchBytes: i32, chunk: i32, geometry: usize, relu: i32,
   begin: i32, end: i32,
 ): void {
-  const ownCol = col ? col + <usize>(begin / chunk) * <usize>colBytes : 0;
-  conv2dForward(
-    input + bytes(begin * channels * height * width), weight, bias, out + bytes(begin * outChannels * outH * outW), ownCol,
-    end - begin, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu,
-  );
+  const own = scratch ? scratch + <usize>(begin / chunk) * <usize>scratchBytes : 0;
+  forwardImages(input, weight, bias, out, own, geometryAt(geometry), begin, end, relu != 0);
+}
+
+function forwardImages(input: usize, weight: usize, bias: usize, out: usize, scratch: usize, g: ConvGeometry, begin: i32, end: i32, relu: bool): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  if (implicitGemmFits(og, depth)) {
+    conv2dForwardImplicit(input, weight, bias, out, scratch, g, begin, end, relu);
+    return;
+  }
+  for (let n = begin; n < end; n++) {
+    for (let group = 0; group < g.groups; group++) {
+      const src = input + bytes(n * g.imageFloats + group * cg * g.height * g.width);
+      if (scratch) im2col(src, scratch, cg, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW);
+      const columns = scratch ? scratch : src;
+      const groupBias = bias ? bias + bytes(group * og) : 0;
+      gemmBiasRelu(0, 0, og, area, depth, weight + bytes(group * og * depth), columns, out + bytes(n * g.outImageFloats + group * og * area), groupBias, 1, relu ? 1 : 0);
+    }
+  }
 }
 
 // gradInput = weight^T applied to gradOut, scattered back through col2im.
-export function conv2dBackwardInput(
-  gradOut: usize, weight: usize, gradInput: usize, col: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  if (col) memory.fill(gradInput, 0, bytes(batch * channels * height * width));
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const dst = gradInput + bytes((n * channels + g * cg) * height * width);
-      const columns = col ? col : dst;
-      gemm(1, 0, depth, area, og, weight + bytes(g * og * depth), gradOut + bytes((n * outChannels + g * og) * area), columns, 0);
-      if (col) col2im(col, dst, cg, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
-    }
-  }
+export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, geometry: usize): void {
+  const g = geometryAt(geometry);
+  backwardInputImages(gradOut, weight, gradInput, scratch, g, 0, g.batch);
 }
 
 /**
- * Images [begin, end) of conv2dBackwardInput (whose batch is split), with the column buffer of
- * chunk begin / chunk at col + that index × colBytes (col 0: none needed): each image's gradient
- * is computed as in the whole batch.
+ * Images [begin, end) of conv2dBackwardInput (whose batch is split), with the scratch of chunk
+ * begin / chunk at scratch + that index × scratchBytes: each image's gradient is computed as in
+ * the whole batch.
  */
 export function conv2dBackwardInputPart(
-  gradOut: usize, weight: usize, gradInput: usize, col: usize, colBytes: i32, chunk: i32,
-  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+  gradOut: usize, weight: usize, gradInput: usize, scratch: usize, scratchBytes: i32, chunk: i32, geometry: usize,
   begin: i32, end: i32,
 ): void {
-  const ownCol = col ? col + <usize>(begin / chunk) * <usize>colBytes : 0;
-  conv2dBackwardInput(
-    gradOut + bytes(begin * outChannels * outH * outW), weight, gradInput + bytes(begin * channels * height * width), ownCol,
-    end - begin, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW,
-  );
+  const own = scratch ? scratch + <usize>(begin / chunk) * <usize>scratchBytes : 0;
+  backwardInputImages(gradOut, weight, gradInput, own, geometryAt(geometry), begin, end);
+}
+
+function backwardInputImages(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, g: ConvGeometry, begin: i32, end: i32): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  if (scratch) memory.fill(gradInput + bytes(begin * g.imageFloats), 0, bytes((end - begin) * g.imageFloats));
+  for (let n = begin; n < end; n++) {
+    for (let group = 0; group < g.groups; group++) {
+      const dst = gradInput + bytes(n * g.imageFloats + group * cg * g.height * g.width);
+      const columns = scratch ? scratch : dst;
+      gemm(1, 0, depth, area, og, weight + bytes(group * og * depth), gradOut + bytes(n * g.outImageFloats + group * og * area), columns, 0);
+      if (scratch) col2im(scratch, dst, cg, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW);
+    }
+  }
 }
 
 // gradWeight = sum over the batch of gradOut times the input's columns, transposed, the columns
 // packed straight from the image, summed in chunks of images fixed by the geometry
-// (conv-backward-weight.ts); `scratch` is conv2dBackwardWeightScratchBytes long (0: none needed).
-export function conv2dBackwardWeight(
-  input: usize, gradOut: usize, gradWeight: usize, scratch: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  conv2dBackwardWeightChunked(input, gradOut, gradWeight, scratch, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+// (conv-backward-weight.ts).
+export function conv2dBackwardWeight(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, geometry: usize): void {
+  conv2dBackwardWeightChunked(input, gradOut, gradWeight, scratch, geometryAt(geometry));
 }
 
 /** Bytes of scratch conv2dBackwardWeight needs (one chunk's), 64-byte aligned; 0 when none. */
-export function conv2dBackwardWeightScratchBytes(
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): i32 {
-  return weightGradientScratchBytes(batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+export function conv2dBackwardWeightScratchBytes(geometry: usize): i32 {
+  return weightGradientScratchBytes(geometryAt(geometry));
 }
 
 /** Images per chunk of conv2dBackwardWeight's sum over the batch (the batch itself: one chunk). */
-export function conv2dBackwardWeightImages(
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): i32 {
-  return weightGradientImages(batch, channels, outChannels, kh, kw, groups, outH, outW);
+export function conv2dBackwardWeightImages(geometry: usize): i32 {
+  return weightGradientImages(geometryAt(geometry));
 }
 
 // gradBias[o] = sum over n and every output position of gradOut[n, o].

@@ -1,19 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend, kernels } from '../../src/backend/backend.js';
+import { writeConvGeometry } from '../../src/backend/conv-geometry.js';
 import { init } from '../../src/index.js';
 import { naiveConv2d, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
 
-// conv2dForward(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw,
-// strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW, relu), called
-// directly: the ReLU flag is not reachable through F.conv2d, and every shape below is chosen for
-// the path it takes. The kernel picks one of two orientations per call (assembly/conv-forward.ts):
+// conv2dForward(input, weight, bias, out, scratch, geometry, relu), the geometry written into
+// linear memory as src/backend/conv-geometry.ts does and the scratch as long as
+// conv2dForwardScratchBytes(geometry) says, called directly: the ReLU flag is not reachable
+// through F.conv2d, and every shape below is chosen for the path it takes. The kernel picks one of two orientations per call (assembly/conv-forward.ts):
 // positions × channels for 7-8, 13-16, 19-24 and 31-32 output channels per group (6-8 too
 // where MR = 5, the plain SIMD build: the `src` project), at most 512 taps; channels × positions
 // otherwise. Both pack or read straight from the image: whole runs, runs wrapping to the next
 // output row, gathered lanes, padding made real; the first also partial tiles at an image's last
 // positions and channel tiles wider than the group; the second several K or N blocks. The im2col
 // path takes weights too big to keep packed.
-// conv2dBackwardWeight(input, gradOut, gradWeight, col, ...geometry) runs on the same shapes and a
+// conv2dBackwardWeight(input, gradOut, gradWeight, scratch, geometry) runs on the same shapes and a
 // few more: its B panels are eight taps wide (depth not a multiple of 8 leaves a partial panel)
 // and take four positions of one output row at a time with stride 1 (an area or output row not a
 // multiple of 4 leaves single positions, some wrapping to the next row). Where that wastes far
@@ -79,28 +80,28 @@ function outputSize(g: Geometry): [number, number] {
   return [Math.floor((h + top + bottom - dh * (kh - 1) - 1) / sh) + 1, Math.floor((w + left + right - dw * (kw - 1) - 1) / sw) + 1];
 }
 
-// The scratch src/ops/conv.ts gives the kernel: none for a 1x1, stride-1, unpadded convolution,
-// else the larger of one group's columns and one group's padded image.
-function scratchFloats(g: Geometry): number {
-  const [, c, , ] = g.input;
-  const [, , kh, kw] = g.weight;
-  const [sh, sw] = g.stride ?? [1, 1];
-  const [top, , left] = g.padding ?? [0, 0, 0, 0];
-  const [dh, dw] = g.dilation ?? [1, 1];
-  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0) return 0;
+// The geometry as the kernels read it, written into linear memory (freed by the caller).
+function writeGeometry(g: Geometry): number {
+  const [n, c, h, wd] = g.input;
+  const [o, , kh, kw] = g.weight;
   const [outH, outW] = outputSize(g);
-  const cg = c / (g.groups ?? 1);
-  return Math.max(cg * kh * kw * outH * outW, cg * ((outH - 1) * sh + (kh - 1) * dh + 1) * ((outW - 1) * sw + (kw - 1) * dw + 1));
+  const [strideH, strideW] = g.stride ?? [1, 1];
+  const [padTop, , padLeft] = g.padding ?? [0, 0, 0, 0];
+  const [dilationH, dilationW] = g.dilation ?? [1, 1];
+  const ptr = backend().allocator.alloc(kernels().convGeometryBytes!());
+  writeConvGeometry({ batch: n, channels: c, height: h, width: wd, outChannels: o, kernelH: kh, kernelW: kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups: g.groups ?? 1, outH, outW }, ptr);
+  return ptr;
 }
 
 /** Runs the kernel on copies of the operands; returns the output and the guard cells after out and the scratch. */
 function runConv(g: Geometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, relu: boolean): { out: Float32Array; guards: number[] } {
   const { allocator } = backend();
   const [outH, outW] = outputSize(g);
-  const [n, c, h, wd] = g.input;
-  const [o, , kh, kw] = g.weight;
+  const n = g.input[0];
+  const o = g.weight[0];
   const outFloats = n * o * outH * outW;
-  const colFloats = scratchFloats(g);
+  const geometry = writeGeometry(g);
+  const colFloats = kernels().conv2dForwardScratchBytes!(geometry) / 4;
   const px = allocator.alloc(4 * x.length);
   const pw = allocator.alloc(4 * w.length);
   const pb = bias ? allocator.alloc(4 * bias.length) : 0;
@@ -114,16 +115,13 @@ function runConv(g: Geometry, x: Float32Array, w: Float32Array, bias: Float32Arr
     memory.fill(NaN, pout >>> 2, (pout >>> 2) + outFloats);
     memory.fill(-7777, (pout >>> 2) + outFloats, (pout >>> 2) + outFloats + GUARD);
     if (pcol) memory.fill(-7777, (pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD);
-    const [sh, sw] = g.stride ?? [1, 1];
-    const [top, , left] = g.padding ?? [0, 0, 0, 0];
-    const [dh, dw] = g.dilation ?? [1, 1];
-    kernels().conv2dForward!(px, pw, pb, pout, pcol, n, c, h, wd, o, kh, kw, sh, sw, top, left, dh, dw, g.groups ?? 1, outH, outW, +relu);
+    kernels().conv2dForward!(px, pw, pb, pout, pcol, geometry, +relu);
     const after = allocator.f32();
     const guards = Array.from(after.slice((pout >>> 2) + outFloats, (pout >>> 2) + outFloats + GUARD));
     if (pcol) guards.push(...after.slice((pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD));
     return { out: after.slice(pout >>> 2, (pout >>> 2) + outFloats), guards };
   } finally {
-    for (const p of [px, pw, pb, pout, pcol]) if (p) allocator.free(p);
+    for (const p of [px, pw, pb, pout, pcol, geometry]) if (p) allocator.free(p);
   }
 }
 
@@ -190,15 +188,9 @@ const WEIGHT_GRADIENT_GEOMETRIES: Geometry[] = [
 /** Runs the kernel on a NaN-filled gradient buffer; returns the gradient and the guard cells after it and the scratch. */
 function runBackwardWeight(g: Geometry, x: Float32Array, gradOut: Float32Array): { grad: Float32Array; guards: number[] } {
   const { allocator } = backend();
-  const [outH, outW] = outputSize(g);
-  const [n, c, h, wd] = g.input;
-  const [o, , kh, kw] = g.weight;
   const gradFloats = g.weight.reduce((a, b) => a * b);
-  const [sh, sw] = g.stride ?? [1, 1];
-  const [top, , left] = g.padding ?? [0, 0, 0, 0];
-  const [dh, dw] = g.dilation ?? [1, 1];
-  const geometry = [n, c, h, wd, o, kh, kw, sh, sw, top, left, dh, dw, g.groups ?? 1, outH, outW];
-  const colFloats = kernels().conv2dBackwardWeightScratchBytes!(...geometry) / 4;
+  const geometry = writeGeometry(g);
+  const colFloats = kernels().conv2dBackwardWeightScratchBytes!(geometry) / 4;
   const px = allocator.alloc(4 * x.length);
   const pg = allocator.alloc(4 * gradOut.length);
   const pw = allocator.alloc(4 * (gradFloats + GUARD));
@@ -210,13 +202,13 @@ function runBackwardWeight(g: Geometry, x: Float32Array, gradOut: Float32Array):
     memory.fill(NaN, pw >>> 2, (pw >>> 2) + gradFloats);
     memory.fill(-7777, (pw >>> 2) + gradFloats, (pw >>> 2) + gradFloats + GUARD);
     if (pcol) memory.fill(-7777, (pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD);
-    kernels().conv2dBackwardWeight!(px, pg, pw, pcol, ...geometry);
+    kernels().conv2dBackwardWeight!(px, pg, pw, pcol, geometry);
     const after = allocator.f32();
     const guards = Array.from(after.slice((pw >>> 2) + gradFloats, (pw >>> 2) + gradFloats + GUARD));
     if (pcol) guards.push(...after.slice((pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD));
     return { grad: after.slice(pw >>> 2, (pw >>> 2) + gradFloats), guards };
   } finally {
-    for (const p of [px, pg, pw, pcol]) if (p) allocator.free(p);
+    for (const p of [px, pg, pw, pcol, geometry]) if (p) allocator.free(p);
   }
 }
 
@@ -225,11 +217,12 @@ describe('conv2dBackwardWeight kernel', () => {
   // least 2^19 multiply-adds, so a small problem stays one chunk.
   it('sums over the batch in chunks of images fixed by the geometry', () => {
     const imagesPerChunk = (g: Geometry): number => {
-      const [n, c, h, wd] = g.input;
-      const [o, , kh, kw] = g.weight;
-      const [outH, outW] = outputSize(g);
-      const [top, , left] = g.padding ?? [0, 0, 0, 0];
-      return kernels().conv2dBackwardWeightImages!(n, c, h, wd, o, kh, kw, 1, 1, top, left, 1, 1, g.groups ?? 1, outH, outW);
+      const geometry = writeGeometry(g);
+      try {
+        return kernels().conv2dBackwardWeightImages!(geometry);
+      } finally {
+        backend().allocator.free(geometry);
+      }
     };
     const named = (start: string): Geometry => WEIGHT_GRADIENT_GEOMETRIES.find((g) => g.name.startsWith(start))!;
     expect(imagesPerChunk(named("W3's second layer, padding 1"))).toBe(2);
