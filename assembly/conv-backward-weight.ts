@@ -5,7 +5,7 @@
 // 1, four positions in one output row are adjacent in the image, so each tap's four values are
 // one load, and four taps' loads, transposed, are four panel rows; other positions are gathered.
 // Where the channels fill tiles badly, the product is computed transposed (M = taps, N = output
-// channels), with A panels of MR taps packed the same way.
+// channels), with A panels of MR taps packed the same way (the plan chooses: conv-plan.ts).
 //
 // The sum over the batch is cut into chunks of images that depend on the geometry alone, never on
 // the thread count: each chunk's sum is a product of its own (chunk 0 straight into gradWeight,
@@ -14,57 +14,21 @@
 // in any order, then add them all (conv2dBackwardWeightSum): the same additions, in the same
 // order, so the bits are the same for any number of threads.
 
-import { FROM_C, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
-import { TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, paddedImageFloats, planImageReads, tapOffsets } from './conv-image';
+import { FROM_C, FROM_ZERO, KC, MC, MR, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
+import { TAPS, bytes, groupImage, tapOffsets } from './conv-image';
 import { ConvGeometry, geometryAt } from './conv-geometry';
+import { WEIGHT_GRADIENT_TRANSPOSED, partialGradientBytes } from './conv-plan';
 
 // TAPS holds one K block of taps, so a block of taps (this product's N) is at most that long.
 const TAP_BLOCK: i32 = KC;
 const PANEL_ROW: usize = <usize>NR << 2;
 
-// Chunks are at most this many (the partials' memory and their sum grow with it; 16 give 2-8
-// threads several chunks each, so a thread held off its core delays one chunk only), each with
-// at least MIN_CHUNK_MACS multiply-adds (about 50 µs: waking a thread costs 20-40 µs), and all
-// partials together at most MAX_PARTIAL_FLOATS (16 MiB).
-const MAX_CHUNKS: i32 = 16;
-const MIN_CHUNK_MACS: i64 = 1 << 19;
-const MAX_PARTIAL_FLOATS: i64 = 1 << 22;
-const ALIGN: i32 = 64;
-
-@inline function roundUpBytes(n: i32): i32 {
-  return (n + ALIGN - 1) / ALIGN * ALIGN;
-}
-
-/** Images per chunk of the weight gradient's sum over the batch: a function of the geometry alone. */
-export function weightGradientImages(g: ConvGeometry): i32 {
-  const batch = g.batch;
-  if (batch <= 1) return 1;
-  const weightFloats = <i64>g.outChannels * <i64>g.depth;
-  const imageMacs = weightFloats * <i64>g.area;
-  const chunks = min(min(<i64>MAX_CHUNKS, <i64>batch), min(<i64>batch * imageMacs / MIN_CHUNK_MACS, 1 + MAX_PARTIAL_FLOATS / max(weightFloats, 1)));
-  if (chunks <= 1) return batch;
-  return (batch + <i32>chunks - 1) / <i32>chunks;
-}
-
-/**
- * Bytes of the scratch one chunk needs, 64-byte aligned: a partial gradient (when the batch is cut
- * into more than one chunk) followed by one group's padded image (where padding is needed).
- */
-export function weightGradientScratchBytes(g: ConvGeometry): i32 {
-  const partial = weightGradientImages(g) >= g.batch ? 0 : partialBytes(g);
-  return partial + roundUpBytes(<i32>bytes(paddedImageFloats(g)));
-}
-
-function partialBytes(g: ConvGeometry): i32 {
-  return roundUpBytes(<i32>bytes(g.outChannels * g.depth));
-}
-
-/** The whole weight gradient on this thread, chunk by chunk; `scratch` is weightGradientScratchBytes long. */
+/** The whole weight gradient on this thread, chunk by chunk; `scratch` is g.weightGradientScratchBytes long. */
 export function conv2dBackwardWeightChunked(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, g: ConvGeometry): void {
   const batch = g.batch;
-  const images = weightGradientImages(g);
+  const images = g.weightGradientImages;
   const partial = scratch;
-  const padded = images >= batch ? scratch : scratch + <usize>partialBytes(g);
+  const padded = images >= batch ? scratch : scratch + <usize>partialGradientBytes(g);
   const weightFloats = g.outChannels * g.depth;
   let begin = 0;
   do {
@@ -86,7 +50,7 @@ export function conv2dBackwardWeightPart(
 ): void {
   const g = geometryAt(geometry);
   const own = scratch + <usize>(begin / images) * <usize>scratchBytes;
-  conv2dBackwardWeightImplicit(input, gradOut, begin == 0 ? gradWeight : own, own + <usize>partialBytes(g), g, begin, end);
+  conv2dBackwardWeightImplicit(input, gradOut, begin == 0 ? gradWeight : own, own + <usize>partialGradientBytes(g), g, begin, end);
 }
 
 /**
@@ -121,10 +85,9 @@ function conv2dBackwardWeightImplicit(input: usize, gradOut: usize, gradWeight: 
     memory.fill(gradWeight, 0, bytes(g.outChannels * depth));
     return;
   }
-  planImageReads(g);
-  const rowStride = imageRowStride();
-  const planeStride = imagePlaneStride();
-  if (transposedPays(og, depth)) {
+  const rowStride = g.readRowStride;
+  const planeStride = g.readPlaneStride;
+  if (g.weightGradientPath == WEIGHT_GRADIENT_TRANSPOSED) {
     backwardWeightTransposed(input, gradOut, gradWeight, padded, g, begin, end);
     return;
   }
@@ -140,7 +103,7 @@ function conv2dBackwardWeightImplicit(input: usize, gradOut: usize, gradWeight: 
   for (let group = 0; group < g.groups; group++) {
     const dst = gradWeight + bytes(group * og * depth);
     for (let n = begin; n < end; n++) {
-      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, cg);
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
       const rows = gradOut + bytes(n * g.outImageFloats + group * og * area);
       for (let pc = 0; pc < area; pc += KC) {
         const kc = min(KC, area - pc);
@@ -219,22 +182,6 @@ function packTapPanel(
   }
 }
 
-@inline function roundUp(n: i32, multiple: i32): i32 {
-  return (n + multiple - 1) / multiple * multiple;
-}
-
-// Whether to compute the transposed product (M = taps, N = output channels): where it wastes far
-// fewer tile lanes, and its result fits the packed B buffer, through which it is transposed into
-// place. Its A panels take more work to pack (MR taps, not a multiple of four). Measured against
-// this orientation (fwd+bwd kernel bench, noisy): W3's conv1 (8 channels, 25 taps: 1.6x fewer
-// lanes) 1.11-1.24x faster, conv2 (16 channels, 200 taps: 1.25x) 0.88-0.97x, 32 channels and
-// 288 taps (1.09x) 0.89-1.01x.
-function transposedPays(og: i32, depth: i32): bool {
-  const lanes = <i64>roundUp(depth, MR) * <i64>roundUp(og, NR);
-  const plainLanes = <i64>roundUp(depth, NR) * <i64>roundUp(og, MR);
-  return 2 * plainLanes >= 3 * lanes && <i64>og * <i64>depth <= <i64>(KC * NC);
-}
-
 // gradW^T[tap, o] accumulated in gradW's own memory (rows og apart), then transposed into place.
 function backwardWeightTransposed(input: usize, gradOut: usize, gradWeight: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32): void {
   const cg = g.groupChannels;
@@ -248,14 +195,14 @@ function backwardWeightTransposed(input: usize, gradOut: usize, gradWeight: usiz
   const sh = g.strideH;
   const sw = g.strideW;
   const outW = g.outW;
-  const rowStride = imageRowStride();
-  const planeStride = imagePlaneStride();
+  const rowStride = g.readRowStride;
+  const planeStride = g.readPlaneStride;
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
   for (let group = 0; group < g.groups; group++) {
     const acc = gradWeight + bytes(group * og * depth);
     for (let n = begin; n < end; n++) {
-      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, cg);
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
       const rows = gradOut + bytes(n * g.outImageFloats + group * og * area);
       for (let pc = 0; pc < area; pc += KC) {
         const kc = min(KC, area - pc);

@@ -13,7 +13,7 @@
 
 import { FROM_COLUMN_BIAS, FROM_ZERO, KC, MR, NR, freshTileStart, multiplyTileTransposed, packB, packedABuffer, packedBBuffer, prepareColumnBias } from './gemm-blocking';
 import { ConvGeometry } from './conv-geometry';
-import { LANES, LANE_INDEX, PANEL_STEPS, TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, laneOffsets, planImageReads, runSplit, tapOffsets } from './conv-image';
+import { LANES, LANE_INDEX, PANEL_STEPS, TAPS, bytes, groupImage, laneOffsets, runSplit, tapOffsets } from './conv-image';
 
 /** Needs depth <= KC (every tile in one K block) and at most NC channels per group. */
 export function conv2dForwardTransposed(input: usize, weight: usize, bias: usize, out: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32, relu: bool): void {
@@ -24,19 +24,18 @@ export function conv2dForwardTransposed(input: usize, weight: usize, bias: usize
   const outW = g.outW;
   const sh = g.strideH;
   const sw = g.strideW;
-  planImageReads(g);
-  const rowStride = imageRowStride();
+  const rowStride = g.readRowStride;
   const panel = packedABuffer();
   const packedB = packedBBuffer();
   const start = bias ? FROM_COLUMN_BIAS : FROM_ZERO;
   const ldc = bytes(area);
-  tapOffsets(0, depth, g.kernelH, g.kernelW, g.dilationH, g.dilationW, rowStride, imagePlaneStride());
+  tapOffsets(0, depth, g.kernelH, g.kernelW, g.dilationH, g.dilationW, rowStride, g.readPlaneStride);
   for (let t = 0; t < depth; t++) store<i32>(PANEL_STEPS + bytes(t), t * MR * 4);
   for (let group = 0; group < g.groups; group++) {
     packB(depth, og, weight + bytes(group * og * depth), 1, depth, packedB);
     if (bias) prepareColumnBias(bias + bytes(group * og), og);
     for (let n = begin; n < end; n++) {
-      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, cg);
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
       const dst = out + bytes(n * g.outImageFloats + group * og * area);
       for (let ir = 0; ir < area; ir += MR) {
         const mr = min(MR, area - ir);

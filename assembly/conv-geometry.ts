@@ -1,8 +1,9 @@
-// A convolution's geometry as one struct in linear memory: the host writes it once per call
-// (src/ops/conv.ts, writeConvGeometry, in this field order) and passes its address; every conv
-// kernel, on every thread, reads it from there. 1-D convolutions have height 1. Padding past the
-// bottom/right edge is implicit (whatever falls outside the input reads as 0), so only the
-// top/left padding is here.
+// A convolution's geometry and its plan as one struct in linear memory: the host writes the
+// geometry once per call (src/backend/conv-geometry.ts, writeConvGeometry, in this field order),
+// conv2dPlan fills in the plan (conv-plan.ts: which path each pass takes, the scratch each needs,
+// how images are read), and every conv kernel, on every thread, reads both from there. 1-D
+// convolutions have height 1. Padding past the bottom/right edge is implicit (whatever falls
+// outside the input reads as 0), so only the top/left padding is here.
 
 @unmanaged export class ConvGeometry {
   batch: i32;
@@ -21,6 +22,24 @@
   groups: i32;
   outH: i32;
   outW: i32;
+
+  // The plan (conv-plan.ts), from the fields above.
+  forwardPath: i32;
+  inputGradientPath: i32;
+  weightGradientPath: i32;
+  /** Images per chunk of the weight gradient's sum over the batch. */
+  weightGradientImages: i32;
+  forwardScratchBytes: i32;
+  inputGradientScratchBytes: i32;
+  weightGradientScratchBytes: i32;
+  /** Whether the implicit paths read a zero-bordered copy of each group's image (padding), not the image itself. */
+  readsCopy: bool;
+  /** Rows and columns of that copy: the padding that matters, and no more. */
+  spanRows: i32;
+  spanColumns: i32;
+  /** Floats between two rows, and between two channel planes, of the image as read. */
+  readRowStride: i32;
+  readPlaneStride: i32;
 
   /** Input channels per group. */
   get groupChannels(): i32 {
@@ -62,7 +81,7 @@
   return changetype<ConvGeometry>(ptr);
 }
 
-/** Bytes of the struct the host writes (its fields are i32, in declaration order). */
+/** Bytes of the struct (the host writes its first 16 fields, i32 in declaration order, then calls conv2dPlan). */
 export function convGeometryBytes(): i32 {
   return <i32>offsetof<ConvGeometry>();
 }

@@ -2,13 +2,15 @@
 // host call covers the whole batch; the forward pass packs its columns straight from the image
 // where the weights fit (conv-forward.ts), the weight gradient always (conv-backward-weight.ts).
 //
-// Every kernel takes the address of the convolution's geometry (conv-geometry.ts) and a scratch
-// buffer of the size its family's ...ScratchBytes export gives for that geometry (0: none needed).
+// Every kernel takes the address of the convolution's geometry (conv-geometry.ts), planned once by
+// conv2dPlan (conv-plan.ts: the path each pass takes), and a scratch buffer of the size its
+// family's ...ScratchBytes export gives for that geometry (0: none needed).
 
-import { conv2dForwardImplicit, copyRun, implicitGemmFits, zeroRun } from './conv-forward';
-import { conv2dBackwardWeightChunked, weightGradientImages, weightGradientScratchBytes } from './conv-backward-weight';
+import { conv2dForwardImplicit, copyRun, zeroRun } from './conv-forward';
+import { conv2dForwardTransposed } from './conv-forward-transposed';
+import { conv2dBackwardWeightChunked } from './conv-backward-weight';
 import { ConvGeometry, geometryAt } from './conv-geometry';
-import { paddedImageFloats } from './conv-image';
+import { FORWARD_IMPLICIT, FORWARD_POINTWISE, FORWARD_TRANSPOSED, INPUT_GRADIENT_POINTWISE, planConv } from './conv-plan';
 export { conv2dBackwardWeightPart, conv2dBackwardWeightSum } from './conv-backward-weight';
 export { convGeometryBytes } from './conv-geometry';
 import { gemm, gemmBiasRelu } from './gemm';
@@ -110,27 +112,19 @@ function col2im(
   }
 }
 
-const ALIGN: i32 = 64;
-
-@inline function alignBytes(floats: i32): i32 {
-  return (<i32>bytes(floats) + ALIGN - 1) / ALIGN * ALIGN;
-}
-
-// One image's columns of one group; none for a pointwise convolution, whose input is its columns.
-function columnFloats(g: ConvGeometry): i32 {
-  return g.pointwise ? 0 : g.depth * g.area;
+/** Fills in the plan of the geometry at `geometry` (conv-plan.ts), once, after the host wrote it; every kernel below reads it. */
+export function conv2dPlan(geometry: usize): void {
+  planConv(geometryAt(geometry));
 }
 
 /** Bytes of scratch conv2dForward needs (per chunk of conv2dForwardPart), 64-byte aligned; 0 when none. */
 export function conv2dForwardScratchBytes(geometry: usize): i32 {
-  const g = geometryAt(geometry);
-  if (!implicitGemmFits(g.groupOutChannels, g.depth)) return alignBytes(columnFloats(g));
-  return alignBytes(paddedImageFloats(g));
+  return geometryAt(geometry).forwardScratchBytes;
 }
 
 /** Bytes of scratch conv2dBackwardInput needs (per chunk of conv2dBackwardInputPart), 64-byte aligned; 0 when none. */
 export function conv2dBackwardInputScratchBytes(geometry: usize): i32 {
-  return alignBytes(columnFloats(geometryAt(geometry)));
+  return geometryAt(geometry).inputGradientScratchBytes;
 }
 
 // out = weight (*) input (+ bias, unless bias is 0), then max(0, ·) if relu; the GEMM's epilogue
@@ -154,19 +148,25 @@ export function conv2dForwardPart(
 }
 
 function forwardImages(input: usize, weight: usize, bias: usize, out: usize, scratch: usize, g: ConvGeometry, begin: i32, end: i32, relu: bool): void {
+  const path = g.forwardPath;
+  if (path == FORWARD_IMPLICIT) {
+    conv2dForwardImplicit(input, weight, bias, out, scratch, g, begin, end, relu);
+    return;
+  }
+  if (path == FORWARD_TRANSPOSED) {
+    conv2dForwardTransposed(input, weight, bias, out, scratch, g, begin, end, relu);
+    return;
+  }
   const cg = g.groupChannels;
   const og = g.groupOutChannels;
   const depth = g.depth;
   const area = g.area;
-  if (implicitGemmFits(og, depth)) {
-    conv2dForwardImplicit(input, weight, bias, out, scratch, g, begin, end, relu);
-    return;
-  }
+  const pointwise = path == FORWARD_POINTWISE;
   for (let n = begin; n < end; n++) {
     for (let group = 0; group < g.groups; group++) {
       const src = input + bytes(n * g.imageFloats + group * cg * g.height * g.width);
-      if (scratch) im2col(src, scratch, cg, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW);
-      const columns = scratch ? scratch : src;
+      if (!pointwise) im2col(src, scratch, cg, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW);
+      const columns = pointwise ? src : scratch;
       const groupBias = bias ? bias + bytes(group * og) : 0;
       gemmBiasRelu(0, 0, og, area, depth, weight + bytes(group * og * depth), columns, out + bytes(n * g.outImageFloats + group * og * area), groupBias, 1, relu ? 1 : 0);
     }
@@ -197,13 +197,13 @@ function backwardInputImages(gradOut: usize, weight: usize, gradInput: usize, sc
   const og = g.groupOutChannels;
   const depth = g.depth;
   const area = g.area;
-  if (scratch) memory.fill(gradInput + bytes(begin * g.imageFloats), 0, bytes((end - begin) * g.imageFloats));
+  const pointwise = g.inputGradientPath == INPUT_GRADIENT_POINTWISE;
+  if (!pointwise) memory.fill(gradInput + bytes(begin * g.imageFloats), 0, bytes((end - begin) * g.imageFloats));
   for (let n = begin; n < end; n++) {
     for (let group = 0; group < g.groups; group++) {
       const dst = gradInput + bytes(n * g.imageFloats + group * cg * g.height * g.width);
-      const columns = scratch ? scratch : dst;
-      gemm(1, 0, depth, area, og, weight + bytes(group * og * depth), gradOut + bytes(n * g.outImageFloats + group * og * area), columns, 0);
-      if (scratch) col2im(scratch, dst, cg, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW);
+      gemm(1, 0, depth, area, og, weight + bytes(group * og * depth), gradOut + bytes(n * g.outImageFloats + group * og * area), pointwise ? dst : scratch, 0);
+      if (!pointwise) col2im(scratch, dst, cg, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW);
     }
   }
 }
@@ -217,12 +217,25 @@ export function conv2dBackwardWeight(input: usize, gradOut: usize, gradWeight: u
 
 /** Bytes of scratch conv2dBackwardWeight needs (one chunk's), 64-byte aligned; 0 when none. */
 export function conv2dBackwardWeightScratchBytes(geometry: usize): i32 {
-  return weightGradientScratchBytes(geometryAt(geometry));
+  return geometryAt(geometry).weightGradientScratchBytes;
 }
 
 /** Images per chunk of conv2dBackwardWeight's sum over the batch (the batch itself: one chunk). */
 export function conv2dBackwardWeightImages(geometry: usize): i32 {
-  return weightGradientImages(geometryAt(geometry));
+  return geometryAt(geometry).weightGradientImages;
+}
+
+// The plan's paths (conv-plan.ts's constants), for the host to name (src/backend/conv-geometry.ts, convPlan).
+export function conv2dForwardPath(geometry: usize): i32 {
+  return geometryAt(geometry).forwardPath;
+}
+
+export function conv2dBackwardInputPath(geometry: usize): i32 {
+  return geometryAt(geometry).inputGradientPath;
+}
+
+export function conv2dBackwardWeightPath(geometry: usize): i32 {
+  return geometryAt(geometry).weightGradientPath;
 }
 
 // gradBias[o] = sum over n and every output position of gradOut[n, o].

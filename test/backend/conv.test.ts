@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend, kernels } from '../../src/backend/backend.js';
-import { writeConvGeometry } from '../../src/backend/conv-geometry.js';
+import { convPlan, writeConvGeometry, type ConvPlan, type KernelConvGeometry } from '../../src/backend/conv-geometry.js';
 import { init } from '../../src/index.js';
 import { naiveConv2d, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
 
@@ -59,6 +59,7 @@ const GEOMETRIES: Geometry[] = [
   { name: 'more taps than one K block (576)', input: [1, 64, 6, 7], weight: [10, 64, 3, 3], padding: [1, 1, 1, 1] },
   { name: 'more positions than one N block (1640)', input: [1, 2, 40, 41], weight: [3, 2, 3, 3], padding: [1, 1, 1, 1] },
   { name: 'more output channels than one A block (im2col path)', input: [1, 2, 6, 6], weight: [130, 2, 3, 3], padding: [1, 1, 1, 1] },
+  { name: '1x1 with more output channels than one A block (the GEMM straight on the input)', input: [2, 8, 4, 5], weight: [130, 8, 1, 1] },
 ];
 
 const GUARD = 16;
@@ -80,16 +81,20 @@ function outputSize(g: Geometry): [number, number] {
   return [Math.floor((h + top + bottom - dh * (kh - 1) - 1) / sh) + 1, Math.floor((w + left + right - dw * (kw - 1) - 1) / sw) + 1];
 }
 
-// The geometry as the kernels read it, written into linear memory (freed by the caller).
-function writeGeometry(g: Geometry): number {
-  const [n, c, h, wd] = g.input;
-  const [o, , kh, kw] = g.weight;
+function kernelGeometry(g: Geometry): KernelConvGeometry {
+  const [batch, channels, height, width] = g.input;
+  const [outChannels, , kernelH, kernelW] = g.weight;
   const [outH, outW] = outputSize(g);
   const [strideH, strideW] = g.stride ?? [1, 1];
   const [padTop, , padLeft] = g.padding ?? [0, 0, 0, 0];
   const [dilationH, dilationW] = g.dilation ?? [1, 1];
+  return { batch, channels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups: g.groups ?? 1, outH, outW };
+}
+
+// The geometry written into linear memory and planned, as src/backend/conv-geometry.ts does (freed by the caller).
+function writeGeometry(g: Geometry): number {
   const ptr = backend().allocator.alloc(kernels().convGeometryBytes!());
-  writeConvGeometry({ batch: n, channels: c, height: h, width: wd, outChannels: o, kernelH: kh, kernelW: kw, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups: g.groups ?? 1, outH, outW }, ptr);
+  writeConvGeometry(kernelGeometry(g), ptr);
   return ptr;
 }
 
@@ -134,6 +139,27 @@ function worstError(got: Float32Array, want: number[]): number {
   const scale = Math.max(...want.map(Math.abs));
   return Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i]!))) / scale;
 }
+
+describe('the convolution plan', () => {
+  // Chosen once per geometry (assembly/conv-plan.ts), the same in both builds for these: the
+  // orientation that wastes fewer tile lanes where it saves enough, within what the buffers hold.
+  const named = (start: string): Geometry => GEOMETRIES.find((g) => g.name.startsWith(start))!;
+  const cases: [string, ConvPlan['forward'], ConvPlan['inputGradient'], ConvPlan['weightGradient']][] = [
+    ["W5's first layer", 'transposed', 'columns', 'transposed'],
+    ["W5's second layer", 'transposed', 'columns', 'implicit'],
+    ['stride 2 with padding 1', 'implicit', 'columns', 'implicit'],
+    ['1x1 pointwise (the input', 'implicit', 'pointwise', 'implicit'],
+    ['more output channels than one A block', 'columns', 'columns', 'implicit'],
+    ['1x1 with more output channels than one A block', 'pointwise', 'pointwise', 'implicit'],
+  ];
+  for (const [name, forward, inputGradient, weightGradient] of cases) {
+    it(`${name}: forward ${forward}, input gradient ${inputGradient}, weight gradient ${weightGradient}`, () => {
+      const { weightGradientImages, ...paths } = convPlan(kernelGeometry(named(name)));
+      expect(paths).toEqual({ forward, inputGradient, weightGradient });
+      expect(weightGradientImages).toBe(named(name).input[0]);
+    });
+  }
+});
 
 describe('conv2dForward kernel', () => {
   for (const g of GEOMETRIES) {
@@ -216,14 +242,7 @@ describe('conv2dBackwardWeight kernel', () => {
   // The chunks depend on the geometry alone (never on the thread count): at most 16, each of at
   // least 2^19 multiply-adds, so a small problem stays one chunk.
   it('sums over the batch in chunks of images fixed by the geometry', () => {
-    const imagesPerChunk = (g: Geometry): number => {
-      const geometry = writeGeometry(g);
-      try {
-        return kernels().conv2dBackwardWeightImages!(geometry);
-      } finally {
-        backend().allocator.free(geometry);
-      }
-    };
+    const imagesPerChunk = (g: Geometry): number => convPlan(kernelGeometry(g)).weightGradientImages;
     const named = (start: string): Geometry => WEIGHT_GRADIENT_GEOMETRIES.find((g) => g.name.startsWith(start))!;
     expect(imagesPerChunk(named("W3's second layer, padding 1"))).toBe(2);
     expect(imagesPerChunk(named("W3's first layer over 41"))).toBe(4);
