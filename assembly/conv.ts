@@ -10,7 +10,8 @@ import { conv2dForwardImplicit, copyRun, zeroRun } from './conv-forward';
 import { conv2dForwardTransposed } from './conv-forward-transposed';
 import { conv2dBackwardWeightChunked } from './conv-backward-weight';
 import { ConvGeometry, geometryAt } from './conv-geometry';
-import { FORWARD_IMPLICIT, FORWARD_POINTWISE, FORWARD_TRANSPOSED, INPUT_GRADIENT_POINTWISE, planConv } from './conv-plan';
+import { FORWARD_IMPLICIT, FORWARD_POINTWISE, FORWARD_TRANSPOSED, INPUT_GRADIENT_ADJOINT, INPUT_GRADIENT_POINTWISE, planConv } from './conv-plan';
+import { conv2dBackwardInputAdjoint } from './conv-backward-input';
 export { conv2dBackwardWeightPart, conv2dBackwardWeightSum } from './conv-backward-weight';
 export { convGeometryBytes } from './conv-geometry';
 import { gemm, gemmBiasRelu } from './gemm';
@@ -173,7 +174,8 @@ function forwardImages(input: usize, weight: usize, bias: usize, out: usize, scr
   }
 }
 
-// gradInput = weight^T applied to gradOut, scattered back through col2im.
+// gradInput = weight^T applied to gradOut, scattered back through col2im, or as the adjoint
+// convolution (conv-backward-input.ts) where the plan says.
 export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, geometry: usize): void {
   const g = geometryAt(geometry);
   backwardInputImages(gradOut, weight, gradInput, scratch, g, 0, g.batch);
@@ -197,6 +199,10 @@ function backwardInputImages(gradOut: usize, weight: usize, gradInput: usize, sc
   const og = g.groupOutChannels;
   const depth = g.depth;
   const area = g.area;
+  if (g.inputGradientPath == INPUT_GRADIENT_ADJOINT) {
+    conv2dBackwardInputAdjoint(gradOut, weight, gradInput, scratch, g, begin, end);
+    return;
+  }
   const pointwise = g.inputGradientPath == INPUT_GRADIENT_POINTWISE;
   if (!pointwise) memory.fill(gradInput + bytes(begin * g.imageFloats), 0, bytes((end - begin) * g.imageFloats));
   for (let n = begin; n < end; n++) {

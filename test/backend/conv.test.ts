@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { backend, kernels } from '../../src/backend/backend.js';
 import { convPlan, writeConvGeometry, type ConvPlan, type KernelConvGeometry } from '../../src/backend/conv-geometry.js';
 import { init } from '../../src/index.js';
-import { naiveConv2d, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
+import { naiveConv2d, naiveConv2dInputGradient, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
 
 // conv2dForward(input, weight, bias, out, scratch, geometry, relu), the geometry written into
 // linear memory as src/backend/conv-geometry.ts does and the scratch as long as
@@ -145,11 +145,13 @@ describe('the convolution plan', () => {
   // orientation that wastes fewer tile lanes where it saves enough, within what the buffers hold.
   const named = (start: string): Geometry => GEOMETRIES.find((g) => g.name.startsWith(start))!;
   const cases: [string, ConvPlan['forward'], ConvPlan['inputGradient'], ConvPlan['weightGradient']][] = [
-    ["W5's first layer", 'transposed', 'columns', 'transposed'],
+    ["W5's first layer", 'transposed', 'adjoint', 'transposed'],
     ["W5's second layer", 'transposed', 'columns', 'implicit'],
     ['stride 2 with padding 1', 'implicit', 'columns', 'implicit'],
     ['1x1 pointwise (the input', 'implicit', 'pointwise', 'implicit'],
-    ['more output channels than one A block', 'columns', 'columns', 'implicit'],
+    ['more output channels than one A block', 'columns', 'adjoint', 'implicit'],
+    ['groups 2 with padding 1', 'implicit', 'adjoint', 'implicit'],
+    ['dilation 2 with padding [2, 1]', 'transposed', 'adjoint', 'transposed'],
     ['1x1 with more output channels than one A block', 'pointwise', 'pointwise', 'implicit'],
   ];
   for (const [name, forward, inputGradient, weightGradient] of cases) {
@@ -263,6 +265,64 @@ describe('conv2dBackwardWeight kernel', () => {
       // Each weight sums hundreds of products that largely cancel: float32 rounding alone reaches
       // 1.5e-5 of the largest (the im2col path's result is bit-identical), hence the project's bar.
       expect(worstError(grad, want)).toBeLessThan(1e-4);
+      expect(guards, 'wrote past the end of the gradient or the scratch').toEqual(new Array(guards.length).fill(-7777));
+    });
+  }
+});
+
+// conv2dBackwardInput(gradOut, weight, gradInput, scratch, geometry): with stride 1 and a thin
+// padding border, the forward's implicit GEMM on gradOut with the weights flipped ('adjoint':
+// padding, dilation, groups, asymmetric padding, both orientations of the forward); else a GEMM
+// and col2im (strides, wide borders), or the GEMM straight into the gradient (1x1).
+function runBackwardInput(g: Geometry, gradOut: Float32Array, w: Float32Array): { grad: Float32Array; guards: number[] } {
+  const { allocator } = backend();
+  const gradFloats = g.input.reduce((a, b) => a * b);
+  const geometry = writeGeometry(g);
+  const scratchFloats = kernels().conv2dBackwardInputScratchBytes!(geometry) / 4;
+  const pg = allocator.alloc(4 * gradOut.length);
+  const pw = allocator.alloc(4 * w.length);
+  const px = allocator.alloc(4 * (gradFloats + GUARD));
+  const pscratch = scratchFloats ? allocator.alloc(4 * (scratchFloats + GUARD)) : 0;
+  try {
+    const memory = allocator.f32();
+    memory.set(gradOut, pg >>> 2);
+    memory.set(w, pw >>> 2);
+    memory.fill(NaN, px >>> 2, (px >>> 2) + gradFloats);
+    memory.fill(-7777, (px >>> 2) + gradFloats, (px >>> 2) + gradFloats + GUARD);
+    if (pscratch) memory.fill(-7777, (pscratch >>> 2) + scratchFloats, (pscratch >>> 2) + scratchFloats + GUARD);
+    kernels().conv2dBackwardInput!(pg, pw, px, pscratch, geometry);
+    const after = allocator.f32();
+    const guards = Array.from(after.slice((px >>> 2) + gradFloats, (px >>> 2) + gradFloats + GUARD));
+    if (pscratch) guards.push(...after.slice((pscratch >>> 2) + scratchFloats, (pscratch >>> 2) + scratchFloats + GUARD));
+    return { grad: after.slice(px >>> 2, (px >>> 2) + gradFloats), guards };
+  } finally {
+    for (const p of [pg, pw, px, pscratch, geometry]) if (p) allocator.free(p);
+  }
+}
+
+const INPUT_GRADIENT_GEOMETRIES: Geometry[] = [
+  ...GEOMETRIES,
+  { name: "W4's second layer (3x3, padding 1, 32 channels)", input: [2, 32, 12, 12], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] },
+  { name: '3x3 padding 1 with more input channels than the adjoint keeps packed (columns)', input: [1, 130, 5, 5], weight: [4, 130, 3, 3], padding: [1, 1, 1, 1] },
+];
+
+describe('conv2dBackwardInput kernel', () => {
+  it('takes the adjoint path for stride 1 with a thin border, col2im otherwise', () => {
+    const paths = INPUT_GRADIENT_GEOMETRIES.map((g) => convPlan(kernelGeometry(g)).inputGradient);
+    expect(paths.filter((p) => p === 'adjoint').length).toBeGreaterThan(5);
+    expect(paths.filter((p) => p === 'columns').length).toBeGreaterThan(5);
+    expect(convPlan(kernelGeometry(INPUT_GRADIENT_GEOMETRIES.at(-2)!)).inputGradient).toBe('adjoint');
+    expect(convPlan(kernelGeometry(INPUT_GRADIENT_GEOMETRIES.at(-1)!)).inputGradient).toBe('columns');
+  });
+
+  for (const g of INPUT_GRADIENT_GEOMETRIES) {
+    it(`${g.name}: matches a naive loop`, () => {
+      const [outH, outW] = outputSize(g);
+      const w = wave(g.weight.reduce((a, b) => a * b), 0.7);
+      const gradOut = wave(g.input[0] * g.weight[0] * outH * outW, 1.9);
+      const { grad, guards } = runBackwardInput(g, gradOut, w);
+      const want = naiveConv2dInputGradient(g.input, gradOut, w, g.weight, { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups });
+      expect(worstError(grad, want)).toBeLessThan(1e-5);
       expect(guards, 'wrote past the end of the gradient or the scratch').toEqual(new Array(guards.length).fill(-7777));
     });
   }
