@@ -40,16 +40,13 @@ export function conv2dBackwardWeightChunked(input: usize, gradOut: usize, gradWe
 }
 
 /**
- * Chunk begin / images of the weight gradient (images [begin, end)), with the scratch of chunk k
- * at scratch + k × scratchBytes: chunk 0 writes gradWeight, chunk k > 0 the partial at the start
- * of its scratch, for conv2dBackwardWeightSum.
+ * Chunk k = begin / g.weightGradientImages of the weight gradient (images [begin, end)), with
+ * its scratch at scratch + k × g.weightGradientScratchBytes: chunk 0 writes gradWeight, chunk
+ * k > 0 the partial at the start of its scratch, for conv2dBackwardWeightSum.
  */
-export function conv2dBackwardWeightPart(
-  input: usize, gradOut: usize, gradWeight: usize, scratch: usize, scratchBytes: i32, images: i32, geometry: usize,
-  begin: i32, end: i32,
-): void {
+export function conv2dBackwardWeightPart(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, geometry: usize, begin: i32, end: i32): void {
   const g = geometryAt(geometry);
-  const own = scratch + <usize>(begin / images) * <usize>scratchBytes;
+  const own = scratch + <usize>(begin / g.weightGradientImages) * <usize>g.weightGradientScratchBytes;
   conv2dBackwardWeightImplicit(input, gradOut, begin == 0 ? gradWeight : own, own + <usize>partialGradientBytes(g), g, begin, end);
 }
 

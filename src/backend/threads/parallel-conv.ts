@@ -43,7 +43,7 @@ export function withParallelConv(kernels: Record<string, Kernel>, pool: ThreadPo
       const scratchBytes = conv2dBackwardWeightScratchBytes!(geometry!);
       const buffers = allocator.alloc(scratchBytes * chunks, 'the conv2d weight gradient partials of the threads');
       try {
-        pool.run('conv2dBackwardWeightPart', [input!, gradOut!, gradWeight!, buffers, scratchBytes, images, geometry!], batch, images);
+        pool.run('conv2dBackwardWeightPart', [input!, gradOut!, gradWeight!, buffers, geometry!], batch, images);
         const floats = outChannels * (channels / groups) * kernelH * kernelW;
         const sumArgs = [gradWeight!, buffers + scratchBytes, scratchBytes, chunks - 1];
         if (floats * (chunks - 1) < MIN_PARALLEL_SUM_FLOATS) conv2dBackwardWeightSum!(...sumArgs, 0, floats);
