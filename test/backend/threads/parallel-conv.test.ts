@@ -112,4 +112,24 @@ describe('parallel convolution', () => {
       });
     }
   });
+
+  // convTranspose2d runs the same kernels the other way round: its output is conv2dBackwardInput
+  // (the adjoint path with stride 1, col2im with stride 2), its weight gradient
+  // conv2dBackwardWeight with input and gradient swapped (12 images of 115k multiply-adds: 2 chunks).
+  it('gives convTranspose2d outputs and gradients bit for bit as one thread does, with 3 threads', async () => {
+    const transpose = (sg: Simdgrad): Uint32Array[] =>
+      [1, 2].flatMap((stride) =>
+        sg.tidy(() => {
+          const x = sg.tensor(values(12 * 16 * 10 * 10, 41 + stride), [12, 16, 10, 10], { requiresGrad: true });
+          const w = sg.tensor(values(16 * 8 * 3 * 3, 43 + stride), [16, 8, 3, 3], { requiresGrad: true });
+          const b = sg.tensor(values(8, 47 + stride), [8], { requiresGrad: true });
+          const y = sg.F.convTranspose2d(x, w, b, { stride, padding: 1 });
+          y.backward(sg.tensor(values(y.size, 53 + stride), y.shape));
+          return [bits(y), bits(x.grad!), bits(w.grad!), bits(b.grad!)];
+        }),
+      );
+    const one = transpose(await freshLibrary(1));
+    const many = transpose(await freshLibrary(3));
+    many.forEach((part, i) => expect({ part: i, differing: part.findIndex((b, j) => b !== one[i]![j]) }).toEqual({ part: i, differing: -1 }));
+  });
 });
