@@ -4,8 +4,10 @@ import { readConvGeometry, type KernelConvGeometry } from '../conv-geometry.js';
 import { MIN_PARALLEL_MACS } from './parallel-gemm.js';
 import type { ParallelKernel, ThreadPool } from './pool.js';
 
-// Below this many floats of gradOut, the bias gradient stays on the calling thread.
-const MIN_PARALLEL_BIAS_FLOATS = 1 << 16;
+// Below this many floats of gradOut (about 60 µs of adds on one thread: waking the workers costs
+// 20-40 µs), the bias gradient stays on the calling thread: W3's conv1 (400k) splits, conv2
+// (100k) does not.
+const MIN_PARALLEL_BIAS_FLOATS = 1 << 18;
 // Below this many additions, the partial weight gradients are summed on the calling thread.
 const MIN_PARALLEL_SUM_FLOATS = 1 << 16;
 

@@ -23,11 +23,14 @@ interface ConvCase {
 // buffer), stride, dilation, padding and groups; with and without bias, and the fused ReLU. The
 // weight gradient sums over the batch in chunks the geometry fixes: LeNet's layers cut 7 and 5
 // images into 2 and 3 chunks (the last shorter), W4's second layer 9 images into 9 chunks (their
-// sum split by element too), the others stay one chunk.
+// sum split by element too), W4's first layer 16 into 8, the 130 channels 3 into 3; the others
+// stay one chunk. The bias gradient splits by channel from 2^18 floats of gradOut: W4's first
+// layer at batch 16.
 const CASES: ConvCase[] = [
   { input: [7, 1, 28, 28], weight: [8, 1, 5, 5], options: { padding: 2 }, bias: true, relu: true },
   { input: [5, 8, 14, 14], weight: [16, 8, 5, 5], options: {}, bias: true, relu: false },
   { input: [9, 32, 16, 16], weight: [32, 32, 3, 3], options: { padding: 1 }, bias: true, relu: true },
+  { input: [16, 3, 32, 32], weight: [16, 3, 3, 3], options: { padding: 1 }, bias: true, relu: false },
   { input: [4, 6, 12, 12], weight: [40, 6, 3, 3], options: { padding: 1, stride: 2 }, bias: false, relu: true },
   { input: [3, 4, 20, 20], weight: [130, 4, 3, 3], options: { dilation: 2 }, bias: true, relu: false },
   { input: [6, 16, 10, 10], weight: [24, 16, 1, 1], options: {}, bias: true, relu: false },
