@@ -5,46 +5,106 @@
 // 1, four positions in one output row are adjacent in the image, so each tap's four values are
 // one load, and four taps' loads, transposed, are four panel rows; other positions are gathered.
 // Where the channels fill tiles badly, the product is computed transposed (M = taps, N = output
-// channels), with A panels of MR taps packed the same way.
+// channels), with A panels of MR taps packed the same way (the plan chooses: conv-plan.ts).
+//
+// The sum over the batch is cut into chunks of images that depend on the geometry alone, never on
+// the thread count: each chunk's sum is a product of its own (chunk 0 straight into gradWeight,
+// chunk k into a partial buffer), and the partials are added to gradWeight in chunk order. One
+// thread adds each partial as it is done (conv2dBackwardWeightChunked); threads compute chunks
+// in any order, then add them all (conv2dBackwardWeightSum): the same additions, in the same
+// order, so the bits are the same for any number of threads.
 
-import { FROM_C, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
-import { TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, planImageReads, tapOffsets } from './conv-image';
+import { FROM_C, FROM_ZERO, KC, MC, MR, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
+import { TAPS, bytes, groupImage, tapOffsets } from './conv-image';
+import { ConvGeometry, geometryAt } from './conv-geometry';
+import { WEIGHT_GRADIENT_TRANSPOSED, partialGradientBytes } from './conv-plan';
 
 // TAPS holds one K block of taps, so a block of taps (this product's N) is at most that long.
 const TAP_BLOCK: i32 = KC;
 const PANEL_ROW: usize = <usize>NR << 2;
 
-/** `padded` holds one group's padded image where padding is needed (it never is for a 1x1, stride-1, unpadded convolution). */
-export function conv2dBackwardWeightImplicit(
-  input: usize, gradOut: usize, gradWeight: usize, padded: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  if (batch <= 0 || area <= 0) {
-    memory.fill(gradWeight, 0, bytes(outChannels * depth));
+/** The whole weight gradient on this thread, chunk by chunk; `scratch` is g.weightGradientScratchBytes long. */
+export function conv2dBackwardWeightChunked(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, g: ConvGeometry): void {
+  const batch = g.batch;
+  const images = g.weightGradientImages;
+  const partial = scratch;
+  const padded = images >= batch ? scratch : scratch + <usize>partialGradientBytes(g);
+  const weightFloats = g.outChannels * g.depth;
+  let begin = 0;
+  do {
+    const end = min(batch, begin + images);
+    conv2dBackwardWeightImplicit(input, gradOut, begin == 0 ? gradWeight : partial, padded, g, begin, end);
+    if (begin > 0) conv2dBackwardWeightSum(gradWeight, partial, 0, 1, 0, weightFloats);
+    begin = end;
+  } while (begin < batch);
+}
+
+/**
+ * Chunk k = begin / g.weightGradientImages of the weight gradient (images [begin, end)), with
+ * its scratch at scratch + k × g.weightGradientScratchBytes: chunk 0 writes gradWeight, chunk
+ * k > 0 the partial at the start of its scratch, for conv2dBackwardWeightSum.
+ */
+export function conv2dBackwardWeightPart(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, geometry: usize, begin: i32, end: i32): void {
+  const g = geometryAt(geometry);
+  const own = scratch + <usize>(begin / g.weightGradientImages) * <usize>g.weightGradientScratchBytes;
+  conv2dBackwardWeightImplicit(input, gradOut, begin == 0 ? gradWeight : own, own + <usize>partialGradientBytes(g), g, begin, end);
+}
+
+/**
+ * gradWeight[i] += partial 1 [i] + partial 2 [i] + ... in that order, for i in [begin, end), the
+ * `count` partials `stride` bytes apart from `first`: each element is the same sum however the
+ * elements are split.
+ */
+export function conv2dBackwardWeightSum(gradWeight: usize, first: usize, stride: i32, count: i32, begin: i32, end: i32): void {
+  let i = begin;
+  for (; i + 4 <= end; i += 4) {
+    let acc = v128.load(gradWeight + bytes(i));
+    for (let k = 0; k < count; k++) acc = f32x4.add(acc, v128.load(first + <usize>k * <usize>stride + bytes(i)));
+    v128.store(gradWeight + bytes(i), acc);
+  }
+  for (; i < end; i++) {
+    let acc = load<f32>(gradWeight + bytes(i));
+    for (let k = 0; k < count; k++) acc += load<f32>(first + <usize>k * <usize>stride + bytes(i));
+    store<f32>(gradWeight + bytes(i), acc);
+  }
+}
+
+/**
+ * The sum over images [begin, end) into gradWeight; `padded` holds one group's padded image where
+ * padding is needed (it never is for a 1x1, stride-1, unpadded convolution).
+ */
+function conv2dBackwardWeightImplicit(input: usize, gradOut: usize, gradWeight: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  if (end <= begin || area <= 0) {
+    memory.fill(gradWeight, 0, bytes(g.outChannels * depth));
     return;
   }
-  planImageReads(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw);
-  const rowStride = imageRowStride();
-  const planeStride = imagePlaneStride();
-  if (transposedPays(og, depth)) {
-    backwardWeightTransposed(input, gradOut, gradWeight, padded, batch, channels, height, width, outChannels, kh, kw, sh, sw, dh, dw, groups, outH, outW);
+  const rowStride = g.readRowStride;
+  const planeStride = g.readPlaneStride;
+  if (g.weightGradientPath == WEIGHT_GRADIENT_TRANSPOSED) {
+    backwardWeightTransposed(input, gradOut, gradWeight, padded, g, begin, end);
     return;
   }
+  const kh = g.kernelH;
+  const kw = g.kernelW;
+  const dh = g.dilationH;
+  const dw = g.dilationW;
+  const sh = g.strideH;
+  const sw = g.strideW;
+  const outW = g.outW;
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
-  for (let g = 0; g < groups; g++) {
-    const dst = gradWeight + bytes(g * og * depth);
-    for (let n = 0; n < batch; n++) {
-      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
-      const rows = gradOut + bytes((n * outChannels + g * og) * area);
+  for (let group = 0; group < g.groups; group++) {
+    const dst = gradWeight + bytes(group * og * depth);
+    for (let n = begin; n < end; n++) {
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
+      const rows = gradOut + bytes(n * g.outImageFloats + group * og * area);
       for (let pc = 0; pc < area; pc += KC) {
         const kc = min(KC, area - pc);
-        const start = n == 0 && pc == 0 ? FROM_ZERO : FROM_C;
+        const start = n == begin && pc == 0 ? FROM_ZERO : FROM_C;
         for (let jc = 0; jc < depth; jc += TAP_BLOCK) {
           const nc = min(TAP_BLOCK, depth - jc);
           tapOffsets(jc, nc, kh, kw, dh, dw, rowStride, planeStride);
@@ -119,44 +179,31 @@ function packTapPanel(
   }
 }
 
-@inline function roundUp(n: i32, multiple: i32): i32 {
-  return (n + multiple - 1) / multiple * multiple;
-}
-
-// Whether to compute the transposed product (M = taps, N = output channels): where it wastes far
-// fewer tile lanes, and its result fits the packed B buffer, through which it is transposed into
-// place. Its A panels take more work to pack (MR taps, not a multiple of four). Measured against
-// this orientation (fwd+bwd kernel bench, noisy): W3's conv1 (8 channels, 25 taps: 1.6x fewer
-// lanes) 1.11-1.24x faster, conv2 (16 channels, 200 taps: 1.25x) 0.88-0.97x, 32 channels and
-// 288 taps (1.09x) 0.89-1.01x.
-function transposedPays(og: i32, depth: i32): bool {
-  const lanes = <i64>roundUp(depth, MR) * <i64>roundUp(og, NR);
-  const plainLanes = <i64>roundUp(depth, NR) * <i64>roundUp(og, MR);
-  return 2 * plainLanes >= 3 * lanes && <i64>og * <i64>depth <= <i64>(KC * NC);
-}
-
 // gradW^T[tap, o] accumulated in gradW's own memory (rows og apart), then transposed into place.
-function backwardWeightTransposed(
-  input: usize, gradOut: usize, gradWeight: usize, padded: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  const rowStride = imageRowStride();
-  const planeStride = imagePlaneStride();
+function backwardWeightTransposed(input: usize, gradOut: usize, gradWeight: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  const kh = g.kernelH;
+  const kw = g.kernelW;
+  const dh = g.dilationH;
+  const dw = g.dilationW;
+  const sh = g.strideH;
+  const sw = g.strideW;
+  const outW = g.outW;
+  const rowStride = g.readRowStride;
+  const planeStride = g.readPlaneStride;
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
-  for (let g = 0; g < groups; g++) {
-    const acc = gradWeight + bytes(g * og * depth);
-    for (let n = 0; n < batch; n++) {
-      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
-      const rows = gradOut + bytes((n * outChannels + g * og) * area);
+  for (let group = 0; group < g.groups; group++) {
+    const acc = gradWeight + bytes(group * og * depth);
+    for (let n = begin; n < end; n++) {
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
+      const rows = gradOut + bytes(n * g.outImageFloats + group * og * area);
       for (let pc = 0; pc < area; pc += KC) {
         const kc = min(KC, area - pc);
-        const start = n == 0 && pc == 0 ? FROM_ZERO : FROM_C;
+        const start = n == begin && pc == 0 ? FROM_ZERO : FROM_C;
         packB(kc, og, rows + bytes(pc), 1, area, packedB);
         for (let ic = 0; ic < depth; ic += MC) {
           const mc = min(MC, depth - ic);

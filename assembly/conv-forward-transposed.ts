@@ -12,33 +12,31 @@
 // its ReLU on the way.
 
 import { FROM_COLUMN_BIAS, FROM_ZERO, KC, MR, NR, freshTileStart, multiplyTileTransposed, packB, packedABuffer, packedBBuffer, prepareColumnBias } from './gemm-blocking';
-import { LANES, LANE_INDEX, PANEL_STEPS, TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, laneOffsets, planImageReads, runSplit, tapOffsets } from './conv-image';
-
+import { ConvGeometry } from './conv-geometry';
+import { LANES, LANE_INDEX, PANEL_STEPS, TAPS, bytes, groupImage, laneOffsets, runSplit, tapOffsets } from './conv-image';
 
 /** Needs depth <= KC (every tile in one K block) and at most NC channels per group. */
-export function conv2dForwardTransposed(
-  input: usize, weight: usize, bias: usize, out: usize, padded: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: bool,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  planImageReads(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw);
-  const rowStride = imageRowStride();
+export function conv2dForwardTransposed(input: usize, weight: usize, bias: usize, out: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32, relu: bool): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  const outW = g.outW;
+  const sh = g.strideH;
+  const sw = g.strideW;
+  const rowStride = g.readRowStride;
   const panel = packedABuffer();
   const packedB = packedBBuffer();
   const start = bias ? FROM_COLUMN_BIAS : FROM_ZERO;
   const ldc = bytes(area);
-  tapOffsets(0, depth, kh, kw, dh, dw, rowStride, imagePlaneStride());
+  tapOffsets(0, depth, g.kernelH, g.kernelW, g.dilationH, g.dilationW, rowStride, g.readPlaneStride);
   for (let t = 0; t < depth; t++) store<i32>(PANEL_STEPS + bytes(t), t * MR * 4);
-  for (let g = 0; g < groups; g++) {
-    packB(depth, og, weight + bytes(g * og * depth), 1, depth, packedB);
-    if (bias) prepareColumnBias(bias + bytes(g * og), og);
-    for (let n = 0; n < batch; n++) {
-      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
-      const dst = out + bytes((n * outChannels + g * og) * area);
+  for (let group = 0; group < g.groups; group++) {
+    packB(depth, og, weight + bytes(group * og * depth), 1, depth, packedB);
+    if (bias) prepareColumnBias(bias + bytes(group * og), og);
+    for (let n = begin; n < end; n++) {
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
+      const dst = out + bytes(n * g.outImageFloats + group * og * area);
       for (let ir = 0; ir < area; ir += MR) {
         const mr = min(MR, area - ir);
         const a = tileRows(src, depth, ir, mr, outW, sh, sw, rowStride, panel);

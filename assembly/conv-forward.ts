@@ -3,11 +3,11 @@
 // column matrix x is never written out (conv-image.ts). The GEMM's B panels (NR consecutive output
 // positions per tap) are packed straight from the image, and the weights (A) are packed once per
 // group for the whole batch. Bias and ReLU are the GEMM's epilogue. Where it pays, the product is
-// computed transposed instead (conv-forward-transposed.ts).
+// computed transposed instead (conv-forward-transposed.ts; the plan chooses: conv-plan.ts).
 
-import { FROM_C, FROM_ROW_BIAS, FROM_ZERO, KC, MC, MR, NC, NR, multiplyBlock, packA, packedABuffer, packedBBuffer, prepareRowBias } from './gemm-blocking';
-import { LANES, LANE_INDEX, TAPS, bytes, groupImage, imagePlaneStride, imageRowStride, laneOffsets, planImageReads, runSplit, tapOffsets } from './conv-image';
-import { conv2dForwardTransposed } from './conv-forward-transposed';
+import { FROM_C, FROM_ROW_BIAS, FROM_ZERO, KC, MR, NC, NR, multiplyBlock, packA, packedABuffer, packedBBuffer, prepareRowBias } from './gemm-blocking';
+import { LANES, LANE_INDEX, TAPS, bytes, groupImage, laneOffsets, runSplit, tapOffsets } from './conv-image';
+import { ConvGeometry } from './conv-geometry';
 
 export { copyRun, zeroRun } from './conv-image';
 
@@ -15,39 +15,33 @@ export { copyRun, zeroRun } from './conv-image';
   return (n + multiple - 1) / multiple * multiple;
 }
 
-/** Whether one group's packed weights fit the GEMM's A buffer, as this path keeps them there for the batch. */
-export function implicitGemmFits(og: i32, depth: i32): bool {
-  return og <= MC && <i64>roundUp(og, MR) * <i64>depth <= <i64>(MC * KC);
-}
-
-export function conv2dForwardImplicit(
-  input: usize, weight: usize, bias: usize, out: usize, padded: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: bool,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  if (transposedPays(og, depth)) {
-    conv2dForwardTransposed(input, weight, bias, out, padded, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu);
-    return;
-  }
-  const area = outH * outW;
-  planImageReads(height, width, outH, outW, kh, kw, sh, sw, ph, pw, dh, dw);
-  const rowStride = imageRowStride();
-  const planeStride = imagePlaneStride();
+/** Images [begin, end); the group's packed weights must fit the A buffer (the plan's FORWARD_IMPLICIT). */
+export function conv2dForwardImplicit(input: usize, weight: usize, bias: usize, out: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32, relu: bool): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  const kh = g.kernelH;
+  const kw = g.kernelW;
+  const dh = g.dilationH;
+  const dw = g.dilationW;
+  const sh = g.strideH;
+  const sw = g.strideW;
+  const outW = g.outW;
+  const rowStride = g.readRowStride;
+  const planeStride = g.readPlaneStride;
   const packedA = packedABuffer();
   const packedB = packedBBuffer();
   const aRows = roundUp(og, MR);
   const start = bias ? FROM_ROW_BIAS : FROM_ZERO;
-  for (let g = 0; g < groups; g++) {
+  for (let group = 0; group < g.groups; group++) {
     for (let pc = 0; pc < depth; pc += KC) {
-      packA(og, min(KC, depth - pc), weight + bytes(g * og * depth + pc), depth, 1, packedA + bytes(aRows * pc));
+      packA(og, min(KC, depth - pc), weight + bytes(group * og * depth + pc), depth, 1, packedA + bytes(aRows * pc));
     }
-    if (bias) prepareRowBias(bias + bytes(g * og), og);
-    for (let n = 0; n < batch; n++) {
-      const src = groupImage(input + bytes((n * channels + g * cg) * height * width), padded, cg);
-      const dst = out + bytes((n * outChannels + g * og) * area);
+    if (bias) prepareRowBias(bias + bytes(group * og), og);
+    for (let n = begin; n < end; n++) {
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
+      const dst = out + bytes(n * g.outImageFloats + group * og * area);
       for (let pc = 0; pc < depth; pc += KC) {
         const kc = min(KC, depth - pc);
         tapOffsets(pc, kc, kh, kw, dh, dw, rowStride, planeStride);
@@ -60,18 +54,6 @@ export function conv2dForwardImplicit(
       }
     }
   }
-}
-
-// Whether to compute in the positions × channels orientation (conv2dForwardTransposed). It needs
-// every tile in one K block (its output is NCHW, so a tile cannot resume from it). Measured
-// against this orientation, both builds, batch 16-64: W5's layers (8 and 16 channels) 1.21-1.51x
-// faster, 16 channels on 56x56 1.15-1.24x, 24 and 32 channels about even (0.93-1.18x, noisy); but
-// 10 channels (two MR-row panels, or one 8-wide tile and a mostly empty one) 0.66-0.88x, 64
-// channels on 16x16 0.90x, 100 channels 0.70-0.82x (each tile reads all of the group's packed
-// weights, which outgrow L1). Hence: at most 32 channels per group, and channel tiles that waste
-// no more lanes than MR-row panels would.
-function transposedPays(og: i32, depth: i32): bool {
-  return depth <= KC && og <= 32 && roundUp(og, NR) <= roundUp(og, MR);
 }
 
 // The kc×nc block of the column matrix at output positions jc .. jc+nc, as NR-wide panels.

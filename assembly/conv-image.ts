@@ -2,9 +2,11 @@
 // conv-forward-transposed.ts, conv-backward-weight.ts): the column matrix x(tap, position) is never written out; its
 // element is read at (tap offset) + (lane offset), the tap fixing channel, kernel row and kernel
 // column, the lane the output position. Padding is made real first (the image is copied into a
-// zero-bordered buffer), so every read lands inside the image and needs no bounds check.
+// zero-bordered buffer, as the plan says: conv-plan.ts), so every read lands inside the image and
+// needs no bounds check.
 
 import { KC, NR } from './gemm-blocking';
+import { ConvGeometry } from './conv-geometry';
 
 // The tables below are written by every call, so each instance (one per thread) keeps its own in
 // its kernel scratch (useConvTables), not in the module's static data, which threads share.
@@ -30,48 +32,13 @@ export const LANE_INDEX = memory.data<i32>([0, 1, 2, 3, 4, 5, 6, 7], 16);
   return <usize>n << 2;
 }
 
-/** Rows and columns of the padded image the convolution reads: the padding that matters, and no more. */
-function paddedSpan(outSize: i32, kernel: i32, stride: i32, dilation: i32): i32 {
-  return (outSize - 1) * stride + (kernel - 1) * dilation + 1;
-}
-
-// How the current kernel call reads each group's image, set by planImageReads: in place, or from
-// a zero-bordered copy where padding is needed (kernels run one at a time, like TAPS).
-let readHeight = 0;
-let readWidth = 0;
-let padTop = 0;
-let padLeft = 0;
-let spanRows = 0;
-let spanColumns = 0;
-let readsCopy = false;
-
-/** Plans the image reads of one kernel call; then imageRowStride, imagePlaneStride and groupImage follow it. */
-export function planImageReads(
-  height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
-): void {
-  readHeight = height;
-  readWidth = width;
-  padTop = ph;
-  padLeft = pw;
-  spanRows = paddedSpan(outH, kh, sh, dh);
-  spanColumns = paddedSpan(outW, kw, sw, dw);
-  readsCopy = ph > 0 || pw > 0 || spanRows > height || spanColumns > width;
-}
-
-/** Floats between two rows of the image as read. */
-export function imageRowStride(): i32 {
-  return readsCopy ? spanColumns : readWidth;
-}
-
-/** Floats between two channel planes of the image as read. */
-export function imagePlaneStride(): i32 {
-  return readsCopy ? spanRows * spanColumns : readHeight * readWidth;
-}
-
-/** The `channels` planes at `src` as read: `src` itself, or their zero-bordered copy made in `padded`. */
-export function groupImage(src: usize, padded: usize, channels: i32): usize {
-  if (!readsCopy) return src;
-  padImage(src, padded, channels, readHeight, readWidth, padTop, padLeft, spanRows, spanColumns);
+/**
+ * The group's `g.groupChannels` planes at `src` as the implicit paths read them (g's plan,
+ * conv-plan.ts): `src` itself, or their zero-bordered copy made in `padded`.
+ */
+export function groupImage(src: usize, padded: usize, g: ConvGeometry): usize {
+  if (!g.readsCopy) return src;
+  padImage(src, padded, g.groupChannels, g.height, g.width, g.padTop, g.padLeft, g.spanRows, g.spanColumns);
   return padded;
 }
 

@@ -1,16 +1,19 @@
 // 2-D convolution (cross-correlation, NCHW) as im2col + GEMM, per image and per group, so one
 // host call covers the whole batch; the forward pass packs its columns straight from the image
 // where the weights fit (conv-forward.ts), the weight gradient always (conv-backward-weight.ts).
-// The host passes a column scratch buffer of (channels/groups)*kernelH*kernelW x outH*outW
-// floats, and at least one padded image of a group (conv-forward.ts), or 0 for a 1x1, stride-1,
-// unpadded convolution, whose input already is the column matrix.
 //
-// Every kernel takes the same geometry tail: batch, channels, height, width, outChannels,
-// kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW.
-// Padding past the bottom/right edge is implicit: whatever falls outside the input reads as 0.
+// Every kernel takes the address of the convolution's geometry (conv-geometry.ts), planned once by
+// conv2dPlan (conv-plan.ts: the path each pass takes), and a scratch buffer of the size its
+// family's ...ScratchBytes export gives for that geometry (0: none needed).
 
-import { conv2dForwardImplicit, copyRun, implicitGemmFits, zeroRun } from './conv-forward';
-import { conv2dBackwardWeightImplicit } from './conv-backward-weight';
+import { conv2dForwardImplicit, copyRun, zeroRun } from './conv-forward';
+import { conv2dForwardTransposed } from './conv-forward-transposed';
+import { conv2dBackwardWeightChunked } from './conv-backward-weight';
+import { ConvGeometry, geometryAt } from './conv-geometry';
+import { FORWARD_IMPLICIT, FORWARD_POINTWISE, FORWARD_TRANSPOSED, INPUT_GRADIENT_ADJOINT, INPUT_GRADIENT_POINTWISE, planConv } from './conv-plan';
+import { conv2dBackwardInputAdjoint } from './conv-backward-input';
+export { conv2dBackwardWeightPart, conv2dBackwardWeightSum } from './conv-backward-weight';
+export { convGeometryBytes } from './conv-geometry';
 import { gemm, gemmBiasRelu } from './gemm';
 
 @inline function bytes(n: i32): usize {
@@ -110,102 +113,145 @@ function col2im(
   }
 }
 
+/** Fills in the plan of the geometry at `geometry` (conv-plan.ts), once, after the host wrote it; every kernel below reads it. */
+export function conv2dPlan(geometry: usize): void {
+  planConv(geometryAt(geometry));
+}
+
+/** Bytes of scratch conv2dForward needs (per chunk of conv2dForwardPart), 64-byte aligned; 0 when none. */
+export function conv2dForwardScratchBytes(geometry: usize): i32 {
+  return geometryAt(geometry).forwardScratchBytes;
+}
+
+/** Bytes of scratch conv2dBackwardInput needs (per chunk of conv2dBackwardInputPart), 64-byte aligned; 0 when none. */
+export function conv2dBackwardInputScratchBytes(geometry: usize): i32 {
+  return geometryAt(geometry).inputGradientScratchBytes;
+}
+
 // out = weight (*) input (+ bias, unless bias is 0), then max(0, ·) if relu; the GEMM's epilogue
 // applies both per tile.
-export function conv2dForward(
-  input: usize, weight: usize, bias: usize, out: usize, col: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  if (implicitGemmFits(og, depth)) {
-    conv2dForwardImplicit(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu != 0);
-    return;
-  }
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const src = input + bytes((n * channels + g * cg) * height * width);
-      if (col) im2col(src, col, cg, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
-      const columns = col ? col : src;
-      const groupBias = bias ? bias + bytes(g * og) : 0;
-      gemmBiasRelu(0, 0, og, area, depth, weight + bytes(g * og * depth), columns, out + bytes((n * outChannels + g * og) * area), groupBias, 1, relu);
-    }
-  }
+export function conv2dForward(input: usize, weight: usize, bias: usize, out: usize, scratch: usize, geometry: usize, relu: i32): void {
+  const g = geometryAt(geometry);
+  forwardImages(input, weight, bias, out, scratch, g, 0, g.batch, relu != 0);
 }
 
 /**
- * Images [begin, end) of conv2dForward (whose batch is split), with the column buffer of chunk
- * begin / chunk at col + that index × colBytes (col 0: none needed): threads each convolve their
- * own images, every output computed as in the whole batch.
+ * Images [begin, end) of conv2dForward (whose batch is split), with the scratch of chunk
+ * begin / chunk at scratch + that index × scratchBytes: threads each convolve their own images,
+ * every output computed as in the whole batch.
  */
 export function conv2dForwardPart(
-  input: usize, weight: usize, bias: usize, out: usize, col: usize, colBytes: i32, chunk: i32,
-  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32,
+  input: usize, weight: usize, bias: usize, out: usize, scratch: usize, scratchBytes: i32, chunk: i32, geometry: usize, relu: i32,
   begin: i32, end: i32,
 ): void {
-  const ownCol = col ? col + <usize>(begin / chunk) * <usize>colBytes : 0;
-  conv2dForward(
-    input + bytes(begin * channels * height * width), weight, bias, out + bytes(begin * outChannels * outH * outW), ownCol,
-    end - begin, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW, relu,
-  );
+  const own = scratch ? scratch + <usize>(begin / chunk) * <usize>scratchBytes : 0;
+  forwardImages(input, weight, bias, out, own, geometryAt(geometry), begin, end, relu != 0);
 }
 
-// gradInput = weight^T applied to gradOut, scattered back through col2im.
-export function conv2dBackwardInput(
-  gradOut: usize, weight: usize, gradInput: usize, col: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  const cg = channels / groups;
-  const og = outChannels / groups;
-  const depth = cg * kh * kw;
-  const area = outH * outW;
-  if (col) memory.fill(gradInput, 0, bytes(batch * channels * height * width));
-  for (let n = 0; n < batch; n++) {
-    for (let g = 0; g < groups; g++) {
-      const dst = gradInput + bytes((n * channels + g * cg) * height * width);
-      const columns = col ? col : dst;
-      gemm(1, 0, depth, area, og, weight + bytes(g * og * depth), gradOut + bytes((n * outChannels + g * og) * area), columns, 0);
-      if (col) col2im(col, dst, cg, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
+function forwardImages(input: usize, weight: usize, bias: usize, out: usize, scratch: usize, g: ConvGeometry, begin: i32, end: i32, relu: bool): void {
+  const path = g.forwardPath;
+  if (path == FORWARD_IMPLICIT) {
+    conv2dForwardImplicit(input, weight, bias, out, scratch, g, begin, end, relu);
+    return;
+  }
+  if (path == FORWARD_TRANSPOSED) {
+    conv2dForwardTransposed(input, weight, bias, out, scratch, g, begin, end, relu);
+    return;
+  }
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  const pointwise = path == FORWARD_POINTWISE;
+  for (let n = begin; n < end; n++) {
+    for (let group = 0; group < g.groups; group++) {
+      const src = input + bytes(n * g.imageFloats + group * cg * g.height * g.width);
+      if (!pointwise) im2col(src, scratch, cg, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW);
+      const columns = pointwise ? src : scratch;
+      const groupBias = bias ? bias + bytes(group * og) : 0;
+      gemmBiasRelu(0, 0, og, area, depth, weight + bytes(group * og * depth), columns, out + bytes(n * g.outImageFloats + group * og * area), groupBias, 1, relu ? 1 : 0);
     }
   }
 }
 
+// gradInput = weight^T applied to gradOut, scattered back through col2im, or as the adjoint
+// convolution (conv-backward-input.ts) where the plan says.
+export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, geometry: usize): void {
+  const g = geometryAt(geometry);
+  backwardInputImages(gradOut, weight, gradInput, scratch, g, 0, g.batch);
+}
+
 /**
- * Images [begin, end) of conv2dBackwardInput (whose batch is split), with the column buffer of
- * chunk begin / chunk at col + that index × colBytes (col 0: none needed): each image's gradient
- * is computed as in the whole batch.
+ * Images [begin, end) of conv2dBackwardInput (whose batch is split), with the scratch of chunk
+ * begin / chunk at scratch + that index × scratchBytes: each image's gradient is computed as in
+ * the whole batch.
  */
 export function conv2dBackwardInputPart(
-  gradOut: usize, weight: usize, gradInput: usize, col: usize, colBytes: i32, chunk: i32,
-  channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
+  gradOut: usize, weight: usize, gradInput: usize, scratch: usize, scratchBytes: i32, chunk: i32, geometry: usize,
   begin: i32, end: i32,
 ): void {
-  const ownCol = col ? col + <usize>(begin / chunk) * <usize>colBytes : 0;
-  conv2dBackwardInput(
-    gradOut + bytes(begin * outChannels * outH * outW), weight, gradInput + bytes(begin * channels * height * width), ownCol,
-    end - begin, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW,
-  );
+  const own = scratch ? scratch + <usize>(begin / chunk) * <usize>scratchBytes : 0;
+  backwardInputImages(gradOut, weight, gradInput, own, geometryAt(geometry), begin, end);
+}
+
+function backwardInputImages(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, g: ConvGeometry, begin: i32, end: i32): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  if (g.inputGradientPath == INPUT_GRADIENT_ADJOINT) {
+    conv2dBackwardInputAdjoint(gradOut, weight, gradInput, scratch, g, begin, end);
+    return;
+  }
+  const pointwise = g.inputGradientPath == INPUT_GRADIENT_POINTWISE;
+  if (!pointwise) memory.fill(gradInput + bytes(begin * g.imageFloats), 0, bytes((end - begin) * g.imageFloats));
+  for (let n = begin; n < end; n++) {
+    for (let group = 0; group < g.groups; group++) {
+      const dst = gradInput + bytes(n * g.imageFloats + group * cg * g.height * g.width);
+      gemm(1, 0, depth, area, og, weight + bytes(group * og * depth), gradOut + bytes(n * g.outImageFloats + group * og * area), pointwise ? dst : scratch, 0);
+      if (!pointwise) col2im(scratch, dst, cg, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW);
+    }
+  }
 }
 
 // gradWeight = sum over the batch of gradOut times the input's columns, transposed, the columns
-// packed straight from the image (conv-backward-weight.ts).
-export function conv2dBackwardWeight(
-  input: usize, gradOut: usize, gradWeight: usize, col: usize,
-  batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32,
-): void {
-  conv2dBackwardWeightImplicit(input, gradOut, gradWeight, col, batch, channels, height, width, outChannels, kh, kw, sh, sw, ph, pw, dh, dw, groups, outH, outW);
+// packed straight from the image, summed in chunks of images fixed by the geometry
+// (conv-backward-weight.ts).
+export function conv2dBackwardWeight(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, geometry: usize): void {
+  conv2dBackwardWeightChunked(input, gradOut, gradWeight, scratch, geometryAt(geometry));
+}
+
+/** Bytes of scratch conv2dBackwardWeight needs (one chunk's), 64-byte aligned; 0 when none. */
+export function conv2dBackwardWeightScratchBytes(geometry: usize): i32 {
+  return geometryAt(geometry).weightGradientScratchBytes;
+}
+
+/** Images per chunk of conv2dBackwardWeight's sum over the batch (the batch itself: one chunk). */
+export function conv2dBackwardWeightImages(geometry: usize): i32 {
+  return geometryAt(geometry).weightGradientImages;
+}
+
+// The plan's paths (conv-plan.ts's constants), for the host to name (src/backend/conv-geometry.ts, convPlan).
+export function conv2dForwardPath(geometry: usize): i32 {
+  return geometryAt(geometry).forwardPath;
+}
+
+export function conv2dBackwardInputPath(geometry: usize): i32 {
+  return geometryAt(geometry).inputGradientPath;
+}
+
+export function conv2dBackwardWeightPath(geometry: usize): i32 {
+  return geometryAt(geometry).weightGradientPath;
 }
 
 // gradBias[o] = sum over n and every output position of gradOut[n, o].
 export function conv2dBackwardBias(gradOut: usize, gradBias: usize, batch: i32, outChannels: i32, area: i32): void {
-  for (let o = 0; o < outChannels; o++) {
+  conv2dBackwardBiasPart(gradOut, gradBias, batch, outChannels, area, 0, outChannels);
+}
+
+/** Output channels [begin, end) of conv2dBackwardBias: each channel's sum is the same whoever computes it. */
+export function conv2dBackwardBiasPart(gradOut: usize, gradBias: usize, batch: i32, outChannels: i32, area: i32, begin: i32, end: i32): void {
+  for (let o = begin; o < end; o++) {
     let acc = f32x4.splat(0);
     let tail: f32 = 0;
     for (let n = 0; n < batch; n++) {

@@ -113,12 +113,26 @@ export interface KernelExports {
   zeroTensorsPart(table: usize, count: i32, begin: i32, end: i32): void;
   sumOfSquaresTensors(table: usize, count: i32): f64;
   // assembly/conv.ts
-  conv2dForward(input: usize, weight: usize, bias: usize, out: usize, col: usize, batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32): void;
-  conv2dForwardPart(input: usize, weight: usize, bias: usize, out: usize, col: usize, colBytes: i32, chunk: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, relu: i32, begin: i32, end: i32): void;
-  conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, col: usize, batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32): void;
-  conv2dBackwardInputPart(gradOut: usize, weight: usize, gradInput: usize, col: usize, colBytes: i32, chunk: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32, begin: i32, end: i32): void;
-  conv2dBackwardWeight(input: usize, gradOut: usize, gradWeight: usize, col: usize, batch: i32, channels: i32, height: i32, width: i32, outChannels: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, groups: i32, outH: i32, outW: i32): void;
+  conv2dPlan(geometry: usize): void;
+  conv2dForwardScratchBytes(geometry: usize): i32;
+  conv2dBackwardInputScratchBytes(geometry: usize): i32;
+  conv2dForward(input: usize, weight: usize, bias: usize, out: usize, scratch: usize, geometry: usize, relu: i32): void;
+  conv2dForwardPart(input: usize, weight: usize, bias: usize, out: usize, scratch: usize, scratchBytes: i32, chunk: i32, geometry: usize, relu: i32, begin: i32, end: i32): void;
+  conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, geometry: usize): void;
+  conv2dBackwardInputPart(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, scratchBytes: i32, chunk: i32, geometry: usize, begin: i32, end: i32): void;
+  conv2dBackwardWeight(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, geometry: usize): void;
+  conv2dBackwardWeightScratchBytes(geometry: usize): i32;
+  conv2dBackwardWeightImages(geometry: usize): i32;
+  conv2dForwardPath(geometry: usize): i32;
+  conv2dBackwardInputPath(geometry: usize): i32;
+  conv2dBackwardWeightPath(geometry: usize): i32;
   conv2dBackwardBias(gradOut: usize, gradBias: usize, batch: i32, outChannels: i32, area: i32): void;
+  conv2dBackwardBiasPart(gradOut: usize, gradBias: usize, batch: i32, outChannels: i32, area: i32, begin: i32, end: i32): void;
+  // assembly/conv-backward-weight.ts
+  conv2dBackwardWeightPart(input: usize, gradOut: usize, gradWeight: usize, scratch: usize, geometry: usize, begin: i32, end: i32): void;
+  conv2dBackwardWeightSum(gradWeight: usize, first: usize, stride: i32, count: i32, begin: i32, end: i32): void;
+  // assembly/conv-geometry.ts
+  convGeometryBytes(): i32;
   // assembly/pool.ts
   maxPool2dForward(input: usize, out: usize, argmax: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): void;
   maxPool2dBackward(gradOut: usize, argmax: usize, gradInput: usize, planes: i32, height: i32, width: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): void;

@@ -2,7 +2,7 @@ import { kernels } from '../backend/backend.js';
 import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
-import { geometryArgs, withColumns, type ConvGeometry } from './conv.js';
+import { withConvGeometry, type ConvGeometry } from '../backend/conv-geometry.js';
 import { spatialPair, type SpatialSize } from './window.js';
 import { checkInteger, checkOptionalTensor, checkOptions, checkTensor } from '../check-args.js';
 
@@ -44,12 +44,11 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   options = checkOptions<ConvTranspose2dOptions>('convTranspose2d', options) as ConvTranspose2dOptions;
   const { conv, outputPadding } = adjointGeometry(input, weight, bias, options);
   // `conv` is the conv2d whose input gradient this is: its input is our output, its output our input.
-  const args = geometryArgs(conv);
   const area = conv.height * conv.width;
   const k = kernels();
   const out = Tensor.empty([conv.batch, conv.channels, conv.height, conv.width]);
   try {
-    withColumns(conv, (col) => k.conv2dBackwardInput!(input.ptr, weight.ptr, out.ptr, col, ...args));
+    withConvGeometry(conv, k.conv2dBackwardInputScratchBytes, (geometry, scratch) => k.conv2dBackwardInput(input.ptr, weight.ptr, out.ptr, scratch, geometry));
   } catch (error) {
     out.dispose();
     throw error;
@@ -57,7 +56,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   if (bias) {
     for (let n = 0; n < conv.batch; n++) {
       const image = out.ptr + n * conv.channels * area * 4;
-      k.addForward!(image, bias.ptr, image, conv.channels, area, area, 1, 1, 0);
+      k.addForward(image, bias.ptr, image, conv.channels, area, area, 1, 1, 0);
     }
   }
   const attributes: ConvTranspose2dAttributes = {
@@ -77,11 +76,9 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
       const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;
       const gw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
       const gb = bias?.requiresGrad ? Tensor.empty(bias.shape) : null;
-      withColumns(conv, (col) => {
-        if (gx) k.conv2dForward!(g.ptr, w!.ptr, 0, gx.ptr, col, ...args, 0);
-        if (gw) k.conv2dBackwardWeight!(g.ptr, x!.ptr, gw.ptr, col, ...args);
-      });
-      if (gb) k.conv2dBackwardBias!(g.ptr, gb.ptr, conv.batch, conv.channels, area);
+      if (gx) withConvGeometry(conv, k.conv2dForwardScratchBytes, (geometry, scratch) => k.conv2dForward(g.ptr, w!.ptr, 0, gx.ptr, scratch, geometry, 0));
+      if (gw) withConvGeometry(conv, k.conv2dBackwardWeightScratchBytes, (geometry, scratch) => k.conv2dBackwardWeight(g.ptr, x!.ptr, gw.ptr, scratch, geometry));
+      if (gb) k.conv2dBackwardBias(g.ptr, gb.ptr, conv.batch, conv.channels, area);
       return [gx, gw, gb];
     },
   });

@@ -1,5 +1,5 @@
-import { convColumnFloats } from '../backend/conv-columns.js';
-import { backend, kernels } from '../backend/backend.js';
+import { kernels } from '../backend/backend.js';
+import { withConvGeometry, type ConvGeometry } from '../backend/conv-geometry.js';
 import { record } from '../autograd/node.js';
 import { formatShape } from '../shape-util.js';
 import { Tensor } from '../tensor.js';
@@ -31,26 +31,7 @@ export interface Conv2dAttributes {
 }
 
 /** @internal A convolution's sizes as the kernels take them; 1-D convolutions have height 1. */
-export interface ConvGeometry {
-  batch: number;
-  channels: number;
-  height: number;
-  width: number;
-  outChannels: number;
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
-  padBottom: number;
-  padRight: number;
-  dilationH: number;
-  dilationW: number;
-  groups: number;
-  outH: number;
-  outW: number;
-}
+export type { ConvGeometry } from '../backend/conv-geometry.js';
 
 /**
  * 2-D convolution (cross-correlation) as torch.nn.functional.conv2d: input [N, C, H, W],
@@ -79,10 +60,14 @@ function convolve(input: Tensor, weight: Tensor, bias: Tensor | null, options: C
  * `outShape` (the memory of [N, O, outH, outW]), recorded as `op` with `attributes`.
  */
 export function convolveGeometry(input: Tensor, weight: Tensor, bias: Tensor | null, geometry: ConvGeometry, outShape: number[], relu: boolean, op: string, attributes: object): Tensor {
-  const args = geometryArgs(geometry);
   const out = Tensor.empty(outShape);
   const k = kernels();
-  withColumns(geometry, (col) => k.conv2dForward!(input.ptr, weight.ptr, bias ? bias.ptr : 0, out.ptr, col, ...args, relu ? 1 : 0));
+  try {
+    withConvGeometry(geometry, k.conv2dForwardScratchBytes, (g, scratch) => k.conv2dForward(input.ptr, weight.ptr, bias ? bias.ptr : 0, out.ptr, scratch, g, relu ? 1 : 0));
+  } catch (error) {
+    out.dispose();
+    throw error;
+  }
   return record(out, {
     op,
     inputs: [input, weight, bias],
@@ -93,11 +78,9 @@ export function convolveGeometry(input: Tensor, weight: Tensor, bias: Tensor | n
       const gx = input.requiresGrad ? Tensor.empty(input.shape) : null;
       const gw = weight.requiresGrad ? Tensor.empty(weight.shape) : null;
       const gb = bias?.requiresGrad ? Tensor.empty(bias.shape) : null;
-      withColumns(geometry, (col) => {
-        if (gw) k.conv2dBackwardWeight!(x!.ptr, g.ptr, gw.ptr, col, ...args);
-        if (gx) k.conv2dBackwardInput!(g.ptr, w!.ptr, gx.ptr, col, ...args);
-      });
-      if (gb) k.conv2dBackwardBias!(g.ptr, gb.ptr, geometry.batch, geometry.outChannels, geometry.outH * geometry.outW);
+      if (gw) withConvGeometry(geometry, k.conv2dBackwardWeightScratchBytes, (desc, scratch) => k.conv2dBackwardWeight(x!.ptr, g.ptr, gw.ptr, scratch, desc));
+      if (gx) withConvGeometry(geometry, k.conv2dBackwardInputScratchBytes, (desc, scratch) => k.conv2dBackwardInput(g.ptr, w!.ptr, gx.ptr, scratch, desc));
+      if (gb) k.conv2dBackwardBias(g.ptr, gb.ptr, geometry.batch, geometry.outChannels, geometry.outH * geometry.outW);
       if (g !== upstream) g.dispose();
       return [gx, gw, gb];
     },
@@ -112,31 +95,6 @@ function convAttributes(g: ConvGeometry): Conv2dAttributes {
     dilation: [g.dilationH, g.dilationW],
     groups: g.groups,
   };
-}
-
-/** @internal The geometry as the conv kernels' trailing arguments. */
-export function geometryArgs(g: ConvGeometry): [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number] {
-  return [g.batch, g.channels, g.height, g.width, g.outChannels, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.groups, g.outH, g.outW];
-}
-
-/**
- * @internal A 1x1, stride-1, unpadded convolution reads its input as the column matrix (pointer 0
- * tells the kernel); anything else gets a scratch buffer for one image's columns of one group, or
- * for one image's channels of one group with the padding made real, whichever is larger.
- */
-export function withColumns(g: ConvGeometry, run: (col: number) => void): void {
-  const floats = convColumnFloats(g.channels / g.groups, g.kernelH, g.kernelW, g.outH, g.outW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW);
-  if (floats === 0) {
-    run(0);
-    return;
-  }
-  const allocator = backend().allocator;
-  const col = allocator.alloc(floats * 4, 'the conv2d column buffer');
-  try {
-    run(col);
-  } finally {
-    allocator.free(col);
-  }
 }
 
 function convGeometry(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): ConvGeometry {

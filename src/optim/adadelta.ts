@@ -54,6 +54,6 @@ export class Adadelta extends Optimizer<AdadeltaHyperParameters> {
   }
 
   protected updateTensors(table: number, count: number, elements: number, h: AdadeltaHyperParameters): void {
-    kernels().adadeltaStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.rho, 1 - h.rho, h.eps, 0, elements);
+    kernels().adadeltaStepTensors(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.rho, 1 - h.rho, h.eps, 0, elements);
   }
 }

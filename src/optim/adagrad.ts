@@ -57,6 +57,6 @@ export class Adagrad extends Optimizer<AdagradHyperParameters> {
   }
 
   protected updateTensors(table: number, count: number, elements: number, h: AdagradHyperParameters): void {
-    kernels().adagradStepTensors!(table, count, h.maximize ? -1 : 1, h.weightDecay, h.eps, 0, elements);
+    kernels().adagradStepTensors(table, count, h.maximize ? -1 : 1, h.weightDecay, h.eps, 0, elements);
   }
 }

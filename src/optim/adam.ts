@@ -59,7 +59,7 @@ export function writeAdamEntry(table: TensorTable, param: Tensor, grad: Tensor, 
  */
 export function adamUpdateTensors(table: number, count: number, elements: number, h: AdamHyperParameters, decoupled: boolean): void {
   const [beta1, beta2] = h.betas;
-  kernels().adamStepTensors!(
+  kernels().adamStepTensors(
     table, count,
     h.maximize ? -1 : 1,
     decoupled ? 0 : h.weightDecay,

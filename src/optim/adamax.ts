@@ -56,6 +56,6 @@ export class Adamax extends Optimizer<AdamaxHyperParameters> {
 
   protected updateTensors(table: number, count: number, elements: number, h: AdamaxHyperParameters): void {
     const [beta1, beta2] = h.betas;
-    kernels().adamaxStepTensors!(table, count, h.maximize ? -1 : 1, h.weightDecay, beta1, 1 - beta1, beta2, h.eps, 0, elements);
+    kernels().adamaxStepTensors(table, count, h.maximize ? -1 : 1, h.weightDecay, beta1, 1 - beta1, beta2, h.eps, 0, elements);
   }
 }

@@ -79,7 +79,7 @@ export class NAdam extends Optimizer<NAdamHyperParameters> {
   protected updateTensors(table: number, count: number, elements: number, h: NAdamHyperParameters): void {
     const [beta1, beta2] = h.betas;
     const decoupled = h.decoupledWeightDecay;
-    kernels().nadamStepTensors!(
+    kernels().nadamStepTensors(
       table, count, h.maximize ? -1 : 1,
       decoupled ? 0 : h.weightDecay, decoupled ? 1 - h.lr * h.weightDecay : 1,
       beta1, 1 - beta1, beta2, 1 - beta2, h.eps,

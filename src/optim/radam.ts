@@ -75,7 +75,7 @@ export class RAdam extends Optimizer<RAdamHyperParameters> {
   protected updateTensors(table: number, count: number, elements: number, h: RAdamHyperParameters): void {
     const [beta1, beta2] = h.betas;
     const decoupled = h.decoupledWeightDecay;
-    kernels().radamStepTensors!(
+    kernels().radamStepTensors(
       table, count, h.maximize ? -1 : 1,
       decoupled ? 0 : h.weightDecay, decoupled ? 1 - h.lr * h.weightDecay : 1,
       beta1, 1 - beta1, beta2, 1 - beta2, h.eps,

@@ -62,6 +62,6 @@ export class RMSprop extends Optimizer<RMSpropHyperParameters> {
   }
 
   protected updateTensors(table: number, count: number, elements: number, h: RMSpropHyperParameters): void {
-    kernels().rmspropStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.alpha, 1 - h.alpha, h.eps, h.momentum, 0, elements);
+    kernels().rmspropStepTensors(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.alpha, 1 - h.alpha, h.eps, h.momentum, 0, elements);
   }
 }

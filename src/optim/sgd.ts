@@ -80,6 +80,6 @@ export class SGD extends Optimizer<SGDHyperParameters> {
   }
 
   protected updateTensors(table: number, count: number, elements: number, h: SGDHyperParameters): void {
-    kernels().sgdStepTensors!(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.momentum, h.nesterov ? 1 : 0, 0, elements);
+    kernels().sgdStepTensors(table, count, h.lr, h.maximize ? -1 : 1, h.weightDecay, h.momentum, h.nesterov ? 1 : 0, 0, elements);
   }
 }

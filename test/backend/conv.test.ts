@@ -1,19 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend, kernels } from '../../src/backend/backend.js';
+import { convPlan, writeConvGeometry, type ConvPlan, type KernelConvGeometry } from '../../src/backend/conv-geometry.js';
 import { init } from '../../src/index.js';
-import { naiveConv2d, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
+import { naiveConv2d, naiveConv2dInputGradient, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
 
-// conv2dForward(input, weight, bias, out, col, batch, channels, height, width, outChannels, kh, kw,
-// strideH, strideW, padTop, padLeft, dilationH, dilationW, groups, outH, outW, relu), called
-// directly: the ReLU flag is not reachable through F.conv2d, and every shape below is chosen for
-// the path it takes. The kernel picks one of two orientations per call (assembly/conv-forward.ts):
+// conv2dForward(input, weight, bias, out, scratch, geometry, relu), the geometry written into
+// linear memory as src/backend/conv-geometry.ts does and the scratch as long as
+// conv2dForwardScratchBytes(geometry) says, called directly: the ReLU flag is not reachable
+// through F.conv2d, and every shape below is chosen for the path it takes. The kernel picks one of two orientations per call (assembly/conv-forward.ts):
 // positions × channels for 7-8, 13-16, 19-24 and 31-32 output channels per group (6-8 too
 // where MR = 5, the plain SIMD build: the `src` project), at most 512 taps; channels × positions
 // otherwise. Both pack or read straight from the image: whole runs, runs wrapping to the next
 // output row, gathered lanes, padding made real; the first also partial tiles at an image's last
 // positions and channel tiles wider than the group; the second several K or N blocks. The im2col
 // path takes weights too big to keep packed.
-// conv2dBackwardWeight(input, gradOut, gradWeight, col, ...geometry) runs on the same shapes and a
+// conv2dBackwardWeight(input, gradOut, gradWeight, scratch, geometry) runs on the same shapes and a
 // few more: its B panels are eight taps wide (depth not a multiple of 8 leaves a partial panel)
 // and take four positions of one output row at a time with stride 1 (an area or output row not a
 // multiple of 4 leaves single positions, some wrapping to the next row). Where that wastes far
@@ -58,6 +59,7 @@ const GEOMETRIES: Geometry[] = [
   { name: 'more taps than one K block (576)', input: [1, 64, 6, 7], weight: [10, 64, 3, 3], padding: [1, 1, 1, 1] },
   { name: 'more positions than one N block (1640)', input: [1, 2, 40, 41], weight: [3, 2, 3, 3], padding: [1, 1, 1, 1] },
   { name: 'more output channels than one A block (im2col path)', input: [1, 2, 6, 6], weight: [130, 2, 3, 3], padding: [1, 1, 1, 1] },
+  { name: '1x1 with more output channels than one A block (the GEMM straight on the input)', input: [2, 8, 4, 5], weight: [130, 8, 1, 1] },
 ];
 
 const GUARD = 16;
@@ -79,28 +81,32 @@ function outputSize(g: Geometry): [number, number] {
   return [Math.floor((h + top + bottom - dh * (kh - 1) - 1) / sh) + 1, Math.floor((w + left + right - dw * (kw - 1) - 1) / sw) + 1];
 }
 
-// The scratch src/ops/conv.ts gives the kernel: none for a 1x1, stride-1, unpadded convolution,
-// else the larger of one group's columns and one group's padded image.
-function scratchFloats(g: Geometry): number {
-  const [, c, , ] = g.input;
-  const [, , kh, kw] = g.weight;
-  const [sh, sw] = g.stride ?? [1, 1];
-  const [top, , left] = g.padding ?? [0, 0, 0, 0];
-  const [dh, dw] = g.dilation ?? [1, 1];
-  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && top === 0 && left === 0) return 0;
+function kernelGeometry(g: Geometry): KernelConvGeometry {
+  const [batch, channels, height, width] = g.input;
+  const [outChannels, , kernelH, kernelW] = g.weight;
   const [outH, outW] = outputSize(g);
-  const cg = c / (g.groups ?? 1);
-  return Math.max(cg * kh * kw * outH * outW, cg * ((outH - 1) * sh + (kh - 1) * dh + 1) * ((outW - 1) * sw + (kw - 1) * dw + 1));
+  const [strideH, strideW] = g.stride ?? [1, 1];
+  const [padTop, , padLeft] = g.padding ?? [0, 0, 0, 0];
+  const [dilationH, dilationW] = g.dilation ?? [1, 1];
+  return { batch, channels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, groups: g.groups ?? 1, outH, outW };
+}
+
+// The geometry written into linear memory and planned, as src/backend/conv-geometry.ts does (freed by the caller).
+function writeGeometry(g: Geometry): number {
+  const ptr = backend().allocator.alloc(kernels().convGeometryBytes!());
+  writeConvGeometry(kernelGeometry(g), ptr);
+  return ptr;
 }
 
 /** Runs the kernel on copies of the operands; returns the output and the guard cells after out and the scratch. */
 function runConv(g: Geometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, relu: boolean): { out: Float32Array; guards: number[] } {
   const { allocator } = backend();
   const [outH, outW] = outputSize(g);
-  const [n, c, h, wd] = g.input;
-  const [o, , kh, kw] = g.weight;
+  const n = g.input[0];
+  const o = g.weight[0];
   const outFloats = n * o * outH * outW;
-  const colFloats = scratchFloats(g);
+  const geometry = writeGeometry(g);
+  const colFloats = kernels().conv2dForwardScratchBytes!(geometry) / 4;
   const px = allocator.alloc(4 * x.length);
   const pw = allocator.alloc(4 * w.length);
   const pb = bias ? allocator.alloc(4 * bias.length) : 0;
@@ -114,16 +120,13 @@ function runConv(g: Geometry, x: Float32Array, w: Float32Array, bias: Float32Arr
     memory.fill(NaN, pout >>> 2, (pout >>> 2) + outFloats);
     memory.fill(-7777, (pout >>> 2) + outFloats, (pout >>> 2) + outFloats + GUARD);
     if (pcol) memory.fill(-7777, (pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD);
-    const [sh, sw] = g.stride ?? [1, 1];
-    const [top, , left] = g.padding ?? [0, 0, 0, 0];
-    const [dh, dw] = g.dilation ?? [1, 1];
-    kernels().conv2dForward!(px, pw, pb, pout, pcol, n, c, h, wd, o, kh, kw, sh, sw, top, left, dh, dw, g.groups ?? 1, outH, outW, +relu);
+    kernels().conv2dForward!(px, pw, pb, pout, pcol, geometry, +relu);
     const after = allocator.f32();
     const guards = Array.from(after.slice((pout >>> 2) + outFloats, (pout >>> 2) + outFloats + GUARD));
     if (pcol) guards.push(...after.slice((pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD));
     return { out: after.slice(pout >>> 2, (pout >>> 2) + outFloats), guards };
   } finally {
-    for (const p of [px, pw, pb, pout, pcol]) if (p) allocator.free(p);
+    for (const p of [px, pw, pb, pout, pcol, geometry]) if (p) allocator.free(p);
   }
 }
 
@@ -136,6 +139,29 @@ function worstError(got: Float32Array, want: number[]): number {
   const scale = Math.max(...want.map(Math.abs));
   return Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i]!))) / scale;
 }
+
+describe('the convolution plan', () => {
+  // Chosen once per geometry (assembly/conv-plan.ts), the same in both builds for these: the
+  // orientation that wastes fewer tile lanes where it saves enough, within what the buffers hold.
+  const named = (start: string): Geometry => GEOMETRIES.find((g) => g.name.startsWith(start))!;
+  const cases: [string, ConvPlan['forward'], ConvPlan['inputGradient'], ConvPlan['weightGradient']][] = [
+    ["W5's first layer", 'transposed', 'adjoint', 'transposed'],
+    ["W5's second layer", 'transposed', 'columns', 'implicit'],
+    ['stride 2 with padding 1', 'implicit', 'columns', 'implicit'],
+    ['1x1 pointwise (the input', 'implicit', 'pointwise', 'implicit'],
+    ['more output channels than one A block', 'columns', 'adjoint', 'implicit'],
+    ['groups 2 with padding 1', 'implicit', 'adjoint', 'implicit'],
+    ['dilation 2 with padding [2, 1]', 'transposed', 'adjoint', 'transposed'],
+    ['1x1 with more output channels than one A block', 'pointwise', 'pointwise', 'implicit'],
+  ];
+  for (const [name, forward, inputGradient, weightGradient] of cases) {
+    it(`${name}: forward ${forward}, input gradient ${inputGradient}, weight gradient ${weightGradient}`, () => {
+      const { weightGradientImages, ...paths } = convPlan(kernelGeometry(named(name)));
+      expect(paths).toEqual({ forward, inputGradient, weightGradient });
+      expect(weightGradientImages).toBe(named(name).input[0]);
+    });
+  }
+});
 
 describe('conv2dForward kernel', () => {
   for (const g of GEOMETRIES) {
@@ -178,6 +204,11 @@ const WEIGHT_GRADIENT_GEOMETRIES: Geometry[] = [
   { name: 'output rows of 6 (two single positions per row), depth 2', input: [3, 2, 4, 6], weight: [4, 2, 1, 1], padding: [0, 1, 0, 0] },
   { name: 'stride 2, dilation 2, groups 3, padding [1, 0, 2, 1]', input: [2, 6, 13, 14], weight: [9, 2, 3, 2], stride: [2, 2], dilation: [2, 2], groups: 3, padding: [1, 0, 2, 1] },
   { name: 'one output position', input: [2, 3, 3, 3], weight: [4, 3, 3, 3] },
+  // Batches summed in chunks (conv2dBackwardWeightImages): each chunk's sum is a product of its own,
+  // added to the others in chunk order.
+  { name: "W3's second layer, padding 1, over 23 images (12 chunks of 2, the last of 1; partial and padded image in one scratch)", input: [23, 8, 14, 14], weight: [16, 8, 5, 5], padding: [1, 1, 1, 1] },
+  { name: "W3's first layer over 41 images (the transposed product, 11 chunks of 4, the last of 1)", input: [41, 1, 28, 28], weight: [8, 1, 5, 5], padding: [2, 2, 2, 2] },
+  { name: '1x1 over 12 images (12 chunks of 1: a partial and no padded image)', input: [12, 64, 8, 8], weight: [128, 64, 1, 1] },
   { name: '8 channels, 25 taps, stride 2 with padding 2 (output rows of 6)', input: [2, 1, 13, 11], weight: [8, 1, 5, 5], stride: [2, 2], padding: [2, 2, 2, 2] },
   { name: '8 channels, 150 taps over 600 positions', input: [1, 6, 30, 20], weight: [8, 6, 5, 5], padding: [2, 2, 2, 2] },
 ];
@@ -185,11 +216,9 @@ const WEIGHT_GRADIENT_GEOMETRIES: Geometry[] = [
 /** Runs the kernel on a NaN-filled gradient buffer; returns the gradient and the guard cells after it and the scratch. */
 function runBackwardWeight(g: Geometry, x: Float32Array, gradOut: Float32Array): { grad: Float32Array; guards: number[] } {
   const { allocator } = backend();
-  const [outH, outW] = outputSize(g);
-  const [n, c, h, wd] = g.input;
-  const [o, , kh, kw] = g.weight;
   const gradFloats = g.weight.reduce((a, b) => a * b);
-  const colFloats = scratchFloats(g);
+  const geometry = writeGeometry(g);
+  const colFloats = kernels().conv2dBackwardWeightScratchBytes!(geometry) / 4;
   const px = allocator.alloc(4 * x.length);
   const pg = allocator.alloc(4 * gradOut.length);
   const pw = allocator.alloc(4 * (gradFloats + GUARD));
@@ -201,20 +230,31 @@ function runBackwardWeight(g: Geometry, x: Float32Array, gradOut: Float32Array):
     memory.fill(NaN, pw >>> 2, (pw >>> 2) + gradFloats);
     memory.fill(-7777, (pw >>> 2) + gradFloats, (pw >>> 2) + gradFloats + GUARD);
     if (pcol) memory.fill(-7777, (pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD);
-    const [sh, sw] = g.stride ?? [1, 1];
-    const [top, , left] = g.padding ?? [0, 0, 0, 0];
-    const [dh, dw] = g.dilation ?? [1, 1];
-    kernels().conv2dBackwardWeight!(px, pg, pw, pcol, n, c, h, wd, o, kh, kw, sh, sw, top, left, dh, dw, g.groups ?? 1, outH, outW);
+    kernels().conv2dBackwardWeight!(px, pg, pw, pcol, geometry);
     const after = allocator.f32();
     const guards = Array.from(after.slice((pw >>> 2) + gradFloats, (pw >>> 2) + gradFloats + GUARD));
     if (pcol) guards.push(...after.slice((pcol >>> 2) + colFloats, (pcol >>> 2) + colFloats + GUARD));
     return { grad: after.slice(pw >>> 2, (pw >>> 2) + gradFloats), guards };
   } finally {
-    for (const p of [px, pg, pw, pcol]) if (p) allocator.free(p);
+    for (const p of [px, pg, pw, pcol, geometry]) if (p) allocator.free(p);
   }
 }
 
 describe('conv2dBackwardWeight kernel', () => {
+  // The chunks depend on the geometry alone (never on the thread count): at most 16, each of at
+  // least 2^19 multiply-adds, so a small problem stays one chunk.
+  it('sums over the batch in chunks of images fixed by the geometry', () => {
+    const imagesPerChunk = (g: Geometry): number => convPlan(kernelGeometry(g)).weightGradientImages;
+    const named = (start: string): Geometry => WEIGHT_GRADIENT_GEOMETRIES.find((g) => g.name.startsWith(start))!;
+    expect(imagesPerChunk(named("W3's second layer, padding 1"))).toBe(2);
+    expect(imagesPerChunk(named("W3's first layer over 41"))).toBe(4);
+    expect(imagesPerChunk(named('1x1 over 12'))).toBe(1);
+    expect(imagesPerChunk({ name: "W3's first layer", input: [64, 1, 28, 28], weight: [8, 1, 5, 5], padding: [2, 2, 2, 2] })).toBe(4);
+    expect(imagesPerChunk({ name: "W4's second layer", input: [32, 32, 32, 32], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] })).toBe(2);
+    expect(imagesPerChunk(named("W5's second layer"))).toBe(2);
+    expect(imagesPerChunk(named('depthwise'))).toBe(2);
+  });
+
   for (const g of WEIGHT_GRADIENT_GEOMETRIES) {
     it(`${g.name}: matches a naive loop`, () => {
       const [outH, outW] = outputSize(g);
@@ -225,6 +265,64 @@ describe('conv2dBackwardWeight kernel', () => {
       // Each weight sums hundreds of products that largely cancel: float32 rounding alone reaches
       // 1.5e-5 of the largest (the im2col path's result is bit-identical), hence the project's bar.
       expect(worstError(grad, want)).toBeLessThan(1e-4);
+      expect(guards, 'wrote past the end of the gradient or the scratch').toEqual(new Array(guards.length).fill(-7777));
+    });
+  }
+});
+
+// conv2dBackwardInput(gradOut, weight, gradInput, scratch, geometry): with stride 1 and a thin
+// padding border, the forward's implicit GEMM on gradOut with the weights flipped ('adjoint':
+// padding, dilation, groups, asymmetric padding, both orientations of the forward); else a GEMM
+// and col2im (strides, wide borders), or the GEMM straight into the gradient (1x1).
+function runBackwardInput(g: Geometry, gradOut: Float32Array, w: Float32Array): { grad: Float32Array; guards: number[] } {
+  const { allocator } = backend();
+  const gradFloats = g.input.reduce((a, b) => a * b);
+  const geometry = writeGeometry(g);
+  const scratchFloats = kernels().conv2dBackwardInputScratchBytes!(geometry) / 4;
+  const pg = allocator.alloc(4 * gradOut.length);
+  const pw = allocator.alloc(4 * w.length);
+  const px = allocator.alloc(4 * (gradFloats + GUARD));
+  const pscratch = scratchFloats ? allocator.alloc(4 * (scratchFloats + GUARD)) : 0;
+  try {
+    const memory = allocator.f32();
+    memory.set(gradOut, pg >>> 2);
+    memory.set(w, pw >>> 2);
+    memory.fill(NaN, px >>> 2, (px >>> 2) + gradFloats);
+    memory.fill(-7777, (px >>> 2) + gradFloats, (px >>> 2) + gradFloats + GUARD);
+    if (pscratch) memory.fill(-7777, (pscratch >>> 2) + scratchFloats, (pscratch >>> 2) + scratchFloats + GUARD);
+    kernels().conv2dBackwardInput!(pg, pw, px, pscratch, geometry);
+    const after = allocator.f32();
+    const guards = Array.from(after.slice((px >>> 2) + gradFloats, (px >>> 2) + gradFloats + GUARD));
+    if (pscratch) guards.push(...after.slice((pscratch >>> 2) + scratchFloats, (pscratch >>> 2) + scratchFloats + GUARD));
+    return { grad: after.slice(px >>> 2, (px >>> 2) + gradFloats), guards };
+  } finally {
+    for (const p of [pg, pw, px, pscratch, geometry]) if (p) allocator.free(p);
+  }
+}
+
+const INPUT_GRADIENT_GEOMETRIES: Geometry[] = [
+  ...GEOMETRIES,
+  { name: "W4's second layer (3x3, padding 1, 32 channels)", input: [2, 32, 12, 12], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] },
+  { name: '3x3 padding 1 with more input channels than the adjoint keeps packed (columns)', input: [1, 130, 5, 5], weight: [4, 130, 3, 3], padding: [1, 1, 1, 1] },
+];
+
+describe('conv2dBackwardInput kernel', () => {
+  it('takes the adjoint path for stride 1 with a thin border, col2im otherwise', () => {
+    const paths = INPUT_GRADIENT_GEOMETRIES.map((g) => convPlan(kernelGeometry(g)).inputGradient);
+    expect(paths.filter((p) => p === 'adjoint').length).toBeGreaterThan(5);
+    expect(paths.filter((p) => p === 'columns').length).toBeGreaterThan(5);
+    expect(convPlan(kernelGeometry(INPUT_GRADIENT_GEOMETRIES.at(-2)!)).inputGradient).toBe('adjoint');
+    expect(convPlan(kernelGeometry(INPUT_GRADIENT_GEOMETRIES.at(-1)!)).inputGradient).toBe('columns');
+  });
+
+  for (const g of INPUT_GRADIENT_GEOMETRIES) {
+    it(`${g.name}: matches a naive loop`, () => {
+      const [outH, outW] = outputSize(g);
+      const w = wave(g.weight.reduce((a, b) => a * b), 0.7);
+      const gradOut = wave(g.input[0] * g.weight[0] * outH * outW, 1.9);
+      const { grad, guards } = runBackwardInput(g, gradOut, w);
+      const want = naiveConv2dInputGradient(g.input, gradOut, w, g.weight, { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups });
+      expect(worstError(grad, want)).toBeLessThan(1e-5);
       expect(guards, 'wrote past the end of the gradient or the scratch').toEqual(new Array(guards.length).fill(-7777));
     });
   }

@@ -80,3 +80,39 @@ export function naiveConv2dWeightGradient(x: ArrayLike<number>, xShape: number[]
   }
   return grad;
 }
+
+// The input gradient of naiveConv2d, by its definition: each input element collects every
+// (output gradient × weight) pair it was multiplied by, in float64.
+export function naiveConv2dInputGradient(xShape: number[], gradOut: ArrayLike<number>, w: ArrayLike<number>, wShape: number[], options: NaiveConv = {}): number[] {
+  const [n, c, h, wd] = xShape as [number, number, number, number];
+  const [o, cg, kh, kw] = wShape as [number, number, number, number];
+  const [sh, sw] = options.stride ?? [1, 1];
+  const [top, bottom, left, right] = options.padding ?? [0, 0, 0, 0];
+  const [dh, dw] = options.dilation ?? [1, 1];
+  const groups = options.groups ?? 1;
+  const outH = Math.floor((h + top + bottom - dh * (kh - 1) - 1) / sh) + 1;
+  const outW = Math.floor((wd + left + right - dw * (kw - 1) - 1) / sw) + 1;
+  const og = o / groups;
+  const grad = new Array<number>(n * c * h * wd).fill(0);
+  for (let b = 0; b < n; b++) {
+    for (let oc = 0; oc < o; oc++) {
+      const group = Math.floor(oc / og);
+      for (let oy = 0; oy < outH; oy++) {
+        for (let ox = 0; ox < outW; ox++) {
+          const g = gradOut[((b * o + oc) * outH + oy) * outW + ox]!;
+          for (let ic = 0; ic < cg; ic++) {
+            for (let i = 0; i < kh; i++) {
+              for (let j = 0; j < kw; j++) {
+                const iy = oy * sh - top + i * dh;
+                const ix = ox * sw - left + j * dw;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                grad[((b * c + group * cg + ic) * h + iy) * wd + ix]! += g * w[((oc * cg + ic) * kh + i) * kw + j]!;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return grad;
+}

@@ -9,7 +9,7 @@ import { MAX_TASK_ARGS, TASK_ARGS_OFFSET, TASK_BLOCK_BYTES, TASK_WORD_COUNT, TAS
 
 /** Kernels a task may run: each takes its own arguments followed by a chunk's [begin, end). */
 export const PARALLEL_KERNELS = [
-  'gemmPart', 'conv2dForwardPart', 'conv2dBackwardInputPart',
+  'gemmPart', 'conv2dForwardPart', 'conv2dBackwardInputPart', 'conv2dBackwardWeightPart', 'conv2dBackwardWeightSum', 'conv2dBackwardBiasPart',
   ...OPTIMIZER_KERNELS, ...TENSOR_LIST_KERNELS, ...POOL_KERNELS, ...ACTIVATION_KERNELS, ...LOSS_KERNELS,
 ] as const;
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
