@@ -12,9 +12,6 @@ import { withParallelPool } from './threads/parallel-pool.js';
 import { reserveThreadMemory, ThreadPool } from './threads/pool.js';
 import { planThreads } from './threads/thread-support.js';
 
-/** A kernel as the threads pool (src/backend/threads/) still takes them, untyped. */
-export type Kernel = (...args: number[]) => number;
-
 export interface InitOptions {
   /**
    * The kernels. Default: the build inlined in the bundle, chosen by `build`. Edge workers that
@@ -117,10 +114,10 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   const allocator = new LinearAllocator(memory, kernels.heapBase(), maxPages * PAGE);
   reserveKernelScratch(kernels, allocator);
   if (!shared) return { kernels, allocator, build, threads: 1 };
-  const pool = await ThreadPool.start(module, memory, untyped(kernels), allocator, threads);
-  const parallel = withParallelConv(withParallelGemm(untyped(kernels), pool, allocator), pool, allocator);
+  const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
+  const parallel = withParallelConv(withParallelGemm(kernels, pool, allocator), pool, allocator);
   const elementwise = withParallelActivation(withParallelPool(withParallelOptim(parallel, pool, allocator), pool), pool);
-  return { kernels: withParallelLoss(elementwise, pool, allocator) as unknown as KernelExports, allocator, build, threads };
+  return { kernels: withParallelLoss(elementwise, pool, allocator), allocator, build, threads };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch
@@ -129,7 +126,7 @@ async function leastMemoryBytes(module: WebAssembly.Module, threads: number): Pr
   const { kernels, memory } = await instantiateWith(module, new WebAssembly.Memory(threads > 1 ? { initial: INITIAL_PAGES, maximum: WASM32_PAGES, shared: true } : { initial: INITIAL_PAGES }));
   const allocator = new LinearAllocator(memory, kernels.heapBase(), 4096 * MIB);
   const end = reserveKernelScratch(kernels, allocator);
-  return threads > 1 ? reserveThreadMemory(untyped(kernels), allocator, threads - 1).end : end;
+  return threads > 1 ? reserveThreadMemory(kernels, allocator, threads - 1).end : end;
 }
 
 async function instantiateWith(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<{ kernels: KernelExports; memory: WebAssembly.Memory }> {
@@ -137,11 +134,6 @@ async function instantiateWith(module: WebAssembly.Module, memory: WebAssembly.M
     env: { memory, abort: abortFromWasm, seed: () => Date.now() },
   });
   return { kernels: instance.exports as unknown as KernelExports, memory };
-}
-
-// The threads pool and its parallel kernels take the exports as an untyped table until they move to KernelExports.
-function untyped(kernels: KernelExports): Record<string, Kernel> {
-  return kernels as unknown as Record<string, Kernel>;
 }
 
 // Errors from the runtime (a module with other imports or exports, a memory the host refuses)

@@ -1,9 +1,13 @@
-import type { Kernel } from '../backend.js';
+import type { ThreadsKernelExports } from '../kernel-exports.js';
 import type { ThreadPool } from './pool.js';
 
 // The activations in the order of their kind constants in assembly/activation.ts, which
 // activationForwardPart and activationBackwardPart take.
 const ACTIVATIONS = ['relu', 'leakyRelu', 'sigmoid', 'tanh', 'gelu', 'geluTanh', 'elu', 'softplus', 'silu', 'relu6', 'hardsigmoid', 'hardswish', 'mish'] as const;
+type Activation = (typeof ACTIVATIONS)[number];
+// The widest forward and backward signatures: each activation's kernel is one of these without some of a and b.
+type ActivationForward = (x: number, out: number, n: number, a?: number, b?: number) => void;
+type ActivationBackward = (saved: number, upstream: number, gradIn: number, n: number, a?: number, b?: number) => void;
 
 /** An activation's share of elements: the kind, its forward or backward arguments, then [begin, end). */
 export const ACTIVATION_KERNELS = ['activationForwardPart', 'activationBackwardPart'] as const;
@@ -23,21 +27,22 @@ export const MIN_PARALLEL_ACTIVATION = 1 << 17;
  * upstream, gradIn, n, a?, b?) spread over the pool's threads by element chunks: each element is
  * computed on its own, so results do not depend on the split.
  */
-export function withParallelActivation(kernels: Record<string, Kernel>, pool: ThreadPool): Record<string, Kernel> {
-  const parallel: Record<string, Kernel> = {};
+export function withParallelActivation(kernels: ThreadsKernelExports, pool: ThreadPool): ThreadsKernelExports {
+  const parallel: Partial<Pick<ThreadsKernelExports, `${Activation}Forward` | `${Activation}Backward`>> = {};
   ACTIVATIONS.forEach((name, kind) => {
-    const forward = kernels[`${name}Forward`]!;
-    const backward = kernels[`${name}Backward`]!;
-    parallel[`${name}Forward`] = (x, out, n, a = 0, b = 0) => {
-      if (n! < MIN_PARALLEL_ACTIVATION) return forward(x!, out!, n!, a, b);
-      pool.runByElements('activationForwardPart', [kind, x!, out!, n!, a, b], n!);
-      return 0;
+    // Every activation's kernels take at most the parameters a and b; those without ignore them, as the parts do.
+    const forward: (x: number, out: number, n: number, a: number, b: number) => void = kernels[`${name}Forward`];
+    const backward: (saved: number, upstream: number, gradIn: number, n: number, a: number, b: number) => void = kernels[`${name}Backward`];
+    const parallelForward: ActivationForward = (x, out, n, a = 0, b = 0) => {
+      if (n < MIN_PARALLEL_ACTIVATION) forward(x, out, n, a, b);
+      else pool.runByElements('activationForwardPart', [kind, x, out, n, a, b], n);
     };
-    parallel[`${name}Backward`] = (saved, upstream, gradIn, n, a = 0, b = 0) => {
-      if (n! < MIN_PARALLEL_ACTIVATION) return backward(saved!, upstream!, gradIn!, n!, a, b);
-      pool.runByElements('activationBackwardPart', [kind, saved!, upstream!, gradIn!, n!, a, b], n!);
-      return 0;
+    const parallelBackward: ActivationBackward = (saved, upstream, gradIn, n, a = 0, b = 0) => {
+      if (n < MIN_PARALLEL_ACTIVATION) backward(saved, upstream, gradIn, n, a, b);
+      else pool.runByElements('activationBackwardPart', [kind, saved, upstream, gradIn, n, a, b], n);
     };
+    parallel[`${name}Forward`] = parallelForward;
+    parallel[`${name}Backward`] = parallelBackward;
   });
   return { ...kernels, ...parallel };
 }

@@ -1,6 +1,6 @@
 import type { LinearAllocator } from '../allocator.js';
-import type { Kernel } from '../backend.js';
 import { readConvGeometry, type KernelConvGeometry } from '../conv-geometry.js';
+import type { ThreadsKernelExports } from '../kernel-exports.js';
 import { MIN_PARALLEL_MACS } from './parallel-gemm.js';
 import type { ParallelKernel, ThreadPool } from './pool.js';
 
@@ -23,42 +23,43 @@ const MIN_PARALLEL_SUM_FLOATS = 1 << 16;
  * conv2dBackwardBias goes by output channel. So results are bit-identical for any thread count.
  * Small convolutions and single images stay on the calling thread.
  */
-export function withParallelConv(kernels: Record<string, Kernel>, pool: ThreadPool, allocator: LinearAllocator): Record<string, Kernel> {
+export function withParallelConv(kernels: ThreadsKernelExports, pool: ThreadPool, allocator: LinearAllocator): ThreadsKernelExports {
   const { conv2dForward, conv2dForwardScratchBytes, conv2dBackwardInput, conv2dBackwardInputScratchBytes } = kernels;
   const { conv2dBackwardWeight, conv2dBackwardWeightImages, conv2dBackwardWeightScratchBytes, conv2dBackwardWeightSum, conv2dBackwardBias } = kernels;
   const geometryAt = (ptr: number): KernelConvGeometry => readConvGeometry(allocator.i32(), ptr);
   return {
     ...kernels,
     conv2dForward: (input, weight, bias, out, scratch, geometry, relu) => {
-      const split = byImage(pool, allocator, geometryAt(geometry!), conv2dForwardScratchBytes!(geometry!), 'conv2dForwardPart', (buffers, bytes, chunk) => [input!, weight!, bias!, out!, buffers, bytes, chunk, geometry!, relu!]);
-      return split ? 0 : conv2dForward!(input!, weight!, bias!, out!, scratch!, geometry!, relu!);
+      const split = byImage(pool, allocator, geometryAt(geometry), conv2dForwardScratchBytes(geometry), 'conv2dForwardPart', (buffers, bytes, chunk) => [input, weight, bias, out, buffers, bytes, chunk, geometry, relu]);
+      if (!split) conv2dForward(input, weight, bias, out, scratch, geometry, relu);
     },
     conv2dBackwardInput: (gradOut, weight, gradInput, scratch, geometry) => {
-      const split = byImage(pool, allocator, geometryAt(geometry!), conv2dBackwardInputScratchBytes!(geometry!), 'conv2dBackwardInputPart', (buffers, bytes, chunk) => [gradOut!, weight!, gradInput!, buffers, bytes, chunk, geometry!]);
-      return split ? 0 : conv2dBackwardInput!(gradOut!, weight!, gradInput!, scratch!, geometry!);
+      const split = byImage(pool, allocator, geometryAt(geometry), conv2dBackwardInputScratchBytes(geometry), 'conv2dBackwardInputPart', (buffers, bytes, chunk) => [gradOut, weight, gradInput, buffers, bytes, chunk, geometry]);
+      if (!split) conv2dBackwardInput(gradOut, weight, gradInput, scratch, geometry);
     },
     conv2dBackwardWeight: (input, gradOut, gradWeight, scratch, geometry) => {
-      const { batch, channels, outChannels, kernelH, kernelW, groups } = geometryAt(geometry!);
-      const images = conv2dBackwardWeightImages!(geometry!);
-      if (images >= batch) return conv2dBackwardWeight!(input!, gradOut!, gradWeight!, scratch!, geometry!);
+      const { batch, channels, outChannels, kernelH, kernelW, groups } = geometryAt(geometry);
+      const images = conv2dBackwardWeightImages(geometry);
+      if (images >= batch) {
+        conv2dBackwardWeight(input, gradOut, gradWeight, scratch, geometry);
+        return;
+      }
       const chunks = Math.ceil(batch / images);
-      const scratchBytes = conv2dBackwardWeightScratchBytes!(geometry!);
+      const scratchBytes = conv2dBackwardWeightScratchBytes(geometry);
       const buffers = allocator.alloc(scratchBytes * chunks, 'the conv2d weight gradient partials of the threads');
       try {
-        pool.run('conv2dBackwardWeightPart', [input!, gradOut!, gradWeight!, buffers, geometry!], batch, images);
+        pool.run('conv2dBackwardWeightPart', [input, gradOut, gradWeight, buffers, geometry], batch, images);
         const floats = outChannels * (channels / groups) * kernelH * kernelW;
-        const sumArgs = [gradWeight!, buffers + scratchBytes, scratchBytes, chunks - 1];
-        if (floats * (chunks - 1) < MIN_PARALLEL_SUM_FLOATS) conv2dBackwardWeightSum!(...sumArgs, 0, floats);
+        const sumArgs = [gradWeight, buffers + scratchBytes, scratchBytes, chunks - 1] as const;
+        if (floats * (chunks - 1) < MIN_PARALLEL_SUM_FLOATS) conv2dBackwardWeightSum(...sumArgs, 0, floats);
         else pool.run('conv2dBackwardWeightSum', sumArgs, floats, Math.ceil(floats / pool.chunks / 4) * 4);
       } finally {
         allocator.free(buffers);
       }
-      return 0;
     },
     conv2dBackwardBias: (gradOut, gradBias, batch, outChannels, area) => {
-      if (outChannels! < 2 || batch! * outChannels! * area! < MIN_PARALLEL_BIAS_FLOATS) return conv2dBackwardBias!(gradOut!, gradBias!, batch!, outChannels!, area!);
-      pool.run('conv2dBackwardBiasPart', [gradOut!, gradBias!, batch!, outChannels!, area!], outChannels!, Math.ceil(outChannels! / pool.chunks));
-      return 0;
+      if (outChannels < 2 || batch * outChannels * area < MIN_PARALLEL_BIAS_FLOATS) conv2dBackwardBias(gradOut, gradBias, batch, outChannels, area);
+      else pool.run('conv2dBackwardBiasPart', [gradOut, gradBias, batch, outChannels, area], outChannels, Math.ceil(outChannels / pool.chunks));
     },
   };
 }

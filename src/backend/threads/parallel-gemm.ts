@@ -1,5 +1,5 @@
 import type { LinearAllocator } from '../allocator.js';
-import type { Kernel } from '../backend.js';
+import type { ThreadsKernelExports } from '../kernel-exports.js';
 import type { ThreadPool } from './pool.js';
 
 // Below this many multiply-adds a product stays on the calling thread: waking the workers and
@@ -33,7 +33,7 @@ const WAKE_MACS = 1 << 18;
  * are bit-identical for any thread count. Row parts share one packing of op(B), which the first
  * parts to need each block pack together; column parts each pack A, the smaller operand, again.
  */
-export function withParallelGemm(kernels: Record<string, Kernel>, pool: ThreadPool, allocator: LinearAllocator): Record<string, Kernel> {
+export function withParallelGemm(kernels: ThreadsKernelExports, pool: ThreadPool, allocator: LinearAllocator): ThreadsKernelExports {
   const { gemm, gemmBiasRelu, gemmSharedBBytes, gemmSharedBReset } = kernels;
   // gemmPart's arguments up to `relu`, then how C is cut, the shared packing of B, the parts.
   const runParts = (args: number[], n: number, k: number, parts: Parts): void => {
@@ -41,9 +41,9 @@ export function withParallelGemm(kernels: Record<string, Kernel>, pool: ThreadPo
       pool.run('gemmPart', [...args, 1, 0], parts.total, parts.chunk);
       return;
     }
-    const sharedB = allocator.alloc(gemmSharedBBytes!(k, n), 'the packing of B that the threads of a matrix product share');
+    const sharedB = allocator.alloc(gemmSharedBBytes(k, n), 'the packing of B that the threads of a matrix product share');
     try {
-      gemmSharedBReset!(sharedB, k, n);
+      gemmSharedBReset(sharedB, k, n);
       pool.run('gemmPart', [...args, 0, sharedB], parts.total, parts.chunk);
     } finally {
       allocator.free(sharedB);
@@ -52,16 +52,14 @@ export function withParallelGemm(kernels: Record<string, Kernel>, pool: ThreadPo
   return {
     ...kernels,
     gemm: (transA, transB, m, n, k, a, b, c, accumulate) => {
-      const parts = partsOf(m!, n!, k!, pool.threads);
-      if (parts === null) return gemm!(transA!, transB!, m!, n!, k!, a!, b!, c!, accumulate!);
-      runParts([transA!, transB!, m!, n!, k!, a!, b!, c!, accumulate!, 0, 0, 0], n!, k!, parts);
-      return 0;
+      const parts = partsOf(m, n, k, pool.threads);
+      if (parts === null) gemm(transA, transB, m, n, k, a, b, c, accumulate);
+      else runParts([transA, transB, m, n, k, a, b, c, accumulate, 0, 0, 0], n, k, parts);
     },
     gemmBiasRelu: (transA, transB, m, n, k, a, b, c, bias, biasPerRow, relu) => {
-      const parts = partsOf(m!, n!, k!, pool.threads);
-      if (parts === null) return gemmBiasRelu!(transA!, transB!, m!, n!, k!, a!, b!, c!, bias!, biasPerRow!, relu!);
-      runParts([transA!, transB!, m!, n!, k!, a!, b!, c!, 0, bias!, biasPerRow!, relu!], n!, k!, parts);
-      return 0;
+      const parts = partsOf(m, n, k, pool.threads);
+      if (parts === null) gemmBiasRelu(transA, transB, m, n, k, a, b, c, bias, biasPerRow, relu);
+      else runParts([transA, transB, m, n, k, a, b, c, 0, bias, biasPerRow, relu], n, k, parts);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { LinearAllocator } from '../allocator.js';
-import type { Kernel } from '../backend.js';
+import type { ThreadsKernelExports } from '../kernel-exports.js';
 import type { ThreadPool } from './pool.js';
 
 /** The losses' shares of rows: the whole call's arguments, the partial sums' address, then [begin, end) rows. */
@@ -20,28 +20,29 @@ export const MIN_PARALLEL_LOSS = 1 << 15;
  * in block order, as the one-thread kernel adds them; so the loss has the same bits for any
  * number of threads.
  */
-export function withParallelLoss(kernels: Record<string, Kernel>, pool: ThreadPool, allocator: LinearAllocator): Record<string, Kernel> {
+export function withParallelLoss(kernels: ThreadsKernelExports, pool: ThreadPool, allocator: LinearAllocator): ThreadsKernelExports {
   const { crossEntropyForward } = kernels;
-  const blockRows = kernels.crossEntropyBlockRows!();
+  const blockRows = kernels.crossEntropyBlockRows();
   return {
     ...kernels,
     crossEntropyForward: (logits, targets, rows, cols, out, grad, perElement, scale, smoothing, ignoreIndex) => {
-      const args = [logits!, targets!, rows!, cols!, out!, grad!, perElement!, scale!, smoothing!, ignoreIndex!];
-      const blocks = Math.ceil(rows! / blockRows);
-      if (blocks < 2 || rows! * cols! < MIN_PARALLEL_LOSS) return crossEntropyForward!(...args);
+      const blocks = Math.ceil(rows / blockRows);
+      if (blocks < 2 || rows * cols < MIN_PARALLEL_LOSS) {
+        crossEntropyForward(logits, targets, rows, cols, out, grad, perElement, scale, smoothing, ignoreIndex);
+        return;
+      }
       const partials = allocator.alloc(blocks * 8, 'the cross-entropy partial sums of the threads');
       try {
-        pool.run('crossEntropyForwardPart', [...args, partials], rows!, Math.ceil(blocks / pool.chunks) * blockRows);
+        pool.run('crossEntropyForwardPart', [logits, targets, rows, cols, out, grad, perElement, scale, smoothing, ignoreIndex, partials], rows, Math.ceil(blocks / pool.chunks) * blockRows);
         if (perElement === 0) {
           const sums = new Float64Array(allocator.memory.buffer, partials, blocks);
           let total = 0;
           for (const sum of sums) total += sum;
-          allocator.f32()[out! >>> 2] = total;
+          allocator.f32()[out >>> 2] = total;
         }
       } finally {
         allocator.free(partials);
       }
-      return 0;
     },
   };
 }

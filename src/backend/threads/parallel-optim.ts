@@ -1,5 +1,5 @@
 import type { LinearAllocator } from '../allocator.js';
-import type { Kernel } from '../backend.js';
+import type { ThreadsKernelExports } from '../kernel-exports.js';
 import type { ThreadPool } from './pool.js';
 
 /** The optimizer updates (assembly/optim.ts): each takes its table and hyper-parameters, then the element range [begin, end). */
@@ -7,6 +7,7 @@ export const OPTIMIZER_KERNELS = [
   'sgdStepTensors', 'adamStepTensors', 'rmspropStepTensors', 'adagradStepTensors',
   'adamaxStepTensors', 'nadamStepTensors', 'radamStepTensors', 'adadeltaStepTensors',
 ] as const;
+type OptimizerKernel = (typeof OPTIMIZER_KERNELS)[number];
 
 /** The shares of zeroTensors and firstNonFiniteTensor over a list of tensors: the list, then the element range [begin, end). */
 export const TENSOR_LIST_KERNELS = ['zeroTensorsPart', 'markNonFiniteTensorsPart'] as const;
@@ -32,7 +33,7 @@ export const MIN_PARALLEL_FINITE_CHECK = 1 << 17;
  * element's update reads and writes only that element, so the bits do not depend on the split.
  * The step's finite check of the gradients and zeroGrad's zeroing split the same way.
  */
-export function withParallelOptim(kernels: Record<string, Kernel>, pool: ThreadPool, allocator: LinearAllocator): Record<string, Kernel> {
+export function withParallelOptim(kernels: ThreadsKernelExports, pool: ThreadPool, allocator: LinearAllocator): ThreadsKernelExports {
   const { zeroTensors, firstNonFiniteTensor } = kernels;
   // Entries of a tensor list (tensor-table.ts list()): address, element count.
   const listedElements = (table: number, count: number): number => {
@@ -41,36 +42,37 @@ export function withParallelOptim(kernels: Record<string, Kernel>, pool: ThreadP
     for (let e = 0; e < count; e++) total += words[(table >>> 2) + 2 * e + 1]!;
     return total;
   };
-  const parallel: Record<string, Kernel> = {
+  const parallel: Partial<Pick<ThreadsKernelExports, OptimizerKernel>> = {};
+  for (const name of OPTIMIZER_KERNELS) {
+    // Every update takes its table and hyper-parameters, then [begin, end): one signature for all.
+    const update: (...args: number[]) => void = kernels[name];
+    parallel[name] = (...args: number[]) => {
+      const end = args[args.length - 1]!;
+      if (args[args.length - 2] !== 0 || end < MIN_PARALLEL_UPDATE) update(...args);
+      else pool.runByElements(name, args.slice(0, -2), end);
+    };
+  }
+  return {
+    ...kernels,
+    ...parallel,
     zeroTensors: (table, count) => {
-      const total = listedElements(table!, count!);
-      if (total < MIN_PARALLEL_ZEROING) return zeroTensors!(table!, count!);
-      pool.runByElements('zeroTensorsPart', [table!, count!], total);
-      return 0;
+      const total = listedElements(table, count);
+      if (total < MIN_PARALLEL_ZEROING) zeroTensors(table, count);
+      else pool.runByElements('zeroTensorsPart', [table, count], total);
     },
     // Each thread flags the tensors it finds NaN or Infinity in; the first flagged is the first
     // such tensor, as the one-thread kernel returns.
     firstNonFiniteTensor: (table, count) => {
-      const total = listedElements(table!, count!);
-      if (total < MIN_PARALLEL_FINITE_CHECK) return firstNonFiniteTensor!(table!, count!);
-      const flags = allocator.alloc(count! * 4, 'the non-finite flags of the threads');
+      const total = listedElements(table, count);
+      if (total < MIN_PARALLEL_FINITE_CHECK) return firstNonFiniteTensor(table, count);
+      const flags = allocator.alloc(count * 4, 'the non-finite flags of the threads');
       try {
-        allocator.i32().fill(0, flags >>> 2, (flags >>> 2) + count!);
-        pool.runByElements('markNonFiniteTensorsPart', [table!, count!, flags], total);
-        return allocator.i32().subarray(flags >>> 2, (flags >>> 2) + count!).indexOf(1);
+        allocator.i32().fill(0, flags >>> 2, (flags >>> 2) + count);
+        pool.runByElements('markNonFiniteTensorsPart', [table, count, flags], total);
+        return allocator.i32().subarray(flags >>> 2, (flags >>> 2) + count).indexOf(1);
       } finally {
         allocator.free(flags);
       }
     },
   };
-  for (const name of OPTIMIZER_KERNELS) {
-    const update = kernels[name]!;
-    parallel[name] = (...args) => {
-      const end = args[args.length - 1]!;
-      if (args[args.length - 2] !== 0 || end < MIN_PARALLEL_UPDATE) return update(...args);
-      pool.runByElements(name, args.slice(0, -2), end);
-      return 0;
-    };
-  }
-  return { ...kernels, ...parallel };
 }

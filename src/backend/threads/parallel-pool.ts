@@ -1,4 +1,4 @@
-import type { Kernel } from '../backend.js';
+import type { ThreadsKernelExports } from '../kernel-exports.js';
 import type { ThreadPool } from './pool.js';
 
 /** The pooling kernels (assembly/pool.ts) that split by plane, with where their `planes` argument is. */
@@ -30,17 +30,17 @@ export const MIN_PARALLEL_POOL = 1 << 18;
  * (one channel of one image): every plane is pooled on its own, exactly as in the whole call,
  * so results do not depend on the split.
  */
-export function withParallelPool(kernels: Record<string, Kernel>, pool: ThreadPool): Record<string, Kernel> {
-  const parallel: Record<string, Kernel> = {};
+export function withParallelPool(kernels: ThreadsKernelExports, pool: ThreadPool): ThreadsKernelExports {
+  const parallel: Partial<Pick<ThreadsKernelExports, PoolKernel>> = {};
   for (const [name, at] of Object.entries(PLANES_ARGUMENT) as [PoolKernel, number][]) {
-    const whole = kernels[name]!;
-    parallel[name] = (...args) => {
+    // Each kernel's part takes its arguments unchanged, then [begin, end) planes.
+    const whole: (...args: number[]) => void = kernels[name];
+    parallel[name] = (...args: number[]) => {
       const planes = args[at]!;
       const height = args[at + 1]!;
       const width = args[at + 2]!;
-      if (planes < 2 || planes * height * width < MIN_PARALLEL_POOL) return whole(...args);
-      pool.run(`${name}Part`, args, planes, Math.ceil(planes / pool.chunks));
-      return 0;
+      if (planes < 2 || planes * height * width < MIN_PARALLEL_POOL) whole(...args);
+      else pool.run(`${name}Part`, args, planes, Math.ceil(planes / pool.chunks));
     };
   }
   return { ...kernels, ...parallel };

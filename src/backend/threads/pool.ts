@@ -1,5 +1,5 @@
 import type { LinearAllocator } from '../allocator.js';
-import type { Kernel } from '../backend.js';
+import type { ThreadsKernelExports } from '../kernel-exports.js';
 import { spawnWorker } from './spawn-worker.js';
 import { ACTIVATION_KERNELS } from './parallel-activation.js';
 import { LOSS_KERNELS } from './parallel-loss.js';
@@ -11,8 +11,10 @@ import { MAX_TASK_ARGS, TASK_ARGS_OFFSET, TASK_BLOCK_BYTES, TASK_WORD_COUNT, TAS
 export const PARALLEL_KERNELS = [
   'gemmPart', 'conv2dForwardPart', 'conv2dBackwardInputPart', 'conv2dBackwardWeightPart', 'conv2dBackwardWeightSum', 'conv2dBackwardBiasPart',
   ...OPTIMIZER_KERNELS, ...TENSOR_LIST_KERNELS, ...POOL_KERNELS, ...ACTIVATION_KERNELS, ...LOSS_KERNELS,
-] as const;
+] as const satisfies readonly (keyof ThreadsKernelExports)[];
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
+// How a task calls its kernel: with the arguments in the task block, then the chunk's [begin, end).
+type TaskKernel = (...args: number[]) => unknown;
 // How many times a thread looks for news before sleeping on a futex word (about 50 µs here):
 // waking a sleeping thread costs 20-40 µs (measured), about what a spin this long costs.
 const SPINS = 20_000;
@@ -32,22 +34,22 @@ const ELEMENT_ALIGN = 16;
 export class ThreadPool {
   private readonly words: Int32Array;
   private readonly args: Float64Array;
-  private readonly table: Kernel[];
+  private readonly table: TaskKernel[];
   private readonly canBlock: boolean;
 
   /** How many chunks a task that splits well should be cut into. */
   readonly chunks: number;
 
-  private constructor(memory: WebAssembly.Memory, taskBlock: number, kernels: Record<string, Kernel>, readonly threads: number) {
+  private constructor(memory: WebAssembly.Memory, taskBlock: number, kernels: Pick<ThreadsKernelExports, ParallelKernel>, readonly threads: number) {
     this.chunks = threads * CHUNKS_PER_THREAD;
     this.words = new Int32Array(memory.buffer, taskBlock, TASK_WORD_COUNT);
     this.args = new Float64Array(memory.buffer, taskBlock + TASK_ARGS_OFFSET, MAX_TASK_ARGS);
-    this.table = PARALLEL_KERNELS.map((name) => kernels[name]!);
+    this.table = PARALLEL_KERNELS.map((name): TaskKernel => kernels[name]);
     this.canBlock = mayBlock(this.words);
   }
 
   /** Starts threads - 1 workers on the module and shared memory, each with scratch of its own; resolves when all are ready. */
-  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: Record<string, Kernel>, allocator: LinearAllocator, threads: number): Promise<ThreadPool> {
+  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: ThreadsKernelExports, allocator: LinearAllocator, threads: number): Promise<ThreadPool> {
     const { taskBlock, gemmScratch } = reserveThreadMemory(kernels, allocator, threads - 1);
     new Int32Array(memory.buffer, taskBlock, TASK_WORD_COUNT).fill(0);
     const workers = await Promise.all(
@@ -127,9 +129,9 @@ export class ThreadPool {
  * Reserves, with the host's allocator (the one allocator for all threads), the task block and
  * each worker's GEMM packing scratch. Returns them and where the reservation ends.
  */
-export function reserveThreadMemory(kernels: Record<string, Kernel>, allocator: LinearAllocator, workers: number): { taskBlock: number; gemmScratch: number[]; end: number } {
+export function reserveThreadMemory(kernels: Pick<ThreadsKernelExports, 'gemmScratchBytes'>, allocator: LinearAllocator, workers: number): { taskBlock: number; gemmScratch: number[]; end: number } {
   const taskBlock = allocator.alloc(TASK_BLOCK_BYTES, 'the thread pool task block');
-  const bytes = kernels.gemmScratchBytes!();
+  const bytes = kernels.gemmScratchBytes();
   const gemmScratch = Array.from({ length: workers }, () => allocator.alloc(bytes, 'GEMM packing scratch of a worker thread'));
   return { taskBlock, gemmScratch, end: Math.max(taskBlock + TASK_BLOCK_BYTES, ...gemmScratch.map((ptr) => ptr + bytes)) };
 }

@@ -1,5 +1,9 @@
 // What every worker thread runs. This function is turned into source text (workerSource) and
-// evaluated in a fresh worker, so it must not refer to anything outside itself.
+// evaluated in a fresh worker, so it must not refer to anything outside itself (types are fine:
+// `import type` leaves nothing behind).
+
+import type { ThreadsKernelExports } from '../kernel-exports.js';
+import type { ParallelKernel } from './pool.js';
 
 /** The start message a worker gets: the kernels, the shared memory and where its state lives. */
 export interface WorkerStart {
@@ -14,14 +18,14 @@ export interface WorkerStart {
   argsOffset: number;
   maxArgs: number;
   /** Names of the kernels a task may name, by index. */
-  kernelNames: string[];
+  kernelNames: ParallelKernel[];
   /** How many times to look for the next task before sleeping on the futex word. */
   spins: number;
 }
 
 /** Instantiates the kernels on the shared memory, says 'ready' (or why not), then runs tasks forever. */
 export function workerMain(start: WorkerStart, reply: (message: { ready: true } | { error: string }) => void): void {
-  let kernels: Record<string, (...args: number[]) => number>;
+  let kernels: ThreadsKernelExports;
   try {
     const instance = new WebAssembly.Instance(start.module, {
       env: {
@@ -32,13 +36,14 @@ export function workerMain(start: WorkerStart, reply: (message: { ready: true } 
         seed: () => Date.now(),
       },
     });
-    kernels = instance.exports as unknown as Record<string, (...args: number[]) => number>;
-    kernels.setGemmScratch!(start.gemmScratch);
+    kernels = instance.exports as unknown as ThreadsKernelExports;
+    kernels.setGemmScratch(start.gemmScratch);
   } catch (error) {
     reply({ error: (error as Error).message });
     return;
   }
-  const table = start.kernelNames.map((name) => kernels[name]!);
+  // A task calls its kernel with the arguments in the task block, then the chunk's [begin, end).
+  const table = start.kernelNames.map((name): ((...args: number[]) => unknown) => kernels[name]);
   const words = new Int32Array(start.memory.buffer, start.taskBlock, start.wordCount);
   const args = new Float64Array(start.memory.buffer, start.taskBlock + start.argsOffset, start.maxArgs);
   const w = start.words as Record<'generation' | 'remaining' | 'done' | 'kernel' | 'argCount' | 'total' | 'chunk' | 'failed', number>;
