@@ -44,7 +44,8 @@ export function withParallelOptim(kernels: ThreadsKernelExports, pool: ThreadPoo
   };
   const parallel: Partial<Pick<ThreadsKernelExports, OptimizerKernel>> = {};
   for (const name of OPTIMIZER_KERNELS) {
-    // Every update takes its table and hyper-parameters, then [begin, end): one signature for all.
+    // Every update takes its table and hyper-parameters, then [begin, end); the wrapper passes on
+    // however many it gets, so one wrapper serves all.
     const update: (...args: number[]) => void = kernels[name];
     parallel[name] = (...args: number[]) => {
       const end = args[args.length - 1]!;
