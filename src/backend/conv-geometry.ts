@@ -1,32 +1,7 @@
 import { backend, kernels } from './backend.js';
+import { FIELDS, type KernelConvGeometry } from './conv-geometry-layout.js';
 
-/** @internal A convolution's sizes as the kernels take them; 1-D convolutions have height 1. */
-export interface ConvGeometry {
-  batch: number;
-  channels: number;
-  height: number;
-  width: number;
-  outChannels: number;
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
-  padBottom: number;
-  padRight: number;
-  dilationH: number;
-  dilationW: number;
-  groups: number;
-  outH: number;
-  outW: number;
-}
-
-/** The fields the host writes, in the order of assembly/conv-geometry.ts (one int32 each); the bottom/right padding is implicit there. */
-const FIELDS = ['batch', 'channels', 'height', 'width', 'outChannels', 'kernelH', 'kernelW', 'strideH', 'strideW', 'padTop', 'padLeft', 'dilationH', 'dilationW', 'groups', 'outH', 'outW'] as const;
-
-/** @internal The geometry as the kernels read it: the struct of assembly/conv-geometry.ts. */
-export type KernelConvGeometry = Pick<ConvGeometry, (typeof FIELDS)[number]>;
+export type { ConvGeometry, KernelConvGeometry } from './conv-geometry-layout.js';
 
 /**
  * @internal Writes `g` at `ptr` as assembly/conv-geometry.ts lays it out (convGeometryBytes long)
@@ -66,12 +41,6 @@ export function convPlan(g: KernelConvGeometry): ConvPlan {
     weightGradient: WEIGHT_GRADIENT_PATHS[k.conv2dBackwardWeightPath(geometry)]!,
     weightGradientImages: k.conv2dBackwardWeightImages(geometry),
   }));
-}
-
-/** @internal The geometry written at `ptr` (for the thread pool's wrappers, which get its address). */
-export function readConvGeometry(memory: Int32Array, ptr: number): KernelConvGeometry {
-  const at = ptr >>> 2;
-  return Object.fromEntries(FIELDS.map((field, i) => [field, memory[at + i]!])) as unknown as KernelConvGeometry;
 }
 
 /**

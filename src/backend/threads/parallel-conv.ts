@@ -1,5 +1,5 @@
 import type { LinearAllocator } from '../allocator.js';
-import { readConvGeometry, type KernelConvGeometry } from '../conv-geometry.js';
+import { readConvGeometry, type KernelConvGeometry } from '../conv-geometry-layout.js';
 import type { ThreadsKernelExports } from '../kernel-exports.js';
 import { MIN_PARALLEL_MACS } from './parallel-gemm.js';
 import type { ParallelKernel, ThreadPool } from './pool.js';
