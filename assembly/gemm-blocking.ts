@@ -113,10 +113,10 @@ export function multiplyBlock(mc: i32, nc: i32, kc: i32, packedA: usize, packedB
       const outStride = full ? ldc : ROW_BYTES;
       if (start == FROM_C) {
         if (!full) copyTile(cTile, ldc, edge, ROW_BYTES, mr, nr);
-        multiplyTile(mr, kc, aPanel, bPanel, out, outStride, out, outStride);
+        microKernel(kc, aPanel, bPanel, out, outStride, out, outStride);
       } else {
         const tileInit = init + <usize>ir * initRowBytes + <usize>jr * initColumnBytes;
-        multiplyTile(mr, kc, aPanel, bPanel, tileInit, initRowBytes, out, outStride);
+        microKernel(kc, aPanel, bPanel, tileInit, initRowBytes, out, outStride);
       }
       if (relu) reluTile(out, outStride);
       if (!full) copyTile(edge, ROW_BYTES, cTile, ldc, mr, nr);
@@ -290,58 +290,6 @@ function storeCornerTransposed(tile: usize, c: usize, ldc: usize, mr: i32, nr: i
 @inline export function madd(x: v128, y: v128, acc: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
   return f32x4.add(acc, f32x4.mul(x, y));
-}
-
-// The last tile of a block whose height is not a multiple of MR may have as few as 1 row: up to
-// SHORT_ROWS of them take the short kernel, which does only that much work (an LSTM step's batch
-// of 32 is 6 tiles of 5 rows and one of 2).
-const SHORT_ROWS = 3;
-
-@inline function multiplyTile(mr: i32, kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: usize, ldc: usize): void {
-  if (mr <= SHORT_ROWS) microKernelShort(kc, a, b, init, ldi, c, ldc);
-  else microKernel(kc, a, b, init, ldi, c, ldc);
-}
-
-// microKernel for the first SHORT_ROWS rows of the tile only (A's panel is still MR wide); the
-// tile's other rows are neither read nor written. Shaped as microKernel.
-function microKernelShort(kc: i32, a: usize, b: usize, init: usize, ldi: usize, c: usize, ldc: usize): void {
-  let c00 = v128.load(init), c01 = v128.load(init, 16);
-  let c10 = v128.load(init + ldi), c11 = v128.load(init + ldi, 16);
-  let c20 = v128.load(init + 2 * ldi), c21 = v128.load(init + 2 * ldi, 16);
-  const end = b + (<usize>(kc * NR) << 2);
-  {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    const a0 = v128.load32_splat(a);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(a, 4);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(a, 8);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    a += <usize>MR << 2;
-    b += <usize>NR << 2;
-  }
-  while (b < end) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    const a0 = v128.load32_splat(a);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(a, 4);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(a, 8);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    a += <usize>MR << 2;
-    b += <usize>NR << 2;
-  }
-  storeRow(c, c00, c01);
-  storeRow(c + ldc, c10, c11);
-  storeRow(c + 2 * ldc, c20, c21);
 }
 
 // C tile (MR×8, MR = 5 or 6) = initial tile + A panel (kc×MR, p-major) · B panel (kc×8), where the initial
