@@ -12,6 +12,8 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
+import { instantiateGemm, peakProbeCall } from './gemm-instance.mjs';
+import { callsPerSample, median } from './timing.mjs';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -36,16 +38,16 @@ const sides = [];
 for (const build of builds) {
   for (const [label, root] of [['new', here], ['base', there]]) {
     const bytes = await readFile(new URL(FILES[build], root));
-    sides.push({ build, label, kernels: await instantiate(bytes) });
+    sides.push({ build, label, kernels: await instantiateGemm(bytes, Math.max(...SHAPES.flatMap((s) => [s.m * s.k, s.k * s.n, s.m * s.n]))) });
   }
 }
 
 const measurements = [];
 for (const side of sides) {
-  measurements.push({ key: `${side.build} ${side.label} peak`, ...peakProbe(side.kernels) });
+  measurements.push({ key: `${side.build} ${side.label} peak`, ...peakProbeCall(side.kernels) });
   for (const shape of SHAPES) measurements.push({ key: `${side.build} ${side.label} ${shape.name}`, ...gemmCall(side.kernels, shape) });
 }
-for (const m of measurements) m.calls = callsPerSample(m.run);
+for (const m of measurements) m.calls = callsPerSample(m.run, SAMPLE_SECONDS);
 const rates = new Map(measurements.map((m) => [m.key, []]));
 for (let round = 0; round < RUNS; round++) for (const m of measurements) rates.get(m.key).push(sample(m));
 const result = new Map([...rates].map(([key, values]) => [key, median(values)]));
@@ -63,48 +65,8 @@ for (const build of builds) {
   for (const r of rows) console.log(r.map((cell, i) => cell.padStart(widths[i])).join('  '));
 }
 
-// One instance with its own memory: packing scratch, then A, B and C big enough for every shape.
-async function instantiate(bytes) {
-  const memory = new WebAssembly.Memory({ initial: 32 });
-  const { instance } = await WebAssembly.instantiate(bytes, {
-    env: { memory, abort: () => { throw new Error('kernel aborted'); }, seed: () => 1 },
-  });
-  const k = instance.exports;
-  const align = (x) => Math.ceil(x / 64) * 64;
-  const floats = Math.max(...SHAPES.flatMap((s) => [s.m * s.k, s.k * s.n, s.m * s.n]));
-  const scratch = align(k.heapBase());
-  const a = align(scratch + k.gemmScratchBytes());
-  const b = a + align(4 * floats);
-  const c = b + align(4 * floats);
-  const operands = c + align(4 * floats);
-  const end = operands + 64;
-  memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-  k.setGemmScratch(scratch);
-  const values = new Float32Array(memory.buffer);
-  values.set([1, 1, 1, 1, 0, 0, 0, 0], operands / 4);
-  let state = 12345;
-  for (let i = a / 4; i < operands / 4; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return { exports: k, a, b, c, operands };
-}
-
-function peakProbe(kernels) {
-  const iterations = 1 << 20;
-  return { run: () => kernels.exports.peakProbe(iterations, kernels.operands), flops: iterations * 96 };
-}
-
 function gemmCall(kernels, { m, k, n }) {
   return { run: () => kernels.exports.gemm(0, 0, m, n, k, kernels.a, kernels.b, kernels.c, 0), flops: 2 * m * n * k };
-}
-
-function callsPerSample(run) {
-  for (let i = 0; i < 3; i++) run();
-  const start = performance.now();
-  run();
-  const once = Math.max((performance.now() - start) / 1000, 1e-6);
-  return Math.max(1, Math.round(SAMPLE_SECONDS / once));
 }
 
 // Timed in this process's CPU time, not wall time: the time another process holds the core off
@@ -114,11 +76,6 @@ function sample({ run, flops, calls }) {
   for (let i = 0; i < calls; i++) run();
   const used = process.cpuUsage(start);
   return (flops * calls) / ((used.user + used.system) / 1e6) / 1e9;
-}
-
-function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[sorted.length >> 1];
 }
 
 function parseOptions(args) {

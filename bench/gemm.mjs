@@ -12,6 +12,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
+import { instantiateGemm, peakProbeCall } from './gemm-instance.mjs';
+import { callsPerSample, median } from './timing.mjs';
 
 // Node 20 validates relaxed-SIMD opcodes only behind this flag; it must be set before compiling.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -38,21 +40,21 @@ for (const build of BUILDS) {
     console.log(`(skipping ${build.name}: ${build.file} is missing; build it with asc --target ${build.name === 'plain' ? 'release' : build.name})`);
     continue;
   }
-  builds.push({ ...build, kernels: await instantiate(bytes, Math.max(...SIZES)) });
+  builds.push({ ...build, kernels: await instantiateGemm(bytes, Math.max(...SIZES) ** 2) });
 }
 
 // Every measurement takes one sample per round, round after round, so the load other processes
 // put on the machine spreads evenly over all of them and the ratios stay meaningful.
 const matmulCalls = await publicMatmulCalls(SIZES);
 const measurements = [];
-for (const build of builds) measurements.push({ key: ['peak', build.name], ...peakProbe(build.kernels) });
+for (const build of builds) measurements.push({ key: ['peak', build.name], ...peakProbeCall(build.kernels) });
 for (const n of SIZES) {
   for (const build of builds) {
     for (const layout of LAYOUTS) measurements.push({ key: ['gemm', `${build.name} ${layout.name} ${n}`], ...gemmCall(build.kernels, layout, n) });
   }
   if (matmulCalls[n]) measurements.push({ key: ['matmul', n], ...matmulCalls[n] });
 }
-for (const m of measurements) m.calls = callsPerSample(m.run);
+for (const m of measurements) m.calls = callsPerSample(m.run, SAMPLE_SECONDS);
 const rates = measurements.map(() => []);
 for (let round = 0; round < RUNS; round++) {
   measurements.forEach((m, i) => rates[i].push(sample(m)));
@@ -66,38 +68,6 @@ printTable(results);
 if (options.json) {
   await writeFile(options.json, JSON.stringify(results, null, 2) + '\n');
   console.log(`\nwrote ${options.json}`);
-}
-
-// One instance with its own memory: scratch for the packing, then A, B and C for the largest N.
-async function instantiate(bytes, maxN) {
-  const memory = new WebAssembly.Memory({ initial: 32 });
-  const { instance } = await WebAssembly.instantiate(bytes, {
-    env: { memory, abort: () => { throw new Error('kernel aborted'); }, seed: () => 1 },
-  });
-  const k = instance.exports;
-  const align = (x) => Math.ceil(x / 64) * 64;
-  const scratch = align(k.heapBase());
-  const a = align(scratch + k.gemmScratchBytes());
-  const matrixBytes = align(4 * maxN * maxN);
-  const b = a + matrixBytes;
-  const c = b + matrixBytes;
-  const operands = c + matrixBytes;
-  const end = operands + 64;
-  memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-  k.setGemmScratch(scratch);
-  const values = new Float32Array(memory.buffer);
-  values.set([1, 1, 1, 1, 0, 0, 0, 0], operands / 4);
-  let state = 12345;
-  for (let i = a / 4; i < operands / 4; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return { exports: k, a, b, c, operands };
-}
-
-function peakProbe(kernels) {
-  const iterations = 1 << 20;
-  return { run: () => kernels.exports.peakProbe(iterations, kernels.operands), flops: iterations * 96 };
 }
 
 function gemmCall(kernels, layout, n) {
@@ -116,15 +86,6 @@ async function publicMatmulCalls(sizes) {
     calls[n] = { run: () => lib.matmul(a, b).dispose(), flops: 2 * n ** 3 };
   }
   return calls;
-}
-
-// Enough calls for one sample to last about SAMPLE_SECONDS, after warming the function up.
-function callsPerSample(run) {
-  for (let i = 0; i < 3; i++) run();
-  const start = performance.now();
-  run();
-  const once = Math.max((performance.now() - start) / 1000, 1e-6);
-  return Math.max(1, Math.round(SAMPLE_SECONDS / once));
 }
 
 function sample({ run, flops, calls }) {
@@ -156,11 +117,6 @@ function printTable({ peak, gemm, matmul }) {
 function speedup(gemm, n) {
   const ratios = LAYOUTS.map((l) => gemm[`relaxed ${l.name} ${n}`] / gemm[`plain ${l.name} ${n}`]);
   return Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
-}
-
-function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[sorted.length >> 1];
 }
 
 function parseOptions(args) {

@@ -46,3 +46,12 @@ export function median(values) {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/** How many calls of `run` make one sample of about `sampleSeconds`, after warming it up. */
+export function callsPerSample(run, sampleSeconds) {
+  for (let i = 0; i < 3; i++) run();
+  const start = performance.now();
+  run();
+  const once = Math.max((performance.now() - start) / 1000, 1e-6);
+  return Math.max(1, Math.round(sampleSeconds / once));
+}

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { F, matmul, tensor } from 'simdgrad';
 import { backend, kernels } from '../../src/backend/backend.js';
 import { init } from '../../src/index.js';
+import { exactIntegers } from '../helpers/exact-integers.js';
 
 // gemm(transA, transB, m, n, k, a, b, c, accumulate): C[m,n] (+)= op(A)·op(B), row-major, with
 // A stored [m,k] ([k,m] when transA) and B stored [k,n] ([n,k] when transB).
@@ -43,18 +44,6 @@ const GUARD = 16;
 beforeAll(async () => {
   await init();
 });
-
-// Small integers: every product and partial sum is exact in float32, so the kernel must match
-// the float64 reference exactly, whatever its blocking, summation order or FMA.
-function integers(count: number, seed: number): Float64Array {
-  const values = new Float64Array(count);
-  let state = seed;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    values[i] = (state >>> 16) % 7 - 3;
-  }
-  return values;
-}
 
 function uniform(count: number, seed: number): Float64Array {
   const values = new Float64Array(count);
@@ -151,10 +140,10 @@ describe('gemm kernel', () => {
       for (const accumulate of [false, true]) {
         const p: Problem = { m, n, k, ...layout, accumulate };
         it(`${layoutName(p)} ${m}x${n}x${k}${accumulate ? ', accumulating into C' : ''} is exact on integers`, () => {
-          const a = integers(m * k, 1 + m);
-          const b = integers(k * n, 2 + n);
+          const a = exactIntegers(m * k, 1 + m);
+          const b = exactIntegers(k * n, 2 + n);
           // Without accumulate the old C must not leak into the result, not even as NaN * 0.
-          const c0 = accumulate ? integers(m * n, 3 + k) : new Float64Array(m * n).fill(NaN);
+          const c0 = accumulate ? exactIntegers(m * n, 3 + k) : new Float64Array(m * n).fill(NaN);
           const { c, guard } = runGemm(p, a, b, c0);
           expect(Array.from(c)).toEqual(Array.from(reference(p, a, b, c0)));
           expect(Array.from(guard), 'wrote past the end of C').toEqual(new Array(GUARD).fill(-7777));
@@ -179,7 +168,7 @@ describe('gemm kernel', () => {
   }
 
   it('leaves C alone when m or n is 0, and zeroes it when k is 0', () => {
-    const none = runGemm({ m: 0, n: 5, k: 3, transA: false, transB: false, accumulate: false }, new Float64Array(0), integers(15, 1), new Float64Array(0));
+    const none = runGemm({ m: 0, n: 5, k: 3, transA: false, transB: false, accumulate: false }, new Float64Array(0), exactIntegers(15, 1), new Float64Array(0));
     expect(Array.from(none.guard)).toEqual(new Array(GUARD).fill(-7777));
     const p: Problem = { m: 2, n: 3, k: 0, transA: false, transB: false, accumulate: false };
     expect(Array.from(runGemm(p, new Float64Array(0), new Float64Array(0), new Float64Array(6).fill(5)).c)).toEqual([0, 0, 0, 0, 0, 0]);
@@ -199,9 +188,9 @@ describe('gemmPackedB kernel', () => {
       for (const accumulate of [false, true]) {
         const p: Problem = { m, n, k, ...layout, accumulate };
         it(`${layoutName(p)} ${m}x${n}x${k}${accumulate ? ', accumulating into C' : ''} equals gemm, exactly on integers`, () => {
-          const a = integers(m * k, 5 + m);
-          const b = integers(k * n, 6 + n);
-          const c0 = accumulate ? integers(m * n, 7 + k) : new Float64Array(m * n).fill(NaN);
+          const a = exactIntegers(m * k, 5 + m);
+          const b = exactIntegers(k * n, 6 + n);
+          const c0 = accumulate ? exactIntegers(m * n, 7 + k) : new Float64Array(m * n).fill(NaN);
           const bytes = kernels().gemmPackedBBytes!(k, n) as number;
           expect(bytes).toBe(4 * k * Math.ceil(n / 8) * 8);
           const { allocator } = backend();
@@ -301,9 +290,9 @@ describe('gemmBiasRelu kernel', () => {
       for (const kind of EPILOGUES) {
         const p: Problem = { m, n, k, ...layout, accumulate: false };
         it(`${layoutName(p)} ${m}x${n}x${k}, ${kind.name}, is exact on integers`, () => {
-          const a = integers(m * k, 21 + m);
-          const b = integers(k * n, 22 + n);
-          const e = { bias: kind.bias ? integers(kind.biasPerRow ? m : n, 23 + k) : null, biasPerRow: kind.biasPerRow, relu: kind.relu };
+          const a = exactIntegers(m * k, 21 + m);
+          const b = exactIntegers(k * n, 22 + n);
+          const e = { bias: kind.bias ? exactIntegers(kind.biasPerRow ? m : n, 23 + k) : null, biasPerRow: kind.biasPerRow, relu: kind.relu };
           const { c, guard } = runGemmBiasRelu(p, a, b, e);
           const want = epilogueReference(p, a, b, e);
           expect(Array.from(c)).toEqual(Array.from(want));
@@ -331,11 +320,11 @@ describe('gemmBiasRelu kernel', () => {
     for (const layout of LAYOUTS) {
       it(`${layoutName(layout)} ${m}x${n}x${k}: NaN stays NaN through bias and ReLU`, () => {
         const p: Problem = { m, n, k, ...layout, accumulate: false };
-        const a = integers(m * k, 31);
-        const b = integers(k * n, 32);
+        const a = exactIntegers(m * k, 31);
+        const b = exactIntegers(k * n, 32);
         a[layout.transA ? 2 * m + (m - 1) : (m - 1) * k + 2] = NaN;
         b[layout.transB ? 0 * k + 4 : 4 * n + 0] = NaN;
-        const e = { bias: integers(n, 33), biasPerRow: false, relu: true };
+        const e = { bias: exactIntegers(n, 33), biasPerRow: false, relu: true };
         const { c } = runGemmBiasRelu(p, a, b, e);
         const want = epilogueReference(p, a, b, e);
         expect(want.some(Number.isNaN)).toBe(true);
@@ -349,14 +338,14 @@ describe('gemm through the public ops', () => {
   // matmul runs NN forward and NT/TN backward; linear runs NT forward and NN/TN backward.
   it('matmul and its gradients are exact on integers at sizes that span several blocks', () => {
     const [m, k, n] = [130, 257, 67];
-    const av = integers(m * k, 5);
-    const bv = integers(k * n, 6);
+    const av = exactIntegers(m * k, 5);
+    const bv = exactIntegers(k * n, 6);
     const a = tensor(Float32Array.from(av), [m, k], { requiresGrad: true });
     const b = tensor(Float32Array.from(bv), [k, n], { requiresGrad: true });
     const out = matmul(a, b);
     const nn = { m, n, k, transA: false, transB: false, accumulate: false };
     expect(Array.from(out.toFloat32Array())).toEqual(Array.from(reference(nn, av, bv, new Float64Array(m * n))));
-    const upstream = integers(m * n, 7);
+    const upstream = exactIntegers(m * n, 7);
     out.backward(tensor(Float32Array.from(upstream), [m, n]));
     const gradA = reference({ m, n: k, k: n, transA: false, transB: true, accumulate: false }, upstream, bv, new Float64Array(m * k));
     const gradB = reference({ m: k, n, k: m, transA: true, transB: false, accumulate: false }, av, upstream, new Float64Array(k * n));
@@ -366,8 +355,8 @@ describe('gemm through the public ops', () => {
 
   it('linear is exact on integers for a batch that is not a multiple of the tile', () => {
     const [rows, inFeatures, outFeatures] = [61, 300, 37];
-    const xv = integers(rows * inFeatures, 8);
-    const wv = integers(outFeatures * inFeatures, 9);
+    const xv = exactIntegers(rows * inFeatures, 8);
+    const wv = exactIntegers(outFeatures * inFeatures, 9);
     const y = F.linear(tensor(Float32Array.from(xv), [rows, inFeatures]), tensor(Float32Array.from(wv), [outFeatures, inFeatures]));
     const nt = { m: rows, n: outFeatures, k: inFeatures, transA: false, transB: true, accumulate: false };
     expect(Array.from(y.toFloat32Array())).toEqual(Array.from(reference(nt, xv, wv, new Float64Array(rows * outFeatures))));

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend, kernels } from '../../src/backend/backend.js';
 import { init } from '../../src/index.js';
+import { exactIntegers } from '../helpers/exact-integers.js';
 
 // recurrentPackWeight(transposed, k, n, w, dst) packs op(W) once (recurrentWeightBytes(k, n)
 // bytes); recurrentProduct(m, n, k, a, packed, c, accumulate) then computes C[m, n] (+)= A·op(W)
@@ -16,18 +17,6 @@ const GUARD = 16;
 beforeAll(async () => {
   await init();
 });
-
-// Small integers: every product and partial sum is exact in float32, so the result must match
-// the float64 reference exactly, whichever tile computed it.
-function integers(count: number, seed: number): Float64Array {
-  const values = new Float64Array(count);
-  let state = seed;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    values[i] = (state >>> 16) % 7 - 3;
-  }
-  return values;
-}
 
 function reference(m: number, n: number, k: number, a: Float64Array, w: Float64Array, transposed: boolean, c0: Float64Array | null): Float64Array {
   const out = new Float64Array(m * n);
@@ -71,9 +60,9 @@ describe('recurrentProduct kernel', () => {
       for (const transposed of [false, true]) {
         for (const accumulate of [false, true]) {
           it(`${m} rows of A times ${transposed ? 'Wᵀ' : 'W'} ${k}x${n}${accumulate ? ', accumulating into C' : ''}: exactly the float64 product`, () => {
-            const a = integers(m * k, 3 + m);
-            const w = integers(k * n, 4 + n);
-            const c0 = accumulate ? integers(m * n, 5 + k) : null;
+            const a = exactIntegers(m * k, 3 + m);
+            const w = exactIntegers(k * n, 4 + n);
+            const c0 = accumulate ? exactIntegers(m * n, 5 + k) : null;
             const { c, guard } = product(m, n, k, a, w, transposed, c0);
             expect(Array.from(c)).toEqual(Array.from(reference(m, n, k, a, w, transposed, c0)));
             expect(Array.from(guard), 'wrote past the end of C').toEqual(new Array(GUARD).fill(-7777));
