@@ -47,6 +47,14 @@ const WORD: usize = 4;
   return f32x4.add(f32x4.mul(gradSign, g), f32x4.mul(weightDecay, p));
 }
 
+// decay * state + gain * x, written back to the state buffer at `at` and returned: every running
+// average (momentum, the moments, the squared averages) is this update.
+@inline function runningAverage(at: usize, tail: bool, decay: v128, gain: v128, x: v128): v128 {
+  const average = f32x4.add(f32x4.mul(decay, ld(at, tail)), f32x4.mul(gain, x));
+  st(at, average, tail);
+  return average;
+}
+
 // Which update stepTensors runs. Each kernel passes its own as a constant, so once the driver is
 // inlined the optimizer keeps only that update's branch.
 const SGD = 0;
@@ -150,8 +158,7 @@ const NONE = f32x4.splat(0);
   const p = ld(param + off, tail);
   let d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
   if (buf != 0) {
-    const b = f32x4.add(f32x4.mul(bufDecay, ld(buf + off, tail)), f32x4.mul(bufGain, d));
-    st(buf + off, b, tail);
+    const b = runningAverage(buf + off, tail, bufDecay, bufGain, d);
     d = nesterov ? f32x4.add(d, f32x4.mul(momentum, b)) : b;
   }
   st(param + off, f32x4.sub(p, f32x4.mul(lr, d)), tail);
@@ -173,10 +180,8 @@ export function sgdStepTensors(
   let p = ld(param + off, tail);
   const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
   p = f32x4.mul(p, paramDecay);
-  const m = f32x4.add(f32x4.mul(beta1, ld(expAvg + off, tail)), f32x4.mul(oneMinusBeta1, d));
-  let v = f32x4.add(f32x4.mul(beta2, ld(expAvgSq + off, tail)), f32x4.mul(oneMinusBeta2, f32x4.mul(d, d)));
-  st(expAvg + off, m, tail);
-  st(expAvgSq + off, v, tail);
+  const m = runningAverage(expAvg + off, tail, beta1, oneMinusBeta1, d);
+  let v = runningAverage(expAvgSq + off, tail, beta2, oneMinusBeta2, f32x4.mul(d, d));
   if (maxExpAvgSq != 0) {
     v = f32x4.max(ld(maxExpAvgSq + off, tail), v);
     st(maxExpAvgSq + off, v, tail);
@@ -204,12 +209,10 @@ export function adamStepTensors(
 ): void {
   const p = ld(param + off, tail);
   const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
-  const sq = f32x4.add(f32x4.mul(alpha, ld(squareAvg + off, tail)), f32x4.mul(oneMinusAlpha, f32x4.mul(d, d)));
-  st(squareAvg + off, sq, tail);
+  const sq = runningAverage(squareAvg + off, tail, alpha, oneMinusAlpha, f32x4.mul(d, d));
   let variance = sq;
   if (gradAvg != 0) {
-    const ga = f32x4.add(f32x4.mul(alpha, ld(gradAvg + off, tail)), f32x4.mul(oneMinusAlpha, d));
-    st(gradAvg + off, ga, tail);
+    const ga = runningAverage(gradAvg + off, tail, alpha, oneMinusAlpha, d);
     variance = f32x4.sub(sq, f32x4.mul(ga, ga));
   }
   const scaled = f32x4.div(d, f32x4.add(f32x4.sqrt(variance), eps));
@@ -254,9 +257,8 @@ export function adagradStepTensors(table: usize, count: i32, gradSign: f32, weig
 ): void {
   const p = ld(param + off, tail);
   const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
-  const m = f32x4.add(f32x4.mul(beta1, ld(expAvg + off, tail)), f32x4.mul(oneMinusBeta1, d));
+  const m = runningAverage(expAvg + off, tail, beta1, oneMinusBeta1, d);
   const u = f32x4.max(f32x4.mul(beta2, ld(expInf + off, tail)), f32x4.add(f32x4.abs(d), eps));
-  st(expAvg + off, m, tail);
   st(expInf + off, u, tail);
   st(param + off, f32x4.sub(p, f32x4.mul(stepSize, f32x4.div(m, u))), tail);
 }
@@ -279,10 +281,8 @@ export function adamaxStepTensors(
   let p = ld(param + off, tail);
   const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
   p = f32x4.mul(p, paramDecay);
-  const m = f32x4.add(f32x4.mul(beta1, ld(expAvg + off, tail)), f32x4.mul(oneMinusBeta1, d));
-  const v = f32x4.add(f32x4.mul(beta2, ld(expAvgSq + off, tail)), f32x4.mul(oneMinusBeta2, f32x4.mul(d, d)));
-  st(expAvg + off, m, tail);
-  st(expAvgSq + off, v, tail);
+  const m = runningAverage(expAvg + off, tail, beta1, oneMinusBeta1, d);
+  const v = runningAverage(expAvgSq + off, tail, beta2, oneMinusBeta2, f32x4.mul(d, d));
   const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), biasCorrection2Sqrt), eps);
   p = f32x4.sub(p, f32x4.mul(gradStep, f32x4.div(d, denom)));
   st(param + off, f32x4.sub(p, f32x4.mul(momentumStep, f32x4.div(m, denom))), tail);
@@ -310,10 +310,8 @@ export function nadamStepTensors(
   let p = ld(param + off, tail);
   const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
   p = f32x4.mul(p, paramDecay);
-  const m = f32x4.add(f32x4.mul(beta1, ld(expAvg + off, tail)), f32x4.mul(oneMinusBeta1, d));
-  const v = f32x4.add(f32x4.mul(beta2, ld(expAvgSq + off, tail)), f32x4.mul(oneMinusBeta2, f32x4.mul(d, d)));
-  st(expAvg + off, m, tail);
-  st(expAvgSq + off, v, tail);
+  const m = runningAverage(expAvg + off, tail, beta1, oneMinusBeta1, d);
+  const v = runningAverage(expAvgSq + off, tail, beta2, oneMinusBeta2, f32x4.mul(d, d));
   const update = adaptive ? f32x4.div(m, f32x4.add(f32x4.sqrt(v), eps)) : m;
   st(param + off, f32x4.sub(p, f32x4.mul(stepSize, update)), tail);
 }
@@ -337,11 +335,10 @@ export function radamStepTensors(
 ): void {
   const p = ld(param + off, tail);
   const d = effectiveGrad(ld(grad + off, tail), p, gradSign, weightDecay);
-  const v = f32x4.add(f32x4.mul(rho, ld(squareAvg + off, tail)), f32x4.mul(oneMinusRho, f32x4.mul(d, d)));
+  const v = runningAverage(squareAvg + off, tail, rho, oneMinusRho, f32x4.mul(d, d));
   const a = ld(accDelta + off, tail);
   const delta = f32x4.mul(f32x4.div(f32x4.sqrt(f32x4.add(a, eps)), f32x4.sqrt(f32x4.add(v, eps))), d);
-  st(squareAvg + off, v, tail);
-  st(accDelta + off, f32x4.add(f32x4.mul(rho, a), f32x4.mul(oneMinusRho, f32x4.mul(delta, delta))), tail);
+  runningAverage(accDelta + off, tail, rho, oneMinusRho, f32x4.mul(delta, delta));
   st(param + off, f32x4.sub(p, f32x4.mul(lr, delta)), tail);
 }
 // Adadelta: v = rho v + (1 - rho) g^2; delta = sqrt(a + eps) / sqrt(v + eps) g;
