@@ -172,6 +172,17 @@ export function sgdStepTensors(
   stepTensors(SGD, table, count, begin, end, nesterov != 0, f32x4.splat(lr), f32x4.splat(gradSign), f32x4.splat(weightDecay), f32x4.splat(momentum), NONE, NONE, NONE, NONE);
 }
 
+// Adam, NAdam and RAdam take the same group-wide arguments: the driver with them splatted.
+@inline function adamFamilyStep(
+  update: i32, table: usize, count: i32,
+  gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, begin: i32, end: i32,
+): void {
+  stepTensors(
+    update, table, count, begin, end, false, f32x4.splat(gradSign), f32x4.splat(weightDecay), f32x4.splat(paramDecay),
+    f32x4.splat(beta1), f32x4.splat(oneMinusBeta1), f32x4.splat(beta2), f32x4.splat(oneMinusBeta2), f32x4.splat(eps),
+  );
+}
+
 @inline function adamLanes(
   off: usize, tail: bool, param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize,
   gradSign: v128, weightDecay: v128, paramDecay: v128, beta1: v128, oneMinusBeta1: v128, beta2: v128, oneMinusBeta2: v128,
@@ -197,10 +208,7 @@ export function adamStepTensors(
   table: usize, count: i32,
   gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, begin: i32, end: i32,
 ): void {
-  stepTensors(
-    ADAM, table, count, begin, end, false, f32x4.splat(gradSign), f32x4.splat(weightDecay), f32x4.splat(paramDecay),
-    f32x4.splat(beta1), f32x4.splat(oneMinusBeta1), f32x4.splat(beta2), f32x4.splat(oneMinusBeta2), f32x4.splat(eps),
-  );
+  adamFamilyStep(ADAM, table, count, gradSign, weightDecay, paramDecay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, begin, end);
 }
 
 @inline function rmspropLanes(
@@ -296,10 +304,7 @@ export function nadamStepTensors(
   table: usize, count: i32,
   gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, begin: i32, end: i32,
 ): void {
-  stepTensors(
-    NADAM, table, count, begin, end, false, f32x4.splat(gradSign), f32x4.splat(weightDecay), f32x4.splat(paramDecay),
-    f32x4.splat(beta1), f32x4.splat(oneMinusBeta1), f32x4.splat(beta2), f32x4.splat(oneMinusBeta2), f32x4.splat(eps),
-  );
+  adamFamilyStep(NADAM, table, count, gradSign, weightDecay, paramDecay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, begin, end);
 }
 
 @inline function radamLanes(
@@ -323,10 +328,7 @@ export function radamStepTensors(
   table: usize, count: i32,
   gradSign: f32, weightDecay: f32, paramDecay: f32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, begin: i32, end: i32,
 ): void {
-  stepTensors(
-    RADAM, table, count, begin, end, false, f32x4.splat(gradSign), f32x4.splat(weightDecay), f32x4.splat(paramDecay),
-    f32x4.splat(beta1), f32x4.splat(oneMinusBeta1), f32x4.splat(beta2), f32x4.splat(oneMinusBeta2), f32x4.splat(eps),
-  );
+  adamFamilyStep(RADAM, table, count, gradSign, weightDecay, paramDecay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, begin, end);
 }
 
 @inline function adadeltaLanes(
