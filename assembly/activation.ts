@@ -267,6 +267,17 @@ export function activationBackwardPart(kind: i32, saved: usize, upstream: usize,
   backwardOf(kind, saved + skip, upstream + skip, gradIn + skip, end - begin, a, b);
 }
 
+// geluForwardWithSlope and geluBackwardFromSlope on elements [begin, end): a thread's share.
+export function geluForwardWithSlopePart(x: usize, out: usize, slope: usize, n: i32, begin: i32, end: i32): void {
+  const skip = <usize>begin << 2;
+  geluForwardWithSlope(x + skip, out + skip, slope + skip, end - begin);
+}
+
+export function geluBackwardFromSlopePart(slope: usize, upstream: usize, gradIn: usize, n: i32, begin: i32, end: i32): void {
+  const skip = <usize>begin << 2;
+  geluBackwardFromSlope(slope + skip, upstream + skip, gradIn + skip, end - begin);
+}
+
 // One loop per kind, chosen once per call.
 function forwardOf(kind: i32, x: usize, out: usize, n: i32, a: f32, b: f32): void {
   switch (kind) {

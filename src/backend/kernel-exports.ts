@@ -77,6 +77,8 @@ export interface KernelExports {
   mishBackward(x: usize, upstream: usize, gradIn: usize, n: i32): void;
   activationForwardPart(kind: i32, x: usize, out: usize, n: i32, a: f32, b: f32, begin: i32, end: i32): void;
   activationBackwardPart(kind: i32, saved: usize, upstream: usize, gradIn: usize, n: i32, a: f32, b: f32, begin: i32, end: i32): void;
+  geluForwardWithSlopePart(x: usize, out: usize, slope: usize, n: i32, begin: i32, end: i32): void;
+  geluBackwardFromSlopePart(slope: usize, upstream: usize, gradIn: usize, n: i32, begin: i32, end: i32): void;
   // assembly/softmax.ts
   softmaxForward(x: usize, out: usize, outer: i32, n: i32, inner: i32): void;
   logSoftmaxForward(x: usize, out: usize, outer: i32, n: i32, inner: i32): void;

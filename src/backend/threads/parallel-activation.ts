@@ -9,8 +9,8 @@ type Activation = (typeof ACTIVATIONS)[number];
 type ActivationForward = (x: number, out: number, n: number, a?: number, b?: number) => void;
 type ActivationBackward = (saved: number, upstream: number, gradIn: number, n: number, a?: number, b?: number) => void;
 
-/** An activation's share of elements: the kind, its forward or backward arguments, then [begin, end). */
-export const ACTIVATION_KERNELS = ['activationForwardPart', 'activationBackwardPart'] as const;
+/** An activation's share of elements: the kind, its forward or backward arguments, then [begin, end); and exact GELU's recording pair (the slope kept for backward). */
+export const ACTIVATION_KERNELS = ['activationForwardPart', 'activationBackwardPart', 'geluForwardWithSlopePart', 'geluBackwardFromSlopePart'] as const;
 
 // Below this many elements an activation stays on the calling thread. Measured with
 // bench/ops-threads.mjs, 2 threads against 1, on the shared 2-core test machine: when another
@@ -24,8 +24,9 @@ export const MIN_PARALLEL_ACTIVATION = 1 << 17;
 
 /**
  * The kernels with every activation's forward (x, out, n, a?, b?) and backward (saved,
- * upstream, gradIn, n, a?, b?) spread over the pool's threads by element chunks: each element is
- * computed on its own, so results do not depend on the split.
+ * upstream, gradIn, n, a?, b?), and exact GELU's forward that keeps its slope with the backward
+ * that reads it, spread over the pool's threads by element chunks: each element is computed on
+ * its own, so results do not depend on the split.
  */
 export function withParallelActivation(kernels: ThreadsKernelExports, pool: ThreadPool): ThreadsKernelExports {
   const parallel: Partial<Pick<ThreadsKernelExports, `${Activation}Forward` | `${Activation}Backward`>> = {};
@@ -44,5 +45,17 @@ export function withParallelActivation(kernels: ThreadsKernelExports, pool: Thre
     parallel[`${name}Forward`] = parallelForward;
     parallel[`${name}Backward`] = parallelBackward;
   });
-  return { ...kernels, ...parallel };
+  const { geluForwardWithSlope, geluBackwardFromSlope } = kernels;
+  return {
+    ...kernels,
+    ...parallel,
+    geluForwardWithSlope: (x, out, slope, n) => {
+      if (n < MIN_PARALLEL_ACTIVATION) geluForwardWithSlope(x, out, slope, n);
+      else pool.runByElements('geluForwardWithSlopePart', [x, out, slope, n], n);
+    },
+    geluBackwardFromSlope: (slope, upstream, gradIn, n) => {
+      if (n < MIN_PARALLEL_ACTIVATION) geluBackwardFromSlope(slope, upstream, gradIn, n);
+      else pool.runByElements('geluBackwardFromSlopePart', [slope, upstream, gradIn, n], n);
+    },
+  };
 }
