@@ -28,7 +28,8 @@ export type BlockName = string | readonly number[];
  *
  * Merging is deferred: a freed block first waits in a list of its exact size, which is where a
  * training loop, asking for the same sizes every step, finds it again at no cost. Only when an
- * allocation finds no block of its size are the waiting blocks merged into the free ranges.
+ * allocation finds neither a block of its size waiting nor a free range that fits are the
+ * waiting blocks merged into the free ranges.
  */
 export class LinearAllocator {
   private top: number;
@@ -116,9 +117,15 @@ export class LinearAllocator {
     this.waitingBytes = 0;
   }
 
+  // The free ranges first, and only when none fits the waiting blocks merged into them: merging
+  // empties the waiting lists, so the next step's allocations of those sizes would miss them and
+  // merge again, every step.
   private reuse(size: number): number | undefined {
-    this.mergeWaiting();
-    const block = this.freeBlocks.takeFitting(size);
+    let block = this.freeBlocks.takeFitting(size);
+    if (!block && this.waitingBytes > 0) {
+      this.mergeWaiting();
+      block = this.freeBlocks.takeFitting(size);
+    }
     if (!block) return undefined;
     if (block.size - size >= ALIGN) {
       this.freeBlocks.insertMerging(block.start + size, block.size - size);

@@ -44,6 +44,22 @@ describe('LinearAllocator', () => {
     expect(heap.stats().bytesFree).toBe(4096 - 256);
   });
 
+  it('serves a size it has no freed block of from the free ranges, leaving the freed blocks of other sizes where the next step finds them', () => {
+    const heap = allocator();
+    const range = heap.alloc(4096);
+    heap.alloc(64);
+    const activations = [heap.alloc(1024), heap.alloc(2048)];
+    heap.alloc(64);
+    heap.free(range);
+    heap.stats();
+    for (const block of activations) heap.free(block);
+    const merge = vi.spyOn(heap as unknown as { mergeWaiting(): void }, 'mergeWaiting');
+    expect(heap.alloc(512)).toBe(range);
+    expect(heap.alloc(1024)).toBe(activations[0]);
+    expect(heap.alloc(2048)).toBe(activations[1]);
+    expect(merge).not.toHaveBeenCalled();
+  });
+
   it('refuses to free a block twice or a pointer it never handed out', () => {
     const heap = allocator();
     const a = heap.alloc(100);
