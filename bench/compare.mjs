@@ -36,6 +36,8 @@ const tasks = options.only ? TASKS.filter((t) => options.only.split(',').some((i
 const threads = options.threads === undefined ? 1 : Number(options.threads);
 if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`bench: --threads must be a whole number >= 1, got ${options.threads}`);
 const THREADED = { simdgrad: 'simdgrad-threads', pytorch: 'pytorch-threads' };
+// Core counts for which the thread table projects a speed-up (Amdahl's law).
+const PROJECTED_CORES = [4, 8, 16];
 const chosen = options.systems ? options.systems.split(',') : [...NODE_SYSTEMS.filter((name) => name !== THREADED.simdgrad), 'pytorch'];
 const systemNames = threads > 1 ? chosen.flatMap((name) => (THREADED[name] ? [name, THREADED[name]] : [name])) : chosen;
 const unknown = systemNames.filter((name) => !['pytorch', 'pytorch-threads'].includes(name) && !NODE_SYSTEMS.includes(name));
@@ -151,25 +153,50 @@ function competitors() {
   return systems.map((s) => s.name).filter((name) => name !== REFERENCE && name !== RELAXED && !Object.values(THREADED).includes(name));
 }
 
-// For simdgrad and PyTorch on `threads` threads: the speed-up over one thread and, by Amdahl's
-// law (speed-up = 1 / (f + (1 - f) / threads)), the serial fraction f it implies.
+// For simdgrad and PyTorch on `threads` threads: the speed-up over one thread, the serial fraction
+// f and what Amdahl's law (speed-up = 1 / (f + (1 - f) / cores)) projects from it for more cores.
+// simdgrad's f is measured: the time per step outside the kernel calls split over the threads,
+// over its one-thread step time. PyTorch's is only implied by its speed-up.
 function threadScaling(cells) {
   if (threads === 1) return undefined;
   return Object.fromEntries(
     Object.entries(THREADED).map(([one, many]) => {
-      const speedup = cells[one]?.value && cells[many]?.value ? cells[many].value / cells[one].value : null;
-      return [one, speedup === null ? null : { speedup, serialFraction: (threads / speedup - 1) / (threads - 1) }];
+      const [single, multi] = [cells[one], cells[many]];
+      if (!single?.value || !multi?.value) return [one, null];
+      const speedup = multi.value / single.value;
+      const measured = multi.parallelSecondsPerStep !== undefined;
+      const serialSeconds = measured ? Math.max(0, multi.stepSecondsMean - multi.parallelSecondsPerStep) : undefined;
+      const serialFraction = measured ? Math.min(1, serialSeconds / single.seconds) : Math.min(1, Math.max(0, (threads / speedup - 1) / (threads - 1)));
+      const projected = Object.fromEntries(PROJECTED_CORES.map((cores) => [cores, 1 / (serialFraction + (1 - serialFraction) / cores)]));
+      return [one, { speedup, serialFraction, serialFractionMeasured: measured, serialSecondsPerStep: serialSeconds, parallelTasksPerStep: multi.parallelTasksPerStep, projected }];
     }),
   );
 }
 
 function threadLines(report) {
   if (threads === 1) return [];
-  const text = (scaling) => (scaling ? `${scaling.speedup.toFixed(2)}x (serial fraction ${scaling.serialFraction.toFixed(2)})` : '-');
+  const header = ['workload', 'system', `${threads}t / 1t`, 'serial ms/step', 'split calls/step', 'serial fraction', ...PROJECTED_CORES.map((c) => `${c} cores`)];
+  const rows = report.rows.flatMap((row) =>
+    Object.keys(THREADED).map((name) => {
+      const s = row.threads[name];
+      if (!s) return [row.label, name, '-', '', '', '', ...PROJECTED_CORES.map(() => '')];
+      return [
+        row.label, name, `${s.speedup.toFixed(2)}x`, s.serialFractionMeasured ? (1000 * s.serialSecondsPerStep).toFixed(3) : '',
+        s.serialFractionMeasured ? s.parallelTasksPerStep.toFixed(0) : '', `${s.serialFraction.toFixed(3)}${s.serialFractionMeasured ? '' : ' (implied)'}`,
+        ...PROJECTED_CORES.map((c) => `${s.projected[c].toFixed(1)}x`),
+      ];
+    }),
+  );
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
+  const line = (r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [
     '',
-    `${threads} threads / 1 thread:`,
-    ...report.rows.map((row) => `  ${row.label.padEnd(24)} simdgrad ${text(row.threads.simdgrad).padEnd(34)} pytorch ${text(row.threads.pytorch)}`),
+    `${threads} threads against 1, and Amdahl's law's projection for more cores from the serial fraction:`,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    "serial ms/step: simdgrad's time per step outside the kernel calls it splits over the threads (threadActivity());",
+    'serial fraction: that over its one-thread step; PyTorch\'s (implied) is what its speed-up gives by Amdahl\'s law.',
   ];
 }
 

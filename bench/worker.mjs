@@ -7,6 +7,8 @@
 //   prepare(task)             builds the task's inputs and model; returns { step(), dispose() },
 //                             where step() does one whole step synchronously
 //   explainError(error)?      a short reason to print for an error a step threw
+//   threadActivity()?         counters of the work split over threads (simdgrad's threadActivity):
+//                             'measure' then also reports how much of a step ran in parallel
 //   any other function        callable by name with the request's task
 //
 // A cell is two requests: 'firstStep' prepares the task and times one step, so that compare.mjs
@@ -50,13 +52,34 @@ async function handle({ kind, task, rule }) {
     const { step, dispose, firstStepSeconds } = current;
     current = null;
     try {
-      return measure(step, rule, { steps: 1, seconds: firstStepSeconds });
+      const timing = measure(step, rule, { steps: 1, seconds: firstStepSeconds });
+      return system.threadActivity ? { ...timing, ...parallelShare(step, system.threadActivity) } : timing;
     } finally {
       dispose();
     }
   }
   if (typeof system[kind] !== 'function') throw new Error(`${systemName} has no '${kind}'`);
   return system[kind](task);
+}
+
+// Over further steps (at least 5 and 0.5 s), the mean wall time per step and the part of it spent
+// in kernel calls split over the threads; the rest ran on one thread.
+function parallelShare(step, threadActivity) {
+  const before = threadActivity();
+  const start = performance.now();
+  let steps = 0;
+  while (steps < 5 || performance.now() - start < 500) {
+    step();
+    steps++;
+  }
+  const elapsed = performance.now() - start;
+  const after = threadActivity();
+  return {
+    activitySteps: steps,
+    stepSecondsMean: elapsed / steps / 1000,
+    parallelSecondsPerStep: (after.parallelMilliseconds - before.parallelMilliseconds) / steps / 1000,
+    parallelTasksPerStep: (after.parallelTasks - before.parallelTasks) / steps,
+  };
 }
 
 function firstLine(error) {

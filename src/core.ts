@@ -1,6 +1,6 @@
 // Everything the 'simdgrad' and 'simdgrad/slim' entries share: all but init().
 import './ops/tensor-ops.js';
-export { isInitialized, kernelBuild, getNumThreads, type InitOptions } from './backend/backend.js';
+export { isInitialized, kernelBuild, getNumThreads, threadActivity, type InitOptions, type ThreadActivity } from './backend/backend.js';
 export { hasRelaxedSimd, type WasmSource, type KernelBuild } from './backend/load-module.js';
 export { Tensor, memory, type NestedArray, type MemoryInfo } from './tensor.js';
 export type { LiveTensorsByOp } from './live-tensors.js';

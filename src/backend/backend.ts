@@ -46,6 +46,8 @@ export interface Backend {
   readonly build: 'simd' | 'relaxed-simd' | 'custom';
   /** How many threads run the kernels (1: no workers). */
   readonly threads: number;
+  /** The workers' pool (null on one thread). */
+  readonly pool: ThreadPool | null;
 }
 
 const PAGE = 65536;
@@ -113,11 +115,11 @@ async function instantiate(options: InitOptions, load: ModuleLoader): Promise<Ba
   const { kernels, memory } = await instantiateWith(module, new WebAssembly.Memory({ initial: Math.min(INITIAL_PAGES, maxPages), maximum: maxPages, shared }));
   const allocator = new LinearAllocator(memory, kernels.heapBase(), maxPages * PAGE);
   reserveKernelScratch(kernels, allocator);
-  if (!shared) return { kernels, allocator, build, threads: 1 };
+  if (!shared) return { kernels, allocator, build, threads: 1, pool: null };
   const pool = await ThreadPool.start(module, memory, kernels, allocator, threads);
   const parallel = withParallelConv(withParallelGemm(kernels, pool, allocator), pool, allocator);
   const elementwise = withParallelActivation(withParallelPool(withParallelOptim(parallel, pool, allocator), pool), pool);
-  return { kernels: withParallelLoss(elementwise, pool, allocator), allocator, build, threads };
+  return { kernels: withParallelLoss(elementwise, pool, allocator), allocator, build, threads, pool };
 }
 
 // Measured on a throwaway instance: where the module's static data ends and how much scratch
@@ -153,6 +155,25 @@ export function kernelBuild(): Backend['build'] {
 /** How many threads run the kernels: what init({ threads }) asked for, or 1 where threads are unavailable (init() warned why). */
 export function getNumThreads(): number {
   return backend().threads;
+}
+
+/** What the threads have done since init(): see threadActivity(). */
+export interface ThreadActivity {
+  /** How many threads run the kernels, as getNumThreads(). */
+  threads: number;
+  /** Kernel calls split over the threads. */
+  parallelTasks: number;
+  /** Wall time spent in them, from dispatch until every thread's share was done; the rest of a step's time ran on one thread. */
+  parallelMilliseconds: number;
+}
+
+/**
+ * Counts of the work split over threads since init(), to see how much of a training step runs in
+ * parallel: take the difference of two readings around some steps (both 0 on one thread).
+ */
+export function threadActivity(): ThreadActivity {
+  const { threads, pool } = backend();
+  return { threads, parallelTasks: pool?.activity.tasks ?? 0, parallelMilliseconds: pool?.activity.milliseconds ?? 0 };
 }
 
 function abortFromWasm(): never {

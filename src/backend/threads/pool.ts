@@ -40,6 +40,9 @@ export class ThreadPool {
   /** How many chunks a task that splits well should be cut into. */
   readonly chunks: number;
 
+  /** Tasks run since the pool started, and the wall time spent in them (from dispatch to the last chunk done). */
+  readonly activity = { tasks: 0, milliseconds: 0 };
+
   private constructor(memory: WebAssembly.Memory, taskBlock: number, kernels: Pick<ThreadsKernelExports, ParallelKernel>, readonly threads: number) {
     this.chunks = threads * CHUNKS_PER_THREAD;
     this.words = new Int32Array(memory.buffer, taskBlock, TASK_WORD_COUNT);
@@ -87,6 +90,7 @@ export class ThreadPool {
    */
   run(kernel: ParallelKernel, args: readonly number[], total: number, chunk: number): void {
     const { words } = this;
+    const started = performance.now();
     const chunks = Math.ceil(total / chunk);
     words[W.kernel] = PARALLEL_KERNELS.indexOf(kernel);
     words[W.argCount] = args.length;
@@ -110,6 +114,8 @@ export class ThreadPool {
       Atomics.add(words, W.done, 1);
     }
     this.waitForChunks(chunks);
+    this.activity.tasks++;
+    this.activity.milliseconds += performance.now() - started;
     if (error !== null) throw error;
     if (words[W.failed] !== 0) throw new Error(`simdgrad: a kernel (${kernel}) failed on a worker thread (internal error). Please report it with the op and shapes that caused it.`);
   }
