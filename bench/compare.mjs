@@ -3,9 +3,10 @@
 //
 //   npm run bench:compare            (builds dist/ first)
 //   node bench/compare.mjs --only=W2,W4 --systems=simdgrad,tfjs-wasm
-//   npm run bench:compare -- --threads 2 --only=W1-1024,W2,W3,W4 --systems=simdgrad,pytorch
-//                                    (adds simdgrad and PyTorch on 2 threads, their 2-thread /
-//                                    1-thread ratios and each workload's serial fraction)
+//   npm run bench:compare -- --threads 2 --only=W1-1024,W2,W3,W4 --systems=simdgrad,simdgrad-relaxed,pytorch
+//                                    (adds each of those on 2 threads, simdgrad's 2-thread
+//                                    figures over PyTorch's, the 2-thread / 1-thread ratios,
+//                                    each workload's serial fraction and Amdahl's projection)
 //
 // Each system runs in its own process; the run goes workload by workload and, within one, system
 // by system, so the load other processes put on the machine falls on all of them alike. Compare
@@ -18,7 +19,7 @@ import { pytorchChannel } from './systems/pytorch.mjs';
 import { RULE, measure } from './timing.mjs';
 import { TASKS, figure } from './workloads.mjs';
 
-const NODE_SYSTEMS = ['simdgrad', 'simdgrad-relaxed', 'simdgrad-threads', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs'];
+const NODE_SYSTEMS = ['simdgrad', 'simdgrad-relaxed', 'simdgrad-threads', 'simdgrad-relaxed-threads', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs'];
 const REFERENCE = 'simdgrad';
 // simdgrad's other build: compared with the plain build (relaxed÷plain), not with the others.
 const RELAXED = 'simdgrad-relaxed';
@@ -35,10 +36,10 @@ const tasks = options.only ? TASKS.filter((t) => options.only.split(',').some((i
 // --threads N: simdgrad and PyTorch again on N threads, next to their one-thread columns.
 const threads = options.threads === undefined ? 1 : Number(options.threads);
 if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`bench: --threads must be a whole number >= 1, got ${options.threads}`);
-const THREADED = { simdgrad: 'simdgrad-threads', pytorch: 'pytorch-threads' };
+const THREADED = { simdgrad: 'simdgrad-threads', 'simdgrad-relaxed': 'simdgrad-relaxed-threads', pytorch: 'pytorch-threads' };
 // Core counts for which the thread table projects a speed-up (Amdahl's law).
 const PROJECTED_CORES = [4, 8, 16];
-const chosen = options.systems ? options.systems.split(',') : [...NODE_SYSTEMS.filter((name) => name !== THREADED.simdgrad), 'pytorch'];
+const chosen = options.systems ? options.systems.split(',') : [...NODE_SYSTEMS.filter((name) => !Object.values(THREADED).includes(name)), 'pytorch'];
 const systemNames = threads > 1 ? chosen.flatMap((name) => (THREADED[name] ? [name, THREADED[name]] : [name])) : chosen;
 const unknown = systemNames.filter((name) => !['pytorch', 'pytorch-threads'].includes(name) && !NODE_SYSTEMS.includes(name));
 if (unknown.length > 0) throw new Error(`bench: unknown system ${unknown.join(', ')}; choose from ${[...NODE_SYSTEMS, 'pytorch'].join(', ')}`);
@@ -77,7 +78,7 @@ async function startSystem(name) {
 
 // (Re)starts the system's process; a process that was stopped mid-cell is replaced for the next.
 async function connect(system) {
-  const channel = system.name === 'pytorch' ? pytorchChannel(1) : system.name === 'pytorch-threads' ? pytorchChannel(threads) : nodeChannel(system.name, system.name === RELAXED ? RELAXED_FLAGS : []);
+  const channel = system.name === 'pytorch' ? pytorchChannel(1) : system.name === 'pytorch-threads' ? pytorchChannel(threads) : nodeChannel(system.name, system.name === RELAXED || system.name === THREADED[RELAXED] ? RELAXED_FLAGS : []);
   if (channel.unavailable) {
     system.unavailable = channel.unavailable;
     return;
@@ -136,7 +137,9 @@ function buildReport() {
     const relaxedOverPlain = relaxed && reference ? relaxed / reference : undefined;
     const ofPeak = task.workload === 'W1' && reference ? reference / peak : undefined;
     const relaxedOfPeak = task.workload === 'W1' && relaxed ? relaxed / peak : undefined;
-    return { id: task.id, label: task.label, unit: task.unit, systems: cells, ratios, relaxedOverPlain, fractionOfPeak: ofPeak, relaxedFractionOfPeak: relaxedOfPeak, threads: threadScaling(cells) };
+    const torchThreaded = cells[THREADED.pytorch]?.value;
+    const threadedRatios = Object.fromEntries([REFERENCE, RELAXED].map((name) => [name, torchThreaded && cells[THREADED[name]]?.value ? cells[THREADED[name]].value / torchThreaded : null]));
+    return { id: task.id, label: task.label, unit: task.unit, systems: cells, ratios, threadedRatios, relaxedOverPlain, fractionOfPeak: ofPeak, relaxedFractionOfPeak: relaxedOfPeak, threads: threadScaling(cells) };
   });
   return {
     date: new Date().toISOString(),
@@ -176,8 +179,9 @@ function threadScaling(cells) {
 function threadLines(report) {
   if (threads === 1) return [];
   const header = ['workload', 'system', `${threads}t / 1t`, 'serial ms/step', 'split calls/step', 'serial fraction', ...PROJECTED_CORES.map((c) => `${c} cores`)];
+  const present = Object.keys(THREADED).filter((name) => systems.some((s) => s.name === THREADED[name]));
   const rows = report.rows.flatMap((row) =>
-    Object.keys(THREADED).map((name) => {
+    present.map((name) => {
       const s = row.threads[name];
       if (!s) return [row.label, name, '-', '', '', '', ...PROJECTED_CORES.map(() => '')];
       return [
@@ -213,8 +217,11 @@ function renderReport(report) {
   const others = competitors();
   const hasReference = systems.some((s) => s.name === REFERENCE);
   const hasRelaxed = hasReference && systems.some((s) => s.name === RELAXED);
+  // simdgrad's threaded builds against PyTorch on as many threads.
+  const threadedAgainstTorch = systems.some((s) => s.name === THREADED.pytorch) ? [REFERENCE, RELAXED].filter((name) => systems.some((s) => s.name === THREADED[name])) : [];
   const header = [
     'workload (unit)', ...systems.map((s) => (Object.values(THREADED).includes(s.name) ? `${s.name.replace('-threads', '')} ${threads}t` : s.name)), ...(hasReference ? others.map((o) => `÷${o}`) : []),
+    ...threadedAgainstTorch.map((name) => `${name} ${threads}t÷pytorch ${threads}t`),
     ...(hasRelaxed ? ['relaxed÷plain'] : []), ...(hasReference ? ['% of peak'] : []),
   ];
   const table = [header];
@@ -230,6 +237,7 @@ function renderReport(report) {
       `${row.label} (${row.unit})`,
       ...systems.map((s) => cellText(row.systems[s.name])),
       ...(hasReference ? others.map((o) => (row.ratios[o] == null ? '-' : `${row.ratios[o].toFixed(2)}x`)) : []),
+      ...threadedAgainstTorch.map((name) => (row.threadedRatios[name] == null ? '-' : `${row.threadedRatios[name].toFixed(2)}x`)),
       ...(hasRelaxed ? [row.relaxedOverPlain === undefined ? '-' : `${row.relaxedOverPlain.toFixed(2)}x`] : []),
       ...(hasReference ? [peakText(row)] : []),
     ]);
