@@ -21,8 +21,8 @@ export interface ConvPlan {
   forward: 'columns' | 'pointwise' | 'implicit' | 'transposed';
   /** A GEMM and col2im ('columns'), the GEMM straight into the gradient ('pointwise'), or the forward's implicit GEMM on gradOut with the weights flipped ('adjoint'). */
   inputGradient: 'columns' | 'pointwise' | 'adjoint';
-  /** An implicit GEMM, channels × taps ('implicit') or taps × channels ('transposed'). */
-  weightGradient: 'implicit' | 'transposed';
+  /** An implicit GEMM, channels × taps ('implicit') or taps × channels ('transposed'), or taps × channels read in place from the image ('in-place'). */
+  weightGradient: 'implicit' | 'transposed' | 'in-place';
   /** Images per chunk of the weight gradient's sum over the batch (the batch: one chunk). */
   weightGradientImages: number;
 }
@@ -30,7 +30,7 @@ export interface ConvPlan {
 // assembly/conv-plan.ts's constants, by value.
 const FORWARD_PATHS = ['columns', 'pointwise', 'implicit', 'transposed'] as const;
 const INPUT_GRADIENT_PATHS = ['columns', 'pointwise', 'adjoint'] as const;
-const WEIGHT_GRADIENT_PATHS = ['implicit', 'transposed'] as const;
+const WEIGHT_GRADIENT_PATHS = ['implicit', 'transposed', 'in-place'] as const;
 
 /** @internal The plan the kernels make for `g`: which path each pass takes. */
 export function convPlan(g: KernelConvGeometry): ConvPlan {
