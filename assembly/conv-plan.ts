@@ -80,6 +80,19 @@ function forwardTransposedPays(og: i32, depth: i32): bool {
   return depth <= KC && og <= 32 && transposedSaves(og, MANY_POSITIONS, 1, 1);
 }
 
+// The positions × channels forward tiles each output row with whole tiles read in place (stride
+// 1, rows of at least MR), the last one moved back to the row's end, recomputing up to MR - 1
+// positions per row, instead of tiles that wrap to the next row, packed first; both pay per row.
+// Measured against the wrapping tiles (alternating medians, one thread, batch 32-64): W3's conv1
+// (2 positions × 8 channels recomputed per row, 25 taps) 1.16-1.17x faster plain, 1.20-1.23x
+// relaxed; conv2 (rows of 10: none) 1.01x; W4's 3x3 layers (3 × 32, 288 taps) 0.95-0.96x. Hence:
+// at most one tile's lanes recomputed per row.
+function forwardRowTilesPay(g: ConvGeometry): bool {
+  const outW = g.outW;
+  if (g.strideW != 1 || outW < MR || <i64>outW * NR > <i64>(MC * KC)) return false;
+  return (roundUp(outW, MR) - outW) * roundUp(g.groupOutChannels, NR) <= MR * NR;
+}
+
 // The weight gradient as taps × channels: its result must fit the packed B buffer, through which
 // it is transposed into place, and its A panels take more work to pack (MR taps, not a multiple of
 // four). Measured against channels × taps (fwd+bwd kernel bench, noisy): W3's conv1 (8 channels,
@@ -180,9 +193,11 @@ export function planConv(g: ConvGeometry): void {
 
   if (implicitForwardFits(og, depth)) {
     g.forwardPath = forwardTransposedPays(og, depth) ? FORWARD_TRANSPOSED : FORWARD_IMPLICIT;
+    g.forwardRowTiles = g.forwardPath == FORWARD_TRANSPOSED && forwardRowTilesPay(g);
     g.forwardScratchBytes = alignedBytes(padded);
   } else {
     g.forwardPath = g.pointwise ? FORWARD_POINTWISE : FORWARD_COLUMNS;
+    g.forwardRowTiles = false;
     g.forwardScratchBytes = alignedBytes(columns);
   }
 

@@ -19,6 +19,8 @@ export function writeConvGeometry(g: KernelConvGeometry, ptr: number): void {
 export interface ConvPlan {
   /** An implicit GEMM, channels × positions ('implicit') or positions × channels ('transposed'); im2col + GEMM ('columns'); or the GEMM straight on the input ('pointwise'). */
   forward: 'columns' | 'pointwise' | 'implicit' | 'transposed';
+  /** Whether the 'transposed' forward tiles each output row in place (stride 1, rows wide enough), rather than with tiles wrapping to the next row. */
+  forwardRowTiles: boolean;
   /** A GEMM and col2im ('columns'), the GEMM straight into the gradient ('pointwise'), or the forward's implicit GEMM on gradOut with the weights flipped ('adjoint'). */
   inputGradient: 'columns' | 'pointwise' | 'adjoint';
   /** An implicit GEMM, channels × taps ('implicit') or taps × channels ('transposed'), or taps × channels read in place from the image ('in-place'). */
@@ -37,6 +39,7 @@ export function convPlan(g: KernelConvGeometry): ConvPlan {
   const k = kernels();
   return withConvGeometry(g, () => 0, (geometry) => ({
     forward: FORWARD_PATHS[k.conv2dForwardPath(geometry)]!,
+    forwardRowTiles: k.conv2dForwardRowTiles(geometry) !== 0,
     inputGradient: INPUT_GRADIENT_PATHS[k.conv2dBackwardInputPath(geometry)]!,
     weightGradient: WEIGHT_GRADIENT_PATHS[k.conv2dBackwardWeightPath(geometry)]!,
     weightGradientImages: k.conv2dBackwardWeightImages(geometry),

@@ -12,8 +12,11 @@ import { naiveConv2d, naiveConv2dInputGradient, naiveConv2dWeightGradient } from
 // where MR = 5, the plain SIMD build: the `src` project), at most 512 taps; channels × positions
 // otherwise. Both pack or read straight from the image: whole runs, runs wrapping to the next
 // output row, gathered lanes, padding made real; the first also partial tiles at an image's last
-// positions and channel tiles wider than the group; the second several K or N blocks. The im2col
-// path takes weights too big to keep packed.
+// positions and channel tiles wider than the group; the second several K or N blocks. With stride
+// 1 and output rows of at least MR positions where that recomputes little (the plan's
+// forwardRowTiles), the first tiles each row in place (the last tile moved back to the row's end)
+// and writes it through a staging row: W5's layers, rows of 6-12, one to three channel tiles, 7
+// channels (a partial one). The im2col path takes weights too big to keep packed.
 // conv2dBackwardWeight(input, gradOut, gradWeight, scratch, geometry) runs on the same shapes and a
 // few more: its B panels are eight taps wide (depth not a multiple of 8 leaves a partial panel)
 // and take four positions of one output row at a time with stride 1 (an area or output row not a
@@ -45,6 +48,7 @@ const GEOMETRIES: Geometry[] = [
   { name: '8 channels, stride [1, 2]', input: [1, 2, 9, 21], weight: [8, 2, 3, 2], stride: [1, 2], padding: [1, 1, 0, 0] },
   { name: '16 channels, output rows of 3 (a tile spans three rows)', input: [2, 3, 6, 5], weight: [16, 3, 3, 3] },
   { name: '8 channels, 1x1 with padding 1 (output rows as wide as the padded image: wrapping tiles are runs)', input: [1, 4, 5, 6], weight: [8, 4, 1, 1], padding: [1, 1, 1, 1] },
+  { name: '8 channels, 1x1 with padding 1, output rows of 4 (shorter than a tile; wrapping tiles are runs)', input: [1, 4, 5, 2], weight: [8, 4, 1, 1], padding: [1, 1, 1, 1] },
   { name: '24 channels (three channel tiles), padding only at the bottom and right', input: [2, 3, 9, 10], weight: [24, 3, 2, 4], padding: [0, 1, 1, 2] },
   { name: '32 channels, 512 taps (one K block exactly)', input: [1, 32, 7, 9], weight: [32, 32, 4, 4] },
   { name: 'groups 2 of 8 channels with padding 1', input: [2, 4, 10, 9], weight: [16, 2, 3, 3], groups: 2, padding: [1, 1, 1, 1] },
@@ -163,11 +167,26 @@ describe('the convolution plan', () => {
   ];
   for (const [name, forward, inputGradient, weightGradient] of cases) {
     it(`${name}: forward ${forward}, input gradient ${inputGradient}, weight gradient ${weightGradient}`, () => {
-      const { weightGradientImages, ...paths } = convPlan(kernelGeometry(named(name)));
+      const { weightGradientImages, forwardRowTiles, ...paths } = convPlan(kernelGeometry(named(name)));
       expect(paths).toEqual({ forward, inputGradient, weightGradient: typeof weightGradient === 'function' ? weightGradient() : weightGradient });
       expect(weightGradientImages).toBe(named(name).input[0]);
+      expect(forwardRowTiles, 'row tiles belong to the transposed forward').toBe(forwardRowTiles && forward === 'transposed');
     });
   }
+
+  // Where each output row takes whole tiles, recomputing at most one tile's lanes (MR × NR) per row.
+  it('tiles each output row of the transposed forward in place where that recomputes little', () => {
+    const rowTiles = (g: Geometry): boolean => convPlan(kernelGeometry(g)).forwardRowTiles;
+    expect(rowTiles(named("W5's first layer"))).toBe(true);
+    expect(rowTiles(named("W5's second layer"))).toBe(true);
+    expect(rowTiles(named('7 channels'))).toBe(true);
+    expect(rowTiles(named('16 channels, output rows of 3'))).toBe(false);
+    expect(rowTiles(named('8 channels, 1x1 with padding 1, output rows of 4'))).toBe(false);
+    expect(rowTiles(named('8 channels, stride [1, 2]'))).toBe(false);
+    // 32 channels on rows of 32: 3 or 4 positions recomputed per row, four channel tiles each.
+    const w4 = { name: "W4's second layer", input: [32, 32, 32, 32], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] } satisfies Geometry;
+    expect(convPlan(kernelGeometry(w4))).toMatchObject({ forward: 'transposed', forwardRowTiles: false });
+  });
 });
 
 describe('conv2dForward kernel', () => {
