@@ -8,8 +8,9 @@
 // place: a tile's MR positions that are one run of the image are MR consecutive floats per tap,
 // at the tap's offset, which the micro-kernel takes from a table instead of a packed panel. Other
 // tiles (wrapping to the next output row, strided, or the image's last positions) are packed into
-// one panel first. The bias is per column; every tile is stored transposed into the NCHW output,
-// its ReLU on the way.
+// one panel first; where the plan says (forwardRowTiles), each output row takes whole tiles read
+// in place instead (rowTiles). The bias is per column; every tile is stored transposed into the
+// NCHW output, its ReLU on the way (row tiles a whole row at a time, from a staging row).
 
 import { FROM_COLUMN_BIAS, FROM_ZERO, KC, MR, NR, ROW_BYTES, freshTileStart, microKernelStepped, multiplyTileTransposed, packB, packedABuffer, packedBBuffer, prepareColumnBias, relu4, storeTransposed4x4 } from './gemm-blocking';
 import { ConvGeometry } from './conv-geometry';

@@ -21,14 +21,14 @@ import { naiveConv2d, naiveConv2dInputGradient, naiveConv2dWeightGradient } from
 // few more: its B panels are eight taps wide (depth not a multiple of 8 leaves a partial panel)
 // and take four positions of one output row at a time with stride 1 (an area or output row not a
 // multiple of 4 leaves single positions, some wrapping to the next row). Where that wastes far
-// more tile lanes, it computes the transposed product (taps × channels; A panels of MR taps): W5's
-// first layer, 8 channels per group with 4, 9 or 18 taps, 'dilation 2 with padding [2, 1]' and
-// the stride-2 case with 25 taps below; with MR = 6 (relaxed) also the other 7- and 8-channel
-// cases, including 150 taps (two blocks of taps) over 600 positions (two K blocks). Where whole
-// MR-tap panels cover the kernel rows as well, the transposed product reads its A straight from
-// the image ('in-place': W3's and W5's 5x5 layers, and the cases after the chunked ones below):
-// kernel rows longer than MR (the last panel overlapping the one before), shorter (panels reading
-// past the row), row dilation, stride, groups, 7 or 16 channels, two K blocks of output rows.
+// more tile lanes, it computes the transposed product (taps × channels; A panels of MR taps):
+// 8 channels per group with 4, 9 or 18 taps and 'dilation 2 with padding [2, 1]'; with MR = 6
+// (relaxed) also the other 7- and 8-channel cases, including 150 taps (two blocks of taps) over
+// 600 positions (two K blocks). Where whole MR-tap panels cover the kernel rows as well, the
+// transposed product reads its A straight from the image ('in-place': the 8-channel 5x5 layers,
+// W3's second layer where MR = 5, and the cases after the chunked ones below): kernel rows longer
+// than MR (the last panel overlapping the one before), shorter (panels reading past the row), row
+// dilation, stride, groups, 7 or 16 channels, two K blocks of output rows.
 interface Geometry {
   name: string;
   input: [number, number, number, number];
