@@ -5,7 +5,8 @@
 // 1, four positions in one output row are adjacent in the image, so each tap's four values are
 // one load, and four taps' loads, transposed, are four panel rows; other positions are gathered.
 // Where the channels fill tiles badly, the product is computed transposed (M = taps, N = output
-// channels), with A panels of MR taps packed the same way (the plan chooses: conv-plan.ts).
+// channels), with A panels of MR taps packed the same way or, where MR adjacent taps of a kernel
+// row cover it, read in place (backwardWeightInPlace; the plan chooses: conv-plan.ts).
 //
 // The sum over the batch is cut into chunks of images that depend on the geometry alone, never on
 // the thread count: each chunk's sum is a product of its own (chunk 0 straight into gradWeight,
@@ -14,10 +15,10 @@
 // in any order, then add them all (conv2dBackwardWeightSum): the same additions, in the same
 // order, so the bits are the same for any number of threads.
 
-import { FROM_C, FROM_ZERO, KC, MC, MR, NR, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
-import { TAPS, bytes, groupImage, tapOffsets } from './conv-image';
+import { FROM_C, FROM_ZERO, KC, MC, MR, NR, ROW_BYTES, freshTileStart, microKernelStepped, multiplyBlock, packA, packB, packedABuffer, packedBBuffer, storeTransposed4x4 } from './gemm-blocking';
+import { POSITIONS, TAPS, bytes, groupImage, positionOffsets, tapOffsets } from './conv-image';
 import { ConvGeometry, geometryAt } from './conv-geometry';
-import { WEIGHT_GRADIENT_TRANSPOSED, partialGradientBytes } from './conv-plan';
+import { WEIGHT_GRADIENT_IN_PLACE, WEIGHT_GRADIENT_TRANSPOSED, inPlaceRowPanels, partialGradientBytes } from './conv-plan';
 
 // TAPS holds one K block of taps, so a block of taps (this product's N) is at most that long.
 const TAP_BLOCK: i32 = KC;
@@ -86,6 +87,10 @@ function conv2dBackwardWeightImplicit(input: usize, gradOut: usize, gradWeight: 
   const planeStride = g.readPlaneStride;
   if (g.weightGradientPath == WEIGHT_GRADIENT_TRANSPOSED) {
     backwardWeightTransposed(input, gradOut, gradWeight, padded, g, begin, end);
+    return;
+  }
+  if (g.weightGradientPath == WEIGHT_GRADIENT_IN_PLACE) {
+    backwardWeightInPlace(input, gradOut, gradWeight, padded, g, begin, end);
     return;
   }
   const kh = g.kernelH;
@@ -261,6 +266,87 @@ function packTapRows(src: usize, mc: i32, first: i32, kc: i32, outW: i32, sh: i3
       }
     }
     dst += bytes(kc * MR);
+  }
+}
+
+// gradW^T[tap, o] as the transposed product, its A read in place: at position p, MR adjacent taps
+// of one kernel row are MR adjacent floats of the image, at the row's offset plus the position's
+// (POSITIONS[p]), which microKernelStepped reads as a step table; only gradOut is packed (B).
+// Its K blocks are whole output rows (the plan asks outW <= KC), so the table is written once.
+// Each kernel row takes inPlaceRowPanels(kw) panels of MR taps, the last one moved back to end at
+// the row's last tap where kw > MR (its first taps computed twice); where kw < MR its lanes past
+// the row read the image further on and are discarded. The tiles accumulate, rows NR floats, in
+// the A buffer (unused here): per NR channels, every panel's MR rows in turn; then the real taps
+// are copied into gradWeight.
+function backwardWeightInPlace(input: usize, gradOut: usize, gradWeight: usize, padded: usize, g: ConvGeometry, begin: i32, end: i32): void {
+  const cg = g.groupChannels;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const area = g.area;
+  const kh = g.kernelH;
+  const kw = g.kernelW;
+  const rowPanels = inPlaceRowPanels(kw);
+  const kernelRows = cg * kh;
+  const rowTaps = kernelRows * rowPanels * MR;
+  const rowStride = g.readRowStride;
+  const planeStride = g.readPlaneStride;
+  const kernelRowStride = g.dilationH * rowStride;
+  const acc = packedABuffer();
+  const packedB = packedBBuffer();
+  const zero = freshTileStart(FROM_ZERO, 0);
+  // K blocks of whole output rows: each block's positions are the first one's, moved down.
+  const blockRows = KC / g.outW;
+  const blockPositions = blockRows * g.outW;
+  const blockShift = blockRows * g.strideH * rowStride;
+  positionOffsets(0, min(blockPositions, area), g.outW, g.strideH, g.strideW, rowStride);
+  for (let group = 0; group < g.groups; group++) {
+    for (let n = begin; n < end; n++) {
+      const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
+      const rows = gradOut + bytes(n * g.outImageFloats + group * og * area);
+      for (let pc = 0, block = 0; pc < area; pc += blockPositions, block++) {
+        const kc = min(blockPositions, area - pc);
+        const fresh = n == begin && pc == 0;
+        const blockImage = src + bytes(block * blockShift);
+        packB(kc, og, rows + bytes(pc), 1, area, packedB);
+        for (let jr = 0; jr < og; jr += NR) {
+          const b = packedB + bytes(jr * kc);
+          let tile = acc + bytes(jr * rowTaps);
+          for (let row = 0; row < kernelRows; row++) {
+            const c = row / kh;
+            const kernelRow = blockImage + bytes(c * planeStride + (row - c * kh) * kernelRowStride);
+            for (let panel = 0; panel < rowPanels; panel++) {
+              const a = kernelRow + bytes(rowPanelStart(panel, kw));
+              microKernelStepped(kc, a, POSITIONS, b, fresh ? zero : tile, fresh ? 0 : ROW_BYTES, tile, ROW_BYTES);
+              tile += <usize>MR * ROW_BYTES;
+            }
+          }
+        }
+      }
+    }
+    scatterInPlaceTaps(acc, gradWeight + bytes(group * og * depth), og, kernelRows, kw, rowPanels * MR, rowTaps);
+  }
+}
+
+// The first tap of a kernel row's panel `panel`: MR apart, the last one ending at the row's end
+// where the row is longer than MR.
+@inline function rowPanelStart(panel: i32, kw: i32): i32 {
+  return max(0, min(panel * MR, kw - MR));
+}
+
+// gradWeight[o, row·kw + j] from the accumulated tiles: the channel o's lane of the panel row that
+// holds tap j of kernel row `row` (the last panel holding it, as rowPanelStart places them).
+function scatterInPlaceTaps(acc: usize, gradWeight: usize, og: i32, kernelRows: i32, kw: i32, rowLanes: i32, rowTaps: i32): void {
+  const rowPanels = rowLanes / MR;
+  for (let o = 0; o < og; o++) {
+    const lanes = acc + bytes((o - o % NR) * rowTaps + o % NR);
+    const dst = gradWeight + bytes(o * kernelRows * kw);
+    for (let row = 0; row < kernelRows; row++) {
+      for (let j = 0; j < kw; j++) {
+        const panel = min(j / MR, rowPanels - 1);
+        const lane = panel * MR + j - rowPanelStart(panel, kw);
+        store<f32>(dst + bytes(row * kw + j), load<f32>(lanes + <usize>(row * rowLanes + lane) * ROW_BYTES));
+      }
+    }
   }
 }
 

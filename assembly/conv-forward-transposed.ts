@@ -8,10 +8,11 @@
 // place: a tile's MR positions that are one run of the image are MR consecutive floats per tap,
 // at the tap's offset, which the micro-kernel takes from a table instead of a packed panel. Other
 // tiles (wrapping to the next output row, strided, or the image's last positions) are packed into
-// one panel first. The bias is per column; every tile is stored transposed into the NCHW output,
-// its ReLU on the way.
+// one panel first; where the plan says (forwardRowTiles), each output row takes whole tiles read
+// in place instead (rowTiles). The bias is per column; every tile is stored transposed into the
+// NCHW output, its ReLU on the way (row tiles a whole row at a time, from a staging row).
 
-import { FROM_COLUMN_BIAS, FROM_ZERO, KC, MR, NR, freshTileStart, multiplyTileTransposed, packB, packedABuffer, packedBBuffer, prepareColumnBias } from './gemm-blocking';
+import { FROM_COLUMN_BIAS, FROM_ZERO, KC, MR, NR, ROW_BYTES, freshTileStart, microKernelStepped, multiplyTileTransposed, packB, packedABuffer, packedBBuffer, prepareColumnBias, relu4, storeTransposed4x4 } from './gemm-blocking';
 import { ConvGeometry } from './conv-geometry';
 import { LANES, LANE_INDEX, PANEL_STEPS, TAPS, bytes, groupImage, laneOffsets, runSplit, tapOffsets } from './conv-image';
 
@@ -37,6 +38,10 @@ export function conv2dForwardTransposed(input: usize, weight: usize, bias: usize
     for (let n = begin; n < end; n++) {
       const src = groupImage(input + bytes(n * g.imageFloats + group * cg * g.height * g.width), padded, g);
       const dst = out + bytes(n * g.outImageFloats + group * og * area);
+      if (g.forwardRowTiles) {
+        rowTiles(src, packedB, start, dst, ldc, g, relu);
+        continue;
+      }
       for (let ir = 0; ir < area; ir += MR) {
         const mr = min(MR, area - ir);
         const a = tileRows(src, depth, ir, mr, outW, sh, sw, rowStride, panel);
@@ -47,6 +52,69 @@ export function conv2dForwardTransposed(input: usize, weight: usize, bias: usize
       }
     }
   }
+}
+
+// One image's tiles where each output row holds whole tiles of adjacent positions (stride 1, rows
+// of at least MR; the plan chooses, conv-plan.ts): every tile is read in place, the row's last one moved back to end at the row's
+// end (recomputing a few positions of the one before, the same values), so no tile wraps to the
+// next row or is packed. The tiles of one output row and NR channels land in a staging row
+// (positions × channels, in the A buffer, which this path does not pack), transposed into the
+// output in 4×4 blocks of whole vectors once the row is done.
+function rowTiles(src: usize, packedB: usize, start: i32, dst: usize, ldc: usize, g: ConvGeometry, relu: bool): void {
+  const depth = g.depth;
+  const og = g.groupOutChannels;
+  const outW = g.outW;
+  const srcRowStep = bytes(g.strideH * g.readRowStride);
+  const stage = packedABuffer();
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let jr = 0; jr < og; jr += NR) {
+      const b = packedB + bytes(jr * depth);
+      const init = freshTileStart(start, jr);
+      for (let x = 0; x < outW; x += MR) {
+        const ox = min(x, outW - MR);
+        microKernelStepped(depth, src + bytes(ox), TAPS, b, init, 0, stage + <usize>ox * ROW_BYTES, ROW_BYTES);
+      }
+      storeStageTransposed(stage, dst + bytes(oy * outW) + <usize>jr * ldc, ldc, outW, min(NR, og - jr), relu);
+    }
+    src += srcRowStep;
+  }
+}
+
+// The staging row (width positions × NR channels) into the output's channel rows (ldc bytes
+// apart, the first nr of them), clamped at 0 if `relu`: four positions of four channels per 4×4
+// transpose, the last block moved back to end at the row's end (width >= 4).
+function storeStageTransposed(stage: usize, c: usize, ldc: usize, width: i32, nr: i32, relu: bool): void {
+  for (let x = 0; x < width; x += 4) {
+    const q = min(x, width - 4);
+    const rows = stage + <usize>q * ROW_BYTES;
+    const to = c + bytes(q);
+    if (nr == NR) {
+      transposeStageQuad(rows, to, ldc, relu);
+      transposeStageQuad(rows + 16, to + 4 * ldc, ldc, relu);
+      continue;
+    }
+    for (let j = 0; j < nr; j++) {
+      for (let i = 0; i < 4; i++) {
+        const v = load<f32>(rows + <usize>i * ROW_BYTES + bytes(j));
+        store<f32>(to + <usize>j * ldc + bytes(i), relu && v < 0 ? 0 : v);
+      }
+    }
+  }
+}
+
+// Four channels (the v128 at `rows`) of four positions (rows ROW_BYTES apart) as four runs of four positions at c + i*ldc.
+@inline function transposeStageQuad(rows: usize, c: usize, ldc: usize, relu: bool): void {
+  let r0 = v128.load(rows);
+  let r1 = v128.load(rows + ROW_BYTES);
+  let r2 = v128.load(rows + 2 * ROW_BYTES);
+  let r3 = v128.load(rows + 3 * ROW_BYTES);
+  if (relu) {
+    r0 = relu4(r0);
+    r1 = relu4(r1);
+    r2 = relu4(r2);
+    r3 = relu4(r3);
+  }
+  storeTransposed4x4(r0, r1, r2, r3, c, ldc);
 }
 
 // Where the tile of output positions first .. first+mr finds its MR values for tap t: at the

@@ -40,6 +40,8 @@
   /** Floats between two rows, and between two channel planes, of the image as read. */
   readRowStride: i32;
   readPlaneStride: i32;
+  /** Whether the positions × channels forward tiles each output row in place (conv-forward-transposed.ts). */
+  forwardRowTiles: bool;
 
   /** Input channels per group. */
   get groupChannels(): i32 {

@@ -16,15 +16,18 @@ export let TAPS: usize = 0;
 export let LANES: usize = 0;
 /** PANEL_STEPS[t]: byte offset of step t of one packed MR-tall panel (conv-forward-transposed.ts). */
 export let PANEL_STEPS: usize = 0;
+/** POSITIONS[p]: byte offset in the (padded) image of output position p of one K block, set by positionOffsets. */
+export let POSITIONS: usize = 0;
 
 /** Bytes of this instance's convolution tables, 16-byte aligned. */
-export const CONV_TABLE_BYTES: usize = <usize>(KC + NR + KC) << 2;
+export const CONV_TABLE_BYTES: usize = <usize>(KC + NR + KC + KC) << 2;
 
 /** Puts this instance's convolution tables at `ptr` (CONV_TABLE_BYTES, 16-byte aligned). */
 export function useConvTables(ptr: usize): void {
   TAPS = ptr;
   LANES = ptr + (<usize>KC << 2);
   PANEL_STEPS = LANES + (<usize>NR << 2);
+  POSITIONS = PANEL_STEPS + (<usize>KC << 2);
 }
 export const LANE_INDEX = memory.data<i32>([0, 1, 2, 3, 4, 5, 6, 7], 16);
 
@@ -88,6 +91,19 @@ export function laneOffsets(first: i32, width: i32, lanes: i32, outW: i32, sh: i
   const lane0 = oy * sh * rowStride + ox * sw;
   for (let l = 0; l < lanes; l++) {
     store<i32>(LANES + bytes(l), l < width ? oy * sh * rowStride + ox * sw : lane0);
+    if (++ox == outW) {
+      ox = 0;
+      oy++;
+    }
+  }
+}
+
+// POSITIONS[p] for the output positions first .. first+count (count <= KC).
+export function positionOffsets(first: i32, count: i32, outW: i32, sh: i32, sw: i32, rowStride: i32): void {
+  let oy = first / outW;
+  let ox = first % outW;
+  for (let p = 0; p < count; p++) {
+    store<i32>(POSITIONS + bytes(p), <i32>bytes(oy * sh * rowStride + ox * sw));
     if (++ox == outW) {
       ox = 0;
       oy++;

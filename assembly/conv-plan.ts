@@ -9,7 +9,8 @@
 // straight on the input ('pointwise': 1x1, stride 1, unpadded). The input gradient is a GEMM and
 // col2im, or the GEMM straight into the gradient (pointwise), or, with stride 1, the forward's
 // implicit GEMM run on gradOut with the weights flipped ('adjoint': conv-backward-input.ts). The
-// weight gradient is an implicit GEMM, channels × taps or transposed (conv-backward-weight.ts).
+// weight gradient is an implicit GEMM, channels × taps or transposed, the transposed one reading
+// its A straight from the image where whole panels cover the kernel rows (conv-backward-weight.ts).
 //
 // One cost model decides both orientations: tile lanes. The micro-kernel computes whole MR×NR
 // tiles, so a product's rows and columns are rounded up to whole tiles, and the orientation that
@@ -28,6 +29,7 @@ export const INPUT_GRADIENT_POINTWISE: i32 = 1;
 export const INPUT_GRADIENT_ADJOINT: i32 = 2;
 export const WEIGHT_GRADIENT_IMPLICIT: i32 = 0;
 export const WEIGHT_GRADIENT_TRANSPOSED: i32 = 1;
+export const WEIGHT_GRADIENT_IN_PLACE: i32 = 2;
 
 // The weight gradient's chunks are at most this many (the partials' memory and their sum grow with
 // it; 16 give 2-8 threads several chunks each, so a thread held off its core delays one chunk
@@ -78,6 +80,19 @@ function forwardTransposedPays(og: i32, depth: i32): bool {
   return depth <= KC && og <= 32 && transposedSaves(og, MANY_POSITIONS, 1, 1);
 }
 
+// The positions × channels forward tiles each output row with whole tiles read in place (stride
+// 1, rows of at least MR), the last one moved back to the row's end, recomputing up to MR - 1
+// positions per row, instead of tiles that wrap to the next row, packed first; both pay per row.
+// Measured against the wrapping tiles (alternating medians, one thread, batch 32-64): W3's conv1
+// (2 positions × 8 channels recomputed per row, 25 taps) 1.16-1.17x faster plain, 1.20-1.23x
+// relaxed; conv2 (rows of 10: none) 1.01x; W4's 3x3 layers (3 × 32, 288 taps) 0.95-0.96x. Hence:
+// at most one tile's lanes recomputed per row.
+function forwardRowTilesPay(g: ConvGeometry): bool {
+  const outW = g.outW;
+  if (g.strideW != 1 || outW < MR || <i64>outW * NR > <i64>(MC * KC)) return false;
+  return (roundUp(outW, MR) - outW) * roundUp(g.groupOutChannels, NR) <= MR * NR;
+}
+
 // The weight gradient as taps × channels: its result must fit the packed B buffer, through which
 // it is transposed into place, and its A panels take more work to pack (MR taps, not a multiple of
 // four). Measured against channels × taps (fwd+bwd kernel bench, noisy): W3's conv1 (8 channels,
@@ -85,6 +100,31 @@ function forwardTransposedPays(og: i32, depth: i32): bool {
 // 0.88-0.97x, 32 channels and 288 taps (1.09x) 0.89-1.01x. Hence a gain of at least 1.5.
 function weightGradientTransposedPays(og: i32, depth: i32): bool {
   return transposedSaves(og, depth, 3, 2) && <i64>og * <i64>depth <= <i64>(KC * NC);
+}
+
+/** Panels of MR taps that cover one kernel row in the in-place weight gradient (conv-backward-weight.ts). */
+export function inPlaceRowPanels(kw: i32): i32 {
+  return (kw + MR - 1) / MR;
+}
+
+// The weight gradient as taps × channels with its A read in place from the image: MR adjacent
+// taps of one kernel row at one position are MR adjacent floats (unit column dilation), so no A
+// panel is packed; each kernel row takes whole MR-tap panels (the last one overlapping the one
+// before where kw > MR; reading MR - kw floats past the row where kw < MR, which the padded copy's
+// slack makes safe); its K blocks are whole output rows. It pays where it wastes no more tile
+// lanes than the better of the other two orientations (gain 1), as it packs nothing but gradOut.
+// Measured (plain build, batch 64, one thread, alternating medians): W3's conv1 (as many lanes as
+// the packed taps × channels) 1.56-1.62x faster, relaxed build 1.66-1.67x; conv2 (0.8x the lanes
+// of channels × taps) 1.34-1.38x, but in the relaxed build (1.07x the lanes) even, 0.99-1.01x.
+function inPlaceWeightGradientPays(g: ConvGeometry): bool {
+  const kw = g.kernelW;
+  if (g.dilationW != 1 || (kw < MR && !g.readsCopy) || g.outW > KC) return false;
+  const og = g.groupOutChannels;
+  const depth = g.depth;
+  const rowTaps = g.groupChannels * g.kernelH * inPlaceRowPanels(kw) * MR;
+  if (og > NC || <i64>roundUp(og, NR) * <i64>rowTaps > <i64>(MC * KC)) return false;
+  const packed = min(tileLanes(og, depth), tileLanes(depth, og));
+  return tileLanes(rowTaps, og) <= packed;
 }
 
 // The input gradient as the adjoint convolution (stride 1 only: a stride would leave holes) reads
@@ -153,9 +193,11 @@ export function planConv(g: ConvGeometry): void {
 
   if (implicitForwardFits(og, depth)) {
     g.forwardPath = forwardTransposedPays(og, depth) ? FORWARD_TRANSPOSED : FORWARD_IMPLICIT;
+    g.forwardRowTiles = g.forwardPath == FORWARD_TRANSPOSED && forwardRowTilesPay(g);
     g.forwardScratchBytes = alignedBytes(padded);
   } else {
     g.forwardPath = g.pointwise ? FORWARD_POINTWISE : FORWARD_COLUMNS;
+    g.forwardRowTiles = false;
     g.forwardScratchBytes = alignedBytes(columns);
   }
 
@@ -173,8 +215,10 @@ export function planConv(g: ConvGeometry): void {
     g.inputGradientScratchBytes = alignedBytes(columns);
   }
 
-  g.weightGradientPath = weightGradientTransposedPays(og, depth) ? WEIGHT_GRADIENT_TRANSPOSED : WEIGHT_GRADIENT_IMPLICIT;
+  if (inPlaceWeightGradientPays(g)) g.weightGradientPath = WEIGHT_GRADIENT_IN_PLACE;
+  else g.weightGradientPath = weightGradientTransposedPays(og, depth) ? WEIGHT_GRADIENT_TRANSPOSED : WEIGHT_GRADIENT_IMPLICIT;
   g.weightGradientImages = weightGradientImages(g);
   const partial = g.weightGradientImages >= g.batch ? 0 : partialGradientBytes(g);
-  g.weightGradientScratchBytes = partial + alignedBytes(padded);
+  const slack = g.readsCopy && g.weightGradientPath == WEIGHT_GRADIENT_IN_PLACE ? MR : 0;
+  g.weightGradientScratchBytes = partial + alignedBytes(padded + slack);
 }

@@ -236,6 +236,11 @@ export function conv2dForwardPath(geometry: usize): i32 {
   return geometryAt(geometry).forwardPath;
 }
 
+/** 1 where the positions × channels forward tiles each output row in place (conv-forward-transposed.ts), else 0. */
+export function conv2dForwardRowTiles(geometry: usize): i32 {
+  return geometryAt(geometry).forwardRowTiles ? 1 : 0;
+}
+
 export function conv2dBackwardInputPath(geometry: usize): i32 {
   return geometryAt(geometry).inputGradientPath;
 }

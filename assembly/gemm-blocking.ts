@@ -3,7 +3,7 @@
 // Callers that build their packed B panels some other way (convolution, straight from the image)
 // drive these pieces themselves; a convolution computed transposed (positions × channels) uses
 // multiplyTileTransposed, which reads A in place through a step table and stores each tile
-// transposed. assembly/index.ts does not export this module to the host: its
+// transposed, or microKernelStepped itself (also the weight gradient that reads A in place). assembly/index.ts does not export this module to the host: its
 // functions take internal layouts.
 //
 // B is packed into kc×NR column panels (kept in L2/L3), A into MR×kc row panels (one block of MC
@@ -31,7 +31,8 @@ export const FROM_COLUMN_BIAS: i32 = 3;
 const PACKED_A_BYTES: usize = <usize>(MC * KC) << 2;
 const PACKED_B_BYTES: usize = <usize>(KC * NC) << 2;
 const TILE_BYTES: usize = <usize>(MR * NR) << 2;
-const ROW_BYTES: usize = <usize>NR << 2;
+/** Bytes of one row of a tile (NR floats). */
+export const ROW_BYTES: usize = <usize>NR << 2;
 // A fresh tile starts from a copy of its bias: one row of NC per-column values, or MC rows each
 // repeating one per-row value NR times.
 const COLUMN_BIAS_BYTES: usize = <usize>NC << 2;
@@ -138,7 +139,7 @@ export function freshTileStart(start: i32, column: i32): usize {
 // in L1, on its way to the transposed store.
 export function multiplyTileTransposed(kc: i32, a: usize, steps: usize, b: usize, init: usize, c: usize, ldc: usize, mr: i32, nr: i32, relu: bool): void {
   const edge = scratch + EDGE_OFFSET;
-  microKernelStepped(kc, a, steps, b, init, edge);
+  microKernelStepped(kc, a, steps, b, init, 0, edge, ROW_BYTES);
   if (mr == MR && nr == NR) {
     storeTileTransposed(edge, c, ldc, relu);
     return;
@@ -147,11 +148,21 @@ export function multiplyTileTransposed(kc: i32, a: usize, steps: usize, b: usize
   storeCornerTransposed(edge, c, ldc, mr, nr);
 }
 
-// microKernel with op(A)'s row p at a + steps[p] instead of a + p*MR floats, the initial tile one
-// row repeated, and C the scratch tile. Shaped as microKernel (first step peeled, no epilogue).
-function microKernelStepped(kc: i32, a: usize, steps: usize, b: usize, init: usize, c: usize): void {
+// microKernel with op(A)'s step p (MR consecutive floats) at a + steps[p] bytes instead of a + p*MR
+// floats: MR positions of an image at tap p's offset (multiplyTileTransposed), or MR taps of one
+// kernel row at position p's offset (the convolution weight gradient, conv-backward-weight.ts).
+// Shaped as microKernel (first step peeled, no epilogue).
+export function microKernelStepped(kc: i32, a: usize, steps: usize, b: usize, init: usize, ldi: usize, c: usize, ldc: usize): void {
   let c00 = v128.load(init), c01 = v128.load(init, 16);
-  let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01, c50 = c00, c51 = c01;
+  let c10 = v128.load(init + ldi), c11 = v128.load(init + ldi, 16);
+  let c20 = v128.load(init + 2 * ldi), c21 = v128.load(init + 2 * ldi, 16);
+  let c30 = v128.load(init + 3 * ldi), c31 = v128.load(init + 3 * ldi, 16);
+  let c40 = v128.load(init + 4 * ldi), c41 = v128.load(init + 4 * ldi, 16);
+  let c50 = c40, c51 = c41;
+  if (MR == 6) {
+    c50 = v128.load(init + 5 * ldi);
+    c51 = v128.load(init + 5 * ldi, 16);
+  }
   const end = b + (<usize>(kc * NR) << 2);
   {
     const row = a + <usize>load<i32>(steps);
@@ -208,11 +219,11 @@ function microKernelStepped(kc: i32, a: usize, steps: usize, b: usize, init: usi
     b += <usize>NR << 2;
   }
   storeRow(c, c00, c01);
-  storeRow(c + ROW_BYTES, c10, c11);
-  storeRow(c + 2 * ROW_BYTES, c20, c21);
-  storeRow(c + 3 * ROW_BYTES, c30, c31);
-  storeRow(c + 4 * ROW_BYTES, c40, c41);
-  if (MR == 6) storeRow(c + 5 * ROW_BYTES, c50, c51);
+  storeRow(c + ldc, c10, c11);
+  storeRow(c + 2 * ldc, c20, c21);
+  storeRow(c + 3 * ldc, c30, c31);
+  storeRow(c + 4 * ldc, c40, c41);
+  if (MR == 6) storeRow(c + 5 * ldc, c50, c51);
 }
 
 // The scratch tile (MR×NR, rows ROW_BYTES apart) into c transposed, clamped at 0 on the way if

@@ -19,10 +19,12 @@ export function writeConvGeometry(g: KernelConvGeometry, ptr: number): void {
 export interface ConvPlan {
   /** An implicit GEMM, channels × positions ('implicit') or positions × channels ('transposed'); im2col + GEMM ('columns'); or the GEMM straight on the input ('pointwise'). */
   forward: 'columns' | 'pointwise' | 'implicit' | 'transposed';
+  /** Whether the 'transposed' forward tiles each output row in place (stride 1, rows wide enough), rather than with tiles wrapping to the next row. */
+  forwardRowTiles: boolean;
   /** A GEMM and col2im ('columns'), the GEMM straight into the gradient ('pointwise'), or the forward's implicit GEMM on gradOut with the weights flipped ('adjoint'). */
   inputGradient: 'columns' | 'pointwise' | 'adjoint';
-  /** An implicit GEMM, channels × taps ('implicit') or taps × channels ('transposed'). */
-  weightGradient: 'implicit' | 'transposed';
+  /** An implicit GEMM, channels × taps ('implicit') or taps × channels ('transposed'), or taps × channels read in place from the image ('in-place'). */
+  weightGradient: 'implicit' | 'transposed' | 'in-place';
   /** Images per chunk of the weight gradient's sum over the batch (the batch: one chunk). */
   weightGradientImages: number;
 }
@@ -30,13 +32,14 @@ export interface ConvPlan {
 // assembly/conv-plan.ts's constants, by value.
 const FORWARD_PATHS = ['columns', 'pointwise', 'implicit', 'transposed'] as const;
 const INPUT_GRADIENT_PATHS = ['columns', 'pointwise', 'adjoint'] as const;
-const WEIGHT_GRADIENT_PATHS = ['implicit', 'transposed'] as const;
+const WEIGHT_GRADIENT_PATHS = ['implicit', 'transposed', 'in-place'] as const;
 
 /** @internal The plan the kernels make for `g`: which path each pass takes. */
 export function convPlan(g: KernelConvGeometry): ConvPlan {
   const k = kernels();
   return withConvGeometry(g, () => 0, (geometry) => ({
     forward: FORWARD_PATHS[k.conv2dForwardPath(geometry)]!,
+    forwardRowTiles: k.conv2dForwardRowTiles(geometry) !== 0,
     inputGradient: INPUT_GRADIENT_PATHS[k.conv2dBackwardInputPath(geometry)]!,
     weightGradient: WEIGHT_GRADIENT_PATHS[k.conv2dBackwardWeightPath(geometry)]!,
     weightGradientImages: k.conv2dBackwardWeightImages(geometry),

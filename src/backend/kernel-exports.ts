@@ -126,6 +126,7 @@ export interface KernelExports {
   conv2dBackwardWeightScratchBytes(geometry: usize): i32;
   conv2dBackwardWeightImages(geometry: usize): i32;
   conv2dForwardPath(geometry: usize): i32;
+  conv2dForwardRowTiles(geometry: usize): i32;
   conv2dBackwardInputPath(geometry: usize): i32;
   conv2dBackwardWeightPath(geometry: usize): i32;
   conv2dBackwardBias(gradOut: usize, gradBias: usize, batch: i32, outChannels: i32, area: i32): void;

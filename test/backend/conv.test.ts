@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backend, kernels } from '../../src/backend/backend.js';
 import { convPlan, writeConvGeometry, type ConvPlan, type KernelConvGeometry } from '../../src/backend/conv-geometry.js';
-import { init } from '../../src/index.js';
+import { init, kernelBuild } from '../../src/index.js';
 import { naiveConv2d, naiveConv2dInputGradient, naiveConv2dWeightGradient } from '../helpers/naive-conv.js';
 
 // conv2dForward(input, weight, bias, out, scratch, geometry, relu), the geometry written into
@@ -12,16 +12,23 @@ import { naiveConv2d, naiveConv2dInputGradient, naiveConv2dWeightGradient } from
 // where MR = 5, the plain SIMD build: the `src` project), at most 512 taps; channels × positions
 // otherwise. Both pack or read straight from the image: whole runs, runs wrapping to the next
 // output row, gathered lanes, padding made real; the first also partial tiles at an image's last
-// positions and channel tiles wider than the group; the second several K or N blocks. The im2col
-// path takes weights too big to keep packed.
+// positions and channel tiles wider than the group; the second several K or N blocks. With stride
+// 1 and output rows of at least MR positions where that recomputes little (the plan's
+// forwardRowTiles), the first tiles each row in place (the last tile moved back to the row's end)
+// and writes it through a staging row: W5's layers, rows of 6-12, one to three channel tiles, 7
+// channels (a partial one). The im2col path takes weights too big to keep packed.
 // conv2dBackwardWeight(input, gradOut, gradWeight, scratch, geometry) runs on the same shapes and a
 // few more: its B panels are eight taps wide (depth not a multiple of 8 leaves a partial panel)
 // and take four positions of one output row at a time with stride 1 (an area or output row not a
 // multiple of 4 leaves single positions, some wrapping to the next row). Where that wastes far
-// more tile lanes, it computes the transposed product (taps × channels; A panels of MR taps): W5's
-// first layer, 8 channels per group with 4, 9 or 18 taps, 'dilation 2 with padding [2, 1]' and
-// the stride-2 case with 25 taps below; with MR = 6 (relaxed) also the other 7- and 8-channel
-// cases, including 150 taps (two blocks of taps) over 600 positions (two K blocks).
+// more tile lanes, it computes the transposed product (taps × channels; A panels of MR taps):
+// 8 channels per group with 4, 9 or 18 taps and 'dilation 2 with padding [2, 1]'; with MR = 6
+// (relaxed) also the other 7- and 8-channel cases, including 150 taps (two blocks of taps) over
+// 600 positions (two K blocks). Where whole MR-tap panels cover the kernel rows as well, the
+// transposed product reads its A straight from the image ('in-place': the 8-channel 5x5 layers,
+// W3's second layer where MR = 5, and the cases after the chunked ones below): kernel rows longer
+// than MR (the last panel overlapping the one before), shorter (panels reading past the row), row
+// dilation, stride, groups, 7 or 16 channels, two K blocks of output rows.
 interface Geometry {
   name: string;
   input: [number, number, number, number];
@@ -41,6 +48,7 @@ const GEOMETRIES: Geometry[] = [
   { name: '8 channels, stride [1, 2]', input: [1, 2, 9, 21], weight: [8, 2, 3, 2], stride: [1, 2], padding: [1, 1, 0, 0] },
   { name: '16 channels, output rows of 3 (a tile spans three rows)', input: [2, 3, 6, 5], weight: [16, 3, 3, 3] },
   { name: '8 channels, 1x1 with padding 1 (output rows as wide as the padded image: wrapping tiles are runs)', input: [1, 4, 5, 6], weight: [8, 4, 1, 1], padding: [1, 1, 1, 1] },
+  { name: '8 channels, 1x1 with padding 1, output rows of 4 (shorter than a tile; wrapping tiles are runs)', input: [1, 4, 5, 2], weight: [8, 4, 1, 1], padding: [1, 1, 1, 1] },
   { name: '24 channels (three channel tiles), padding only at the bottom and right', input: [2, 3, 9, 10], weight: [24, 3, 2, 4], padding: [0, 1, 1, 2] },
   { name: '32 channels, 512 taps (one K block exactly)', input: [1, 32, 7, 9], weight: [32, 32, 4, 4] },
   { name: 'groups 2 of 8 channels with padding 1', input: [2, 4, 10, 9], weight: [16, 2, 3, 3], groups: 2, padding: [1, 1, 1, 1] },
@@ -144,9 +152,12 @@ describe('the convolution plan', () => {
   // Chosen once per geometry (assembly/conv-plan.ts), the same in both builds for these: the
   // orientation that wastes fewer tile lanes where it saves enough, within what the buffers hold.
   const named = (start: string): Geometry => GEOMETRIES.find((g) => g.name.startsWith(start))!;
-  const cases: [string, ConvPlan['forward'], ConvPlan['inputGradient'], ConvPlan['weightGradient']][] = [
-    ["W5's first layer", 'transposed', 'adjoint', 'transposed'],
-    ["W5's second layer", 'transposed', 'columns', 'implicit'],
+  // Except W5's second layer's weight gradient: 5 taps per kernel row fill MR = 5 panels (the plain
+  // build) but not MR = 6, where channels × taps wastes fewer lanes.
+  const fiveTapRows = (): ConvPlan['weightGradient'] => (kernelBuild() === 'relaxed-simd' ? 'implicit' : 'in-place');
+  const cases: [string, ConvPlan['forward'], ConvPlan['inputGradient'], ConvPlan['weightGradient'] | (() => ConvPlan['weightGradient'])][] = [
+    ["W5's first layer", 'transposed', 'adjoint', 'in-place'],
+    ["W5's second layer", 'transposed', 'columns', fiveTapRows],
     ['stride 2 with padding 1', 'implicit', 'columns', 'implicit'],
     ['1x1 pointwise (the input', 'implicit', 'pointwise', 'implicit'],
     ['more output channels than one A block', 'columns', 'adjoint', 'implicit'],
@@ -156,11 +167,26 @@ describe('the convolution plan', () => {
   ];
   for (const [name, forward, inputGradient, weightGradient] of cases) {
     it(`${name}: forward ${forward}, input gradient ${inputGradient}, weight gradient ${weightGradient}`, () => {
-      const { weightGradientImages, ...paths } = convPlan(kernelGeometry(named(name)));
-      expect(paths).toEqual({ forward, inputGradient, weightGradient });
+      const { weightGradientImages, forwardRowTiles, ...paths } = convPlan(kernelGeometry(named(name)));
+      expect(paths).toEqual({ forward, inputGradient, weightGradient: typeof weightGradient === 'function' ? weightGradient() : weightGradient });
       expect(weightGradientImages).toBe(named(name).input[0]);
+      expect(forwardRowTiles, 'row tiles belong to the transposed forward').toBe(forwardRowTiles && forward === 'transposed');
     });
   }
+
+  // Where each output row takes whole tiles, recomputing at most one tile's lanes (MR × NR) per row.
+  it('tiles each output row of the transposed forward in place where that recomputes little', () => {
+    const rowTiles = (g: Geometry): boolean => convPlan(kernelGeometry(g)).forwardRowTiles;
+    expect(rowTiles(named("W5's first layer"))).toBe(true);
+    expect(rowTiles(named("W5's second layer"))).toBe(true);
+    expect(rowTiles(named('7 channels'))).toBe(true);
+    expect(rowTiles(named('16 channels, output rows of 3'))).toBe(false);
+    expect(rowTiles(named('8 channels, 1x1 with padding 1, output rows of 4'))).toBe(false);
+    expect(rowTiles(named('8 channels, stride [1, 2]'))).toBe(false);
+    // 32 channels on rows of 32: 3 or 4 positions recomputed per row, four channel tiles each.
+    const w4 = { name: "W4's second layer", input: [32, 32, 32, 32], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] } satisfies Geometry;
+    expect(convPlan(kernelGeometry(w4))).toMatchObject({ forward: 'transposed', forwardRowTiles: false });
+  });
 });
 
 describe('conv2dForward kernel', () => {
@@ -211,6 +237,11 @@ const WEIGHT_GRADIENT_GEOMETRIES: Geometry[] = [
   { name: '1x1 over 12 images (12 chunks of 1: a partial and no padded image)', input: [12, 64, 8, 8], weight: [128, 64, 1, 1] },
   { name: '8 channels, 25 taps, stride 2 with padding 2 (output rows of 6)', input: [2, 1, 13, 11], weight: [8, 1, 5, 5], stride: [2, 2], padding: [2, 2, 2, 2] },
   { name: '8 channels, 150 taps over 600 positions', input: [1, 6, 30, 20], weight: [8, 6, 5, 5], padding: [2, 2, 2, 2] },
+  // The transposed product read in place.
+  { name: '1x9 kernel rows (the last panel overlaps the one before), padding 4 left and right', input: [2, 1, 6, 20], weight: [8, 1, 1, 9], padding: [0, 0, 4, 4] },
+  { name: '1x7 kernel rows, groups 2 of 16 channels, stride [2, 1], one image, no padding', input: [1, 2, 7, 19], weight: [32, 1, 1, 7], groups: 2, stride: [2, 1] },
+  { name: '4x4 kernel (panels read past each kernel row), asymmetric padding, 3 images', input: [3, 1, 9, 8], weight: [8, 1, 4, 4], padding: [1, 2, 2, 1] },
+  { name: '7 channels, 5x5 with row dilation 2 and padding 2', input: [2, 2, 11, 10], weight: [7, 2, 5, 5], dilation: [2, 1], padding: [2, 2, 2, 2] },
 ];
 
 /** Runs the kernel on a NaN-filled gradient buffer; returns the gradient and the guard cells after it and the scratch. */
@@ -253,6 +284,19 @@ describe('conv2dBackwardWeight kernel', () => {
     expect(imagesPerChunk({ name: "W4's second layer", input: [32, 32, 32, 32], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] })).toBe(2);
     expect(imagesPerChunk(named("W5's second layer"))).toBe(2);
     expect(imagesPerChunk(named('depthwise'))).toBe(2);
+  });
+
+  it('reads the transposed product in place where whole panels cover the kernel rows', () => {
+    const relaxed = kernelBuild() === 'relaxed-simd';
+    const path = (start: string): ConvPlan['weightGradient'] => convPlan(kernelGeometry(WEIGHT_GRADIENT_GEOMETRIES.find((g) => g.name.startsWith(start))!)).weightGradient;
+    expect(path("W3's first layer over 41")).toBe('in-place');
+    expect(path('1x9 kernel rows')).toBe('in-place');
+    expect(path('7 channels, 5x5 with row dilation 2')).toBe(relaxed ? 'transposed' : 'in-place');
+    expect(path('1x7 kernel rows')).toBe(relaxed ? 'implicit' : 'in-place');
+    expect(path('4x4 kernel')).toBe(relaxed ? 'implicit' : 'in-place');
+    // Column dilation spreads a kernel row's taps; 3x3 rows fill a third of a panel or less.
+    expect(path('dilation 2 with padding [2, 1]')).toBe('transposed');
+    expect(convPlan(kernelGeometry({ name: "W4's second layer", input: [32, 32, 32, 32], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] })).weightGradient).toBe('implicit');
   });
 
   for (const g of WEIGHT_GRADIENT_GEOMETRIES) {

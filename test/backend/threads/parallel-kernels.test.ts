@@ -34,6 +34,9 @@ const ELEMENTS = MIN_PARALLEL_ACTIVATION + 4099;
 const POOL_INPUT: [number, number, number, number] = [5, 13, 65, 67];
 const CONV_INPUT: [number, number, number, number] = [7, 5, 19, 21];
 const CONV_WEIGHT: [number, number, number, number] = [6, 5, 3, 3];
+// W3's first layer over 13 images: its weight gradient is read in place (the plan's 'in-place'), summed in 3 chunks.
+const FIRST_LAYER_INPUT: [number, number, number, number] = [13, 1, 28, 28];
+const FIRST_LAYER_WEIGHT: [number, number, number, number] = [8, 1, 5, 5];
 const GEMM: [number, number, number] = [97, 211, 83];
 const PARAMETER_SIZES = [MIN_PARALLEL_UPDATE + 1001, 3, 4097];
 const GRADIENT_SIZES = [MIN_PARALLEL_ZEROING + 5, 17, 9001];
@@ -101,6 +104,14 @@ const CASES: Case[] = [
     (sg) => sg.tidy(() => {
       const weight = sg.tensor(values(CONV_WEIGHT.reduce((a, b) => a * b, 1), 5), CONV_WEIGHT, { requiresGrad: true });
       const out = forwardAndBackward(sg, CONV_INPUT, (x) => sg.F.conv2d(x, weight, null, { padding: 1 }), 6);
+      return [...out, bits(weight.grad!)];
+    }),
+  ],
+  [
+    "conv2d forward and gradients, W3's first layer",
+    (sg) => sg.tidy(() => {
+      const weight = sg.tensor(values(FIRST_LAYER_WEIGHT.reduce((a, b) => a * b, 1), 7), FIRST_LAYER_WEIGHT, { requiresGrad: true });
+      const out = forwardAndBackward(sg, FIRST_LAYER_INPUT, (x) => sg.F.conv2d(x, weight, null, { padding: 2 }), 8);
       return [...out, bits(weight.grad!)];
     }),
   ],
@@ -172,6 +183,7 @@ describe('every parallel kernel under 1 and 3 threads', () => {
     expect(GRADIENT_SIZES.reduce((a, b) => a + b, 0)).toBeGreaterThan(Math.max(MIN_PARALLEL_ZEROING, MIN_PARALLEL_FINITE_CHECK));
     const [n, c, h, w] = CONV_INPUT;
     expect(n * CONV_WEIGHT[0] * h * w * c * 9).toBeGreaterThan(MIN_PARALLEL_MACS);
+    expect(FIRST_LAYER_INPUT[0] * FIRST_LAYER_WEIGHT[0] * 28 * 28 * 25).toBeGreaterThan(MIN_PARALLEL_MACS);
   });
 
   it('computes the same bits on 3 threads as on 1', async () => {
