@@ -3,8 +3,8 @@
 // Callers that build their packed B panels some other way (convolution, straight from the image)
 // drive these pieces themselves; a convolution computed transposed (positions × channels) uses
 // multiplyTileTransposed, which reads A in place through a step table and stores each tile
-// transposed, or microKernelStepped itself (also the weight gradient that reads A in place). assembly/index.ts does not export this module to the host: its
-// functions take internal layouts.
+// transposed, or microKernelStepped itself (as the weight gradient that reads A in place does).
+// assembly/index.ts does not export this module to the host: its functions take internal layouts.
 //
 // B is packed into kc×NR column panels (kept in L2/L3), A into MR×kc row panels (one block of MC
 // rows in L2), and the micro-kernel multiplies one A panel by one B panel. Every transposition is
