@@ -7,8 +7,10 @@
 // conv-forward.ts, channels × positions, or conv-forward-transposed.ts, positions × channels)
 // where one group's packed weights fit the A buffer, else im2col + GEMM ('columns'), or the GEMM
 // straight on the input ('pointwise': 1x1, stride 1, unpadded). The input gradient is a GEMM and
-// col2im, or the GEMM straight into the gradient (pointwise), or, with stride 1, the forward's
-// implicit GEMM run on gradOut with the weights flipped ('adjoint': conv-backward-input.ts). The
+// col2im, or that GEMM adding its tiles straight where col2im would ('scatter':
+// conv-backward-input-scatter.ts), or the GEMM straight into the gradient (pointwise), or, with
+// stride 1, the forward's implicit GEMM run on gradOut with the weights flipped ('adjoint':
+// conv-backward-input.ts). The
 // weight gradient is an implicit GEMM, channels × taps or transposed (conv-backward-weight.ts).
 //
 // One cost model decides both orientations: tile lanes. The micro-kernel computes whole MR×NR
@@ -26,6 +28,7 @@ export const FORWARD_TRANSPOSED: i32 = 3;
 export const INPUT_GRADIENT_COLUMNS: i32 = 0;
 export const INPUT_GRADIENT_POINTWISE: i32 = 1;
 export const INPUT_GRADIENT_ADJOINT: i32 = 2;
+export const INPUT_GRADIENT_SCATTER: i32 = 3;
 export const WEIGHT_GRADIENT_IMPLICIT: i32 = 0;
 export const WEIGHT_GRADIENT_TRANSPOSED: i32 = 1;
 
@@ -94,11 +97,46 @@ function weightGradientTransposedPays(og: i32, depth: i32): bool {
 // forward's. Measured against GEMM + col2im (plain build, batch 32-64, one thread, noisy): W4's
 // 3x3 'same' layers (as many multiply-adds) 1.03-1.25x faster; 8 -> 16 channels 5x5 on 14x14
 // with padding 2 (as many) 1.7x, padding 1 (1.36x as many) 0.95x, no padding (1.96x) 0.91x.
-// Hence: at most 5/4 of the GEMM's multiply-adds.
-function adjointInputGradientPays(g: ConvGeometry): bool {
+// Against the scatter path (below), which also scatters nothing back and does the GEMM's
+// multiply-adds: as many 1.05-1.4x faster (W4's layers 1.18x, 8 -> 8 channels on 28x28 1.39x,
+// 5x5 padding 2 1.05x), 3x3 unpadded on 30x30 (1.14x as many) 0.96-1.0x, 5x5 padding 1 on 20x20
+// (1.23x) 0.73x, on 14x14 (1.36x) 0.92x, 3x3 unpadded on 16x16 (1.31x) 0.86x. Hence: at most 5/4
+// of the GEMM's multiply-adds against GEMM + col2im, 11/10 against the scatter path.
+function adjointInputGradientPays(g: ConvGeometry, scatter: bool): bool {
   if (g.strideH != 1 || g.strideW != 1 || adjointPadTop(g) < 0 || adjointPadLeft(g) < 0) return false;
   if (!implicitForwardFits(g.groupChannels, g.groupOutChannels * g.kernelH * g.kernelW)) return false;
-  return 4 * <i64>g.height * <i64>g.width <= 5 * <i64>g.area;
+  const num: i64 = scatter ? 11 : 5;
+  const den: i64 = scatter ? 10 : 4;
+  return den * <i64>g.height * <i64>g.width <= num * <i64>g.area;
+}
+
+// The input gradient as the columns path's GEMM with col2im folded into its tiles
+// (conv-backward-input-scatter.ts) moves a tile's columns one tap right by one gradient position,
+// so the horizontal dilation must be 1; it keeps all of an output row's gradOut packed (one K
+// block) and all the weights, so they must fit the A and B buffers. Its tiles are output
+// positions of one row × channels of one tap, so a row rounds up to MR and the channels to NR,
+// where the columns path's GEMM rounds taps and positions: it pays unless that wastes far more
+// lanes, as it skips col2im. Measured against GEMM + col2im (plain build, batch 32-64, one
+// thread): W3's conv2 (8 -> 16 channels 5x5 on 14x14, as many lanes) 1.55x faster, relaxed 1.45x;
+// 6 -> 16 channels (1.28x the lanes) 1.18x; 3 -> 16 channels 5x5 on 32x32 (2.9x) 0.39x, 1 -> 8 on
+// 28x28 (8x) 0.19x. Hence: at most 3/2 of its lanes.
+function scatterInputGradientPays(g: ConvGeometry): bool {
+  const og = g.groupOutChannels;
+  if (g.dilationW != 1 || og > KC || roundUp(g.outW, MR) * og > MC * KC) return false;
+  const taps = <i64>g.kernelH * <i64>g.kernelW;
+  if (taps * <i64>scatterChannels(g) * <i64>og > <i64>(KC * NC)) return false;
+  const scatterLanes = <i64>g.outH * <i64>roundUp(g.outW, MR) * taps * <i64>scatterChannels(g);
+  return 2 * scatterLanes <= 3 * tileLanes(g.depth, g.area);
+}
+
+/** Channels per position of the scatter path's channels-last gradient: the group's, in whole NR-wide panels. */
+export function scatterChannels(g: ConvGeometry): i32 {
+  return roundUp(g.groupChannels, NR);
+}
+
+/** Positions per row of that gradient: as far as an output row in whole MR-row panels reaches. */
+export function scatterRowPositions(g: ConvGeometry): i32 {
+  return paddedSpan(roundUp(g.outW, MR), g.kernelW, g.strideW, 1);
 }
 
 /** The adjoint convolution's top and left padding (conv-backward-input.ts). */
@@ -162,12 +200,15 @@ export function planConv(g: ConvGeometry): void {
   if (g.pointwise) {
     g.inputGradientPath = INPUT_GRADIENT_POINTWISE;
     g.inputGradientScratchBytes = 0;
-  } else if (adjointInputGradientPays(g)) {
+  } else if (adjointInputGradientPays(g, scatterInputGradientPays(g))) {
     // The adjoint reads groups of gradOut (its channels: og), at most this much of them padded.
     const rows = paddedSpan(g.height, g.kernelH, 1, g.dilationH);
     const columnsRead = paddedSpan(g.width, g.kernelW, 1, g.dilationW);
     g.inputGradientPath = INPUT_GRADIENT_ADJOINT;
     g.inputGradientScratchBytes = ADJOINT_GEOMETRY_BYTES + flippedWeightBytes(g) + alignedBytes(og * rows * columnsRead);
+  } else if (scatterInputGradientPays(g)) {
+    g.inputGradientPath = INPUT_GRADIENT_SCATTER;
+    g.inputGradientScratchBytes = alignedBytes(g.spanRows * scatterRowPositions(g) * scatterChannels(g));
   } else {
     g.inputGradientPath = INPUT_GRADIENT_COLUMNS;
     g.inputGradientScratchBytes = alignedBytes(columns);

@@ -19,8 +19,8 @@ export function writeConvGeometry(g: KernelConvGeometry, ptr: number): void {
 export interface ConvPlan {
   /** An implicit GEMM, channels × positions ('implicit') or positions × channels ('transposed'); im2col + GEMM ('columns'); or the GEMM straight on the input ('pointwise'). */
   forward: 'columns' | 'pointwise' | 'implicit' | 'transposed';
-  /** A GEMM and col2im ('columns'), the GEMM straight into the gradient ('pointwise'), or the forward's implicit GEMM on gradOut with the weights flipped ('adjoint'). */
-  inputGradient: 'columns' | 'pointwise' | 'adjoint';
+  /** A GEMM and col2im ('columns'), the GEMM straight into the gradient ('pointwise'), the forward's implicit GEMM on gradOut with the weights flipped ('adjoint'), or the GEMM adding its tiles where col2im would ('scatter'). */
+  inputGradient: 'columns' | 'pointwise' | 'adjoint' | 'scatter';
   /** An implicit GEMM, channels × taps ('implicit') or taps × channels ('transposed'). */
   weightGradient: 'implicit' | 'transposed';
   /** Images per chunk of the weight gradient's sum over the batch (the batch: one chunk). */
@@ -29,7 +29,7 @@ export interface ConvPlan {
 
 // assembly/conv-plan.ts's constants, by value.
 const FORWARD_PATHS = ['columns', 'pointwise', 'implicit', 'transposed'] as const;
-const INPUT_GRADIENT_PATHS = ['columns', 'pointwise', 'adjoint'] as const;
+const INPUT_GRADIENT_PATHS = ['columns', 'pointwise', 'adjoint', 'scatter'] as const;
 const WEIGHT_GRADIENT_PATHS = ['implicit', 'transposed'] as const;
 
 /** @internal The plan the kernels make for `g`: which path each pass takes. */

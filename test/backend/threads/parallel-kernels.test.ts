@@ -34,6 +34,9 @@ const ELEMENTS = MIN_PARALLEL_ACTIVATION + 4099;
 const POOL_INPUT: [number, number, number, number] = [5, 13, 65, 67];
 const CONV_INPUT: [number, number, number, number] = [7, 5, 19, 21];
 const CONV_WEIGHT: [number, number, number, number] = [6, 5, 3, 3];
+// LeNet's second layer, unpadded: its input gradient takes the scatter path (assembly/conv-plan.ts).
+const SCATTER_INPUT: [number, number, number, number] = [7, 8, 14, 14];
+const SCATTER_WEIGHT: [number, number, number, number] = [16, 8, 5, 5];
 const GEMM: [number, number, number] = [97, 211, 83];
 const PARAMETER_SIZES = [MIN_PARALLEL_UPDATE + 1001, 3, 4097];
 const GRADIENT_SIZES = [MIN_PARALLEL_ZEROING + 5, 17, 9001];
@@ -104,6 +107,13 @@ const CASES: Case[] = [
       return [...out, bits(weight.grad!)];
     }),
   ],
+  [
+    'conv2d input gradient (scatter path)',
+    (sg) => sg.tidy(() => {
+      const weight = sg.tensor(values(SCATTER_WEIGHT.reduce((a, b) => a * b, 1), 7), SCATTER_WEIGHT);
+      return forwardAndBackward(sg, SCATTER_INPUT, (x) => sg.F.conv2d(x, weight), 8);
+    }),
+  ],
   ...ACTIVATIONS.map(([name, op], i): Case => [name, (sg) => forwardAndBackward(sg, [ELEMENTS], (x) => op(sg, x), 10 + i)]),
   ...POOLS.map(([name, op], i): Case => [name, (sg) => forwardAndBackward(sg, POOL_INPUT, (x) => op(sg, x), 40 + i)]),
   ...CROSS_ENTROPY.map(([name, options], i): Case => [
@@ -172,6 +182,7 @@ describe('every parallel kernel under 1 and 3 threads', () => {
     expect(GRADIENT_SIZES.reduce((a, b) => a + b, 0)).toBeGreaterThan(Math.max(MIN_PARALLEL_ZEROING, MIN_PARALLEL_FINITE_CHECK));
     const [n, c, h, w] = CONV_INPUT;
     expect(n * CONV_WEIGHT[0] * h * w * c * 9).toBeGreaterThan(MIN_PARALLEL_MACS);
+    expect(SCATTER_INPUT[0] * SCATTER_WEIGHT[0] * 10 * 10 * SCATTER_INPUT[1] * 25).toBeGreaterThan(MIN_PARALLEL_MACS);
   });
 
   it('computes the same bits on 3 threads as on 1', async () => {
