@@ -98,9 +98,9 @@ function weightGradientTransposedPays(og: i32, depth: i32): bool {
 // 3x3 'same' layers (as many multiply-adds) 1.03-1.25x faster; 8 -> 16 channels 5x5 on 14x14
 // with padding 2 (as many) 1.7x, padding 1 (1.36x as many) 0.95x, no padding (1.96x) 0.91x.
 // Against the scatter path (below), which also scatters nothing back and does the GEMM's
-// multiply-adds: as many 1.05-1.4x faster (W4's layers 1.18x, 8 -> 8 channels on 28x28 1.39x,
-// 5x5 padding 2 1.05x), 3x3 unpadded on 30x30 (1.14x as many) 0.96-1.0x, 5x5 padding 1 on 20x20
-// (1.23x) 0.73x, on 14x14 (1.36x) 0.92x, 3x3 unpadded on 16x16 (1.31x) 0.86x. Hence: at most 5/4
+// multiply-adds: as many, 3x3 1.15-1.3x faster (W4's layers 1.15x, 64 channels on 8x8 1.2x,
+// 8 -> 8 channels on 28x28 1.3x), 5x5 with padding 2 0.95x; 3x3 unpadded on 30x30 (1.14x as many)
+// 0.99x; 5x5 padding 1 on 20x20 (1.23x) 0.57-0.73x; W3's conv2 (1.96x) 0.46x. Hence: at most 5/4
 // of the GEMM's multiply-adds against GEMM + col2im, 11/10 against the scatter path.
 function adjointInputGradientPays(g: ConvGeometry, scatter: bool): bool {
   if (g.strideH != 1 || g.strideW != 1 || adjointPadTop(g) < 0 || adjointPadLeft(g) < 0) return false;
@@ -112,21 +112,49 @@ function adjointInputGradientPays(g: ConvGeometry, scatter: bool): bool {
 
 // The input gradient as the columns path's GEMM with col2im folded into its tiles
 // (conv-backward-input-scatter.ts) moves a tile's columns one tap right by one gradient position,
-// so the horizontal dilation must be 1; it keeps all of an output row's gradOut packed (one K
-// block) and all the weights, so they must fit the A and B buffers. Its tiles are output
-// positions of one row × channels of one tap, so a row rounds up to MR and the channels to NR,
-// where the columns path's GEMM rounds taps and positions: it pays unless that wastes far more
-// lanes, as it skips col2im. Measured against GEMM + col2im (plain build, batch 32-64, one
-// thread): W3's conv2 (8 -> 16 channels 5x5 on 14x14, as many lanes) 1.55x faster, relaxed 1.45x;
-// 6 -> 16 channels (1.28x the lanes) 1.18x; 3 -> 16 channels 5x5 on 32x32 (2.9x) 0.39x, 1 -> 8 on
-// 28x28 (8x) 0.19x. Hence: at most 3/2 of its lanes.
+// so the horizontal dilation must be 1; it keeps an image's gradOut and all the weights packed,
+// so they must fit the A and B buffers. Its tiles are output positions of one row × channels of
+// one tap, so a row rounds up to MR and the channels to NR, where the columns path's GEMM rounds
+// taps and positions; it skips col2im, whose adds (one per column-matrix element, read-modify-
+// writes of overlapping unaligned runs) cost about COL2IM_ADD_LANES multiply-add lanes each.
+// Measured against GEMM + col2im (plain build, batch 32-64, one thread, noisy; the scatter path
+// lanes / the columns path's lanes + col2im): W3's conv2 (8 -> 16 channels 5x5 on 14x14, 1.0x
+// the GEMM's lanes) 1.55-1.73x faster, relaxed 1.45x; 6 -> 16 channels (1.28x) 1.18-1.45x, 5 ->
+// 16 (1.54x) 1.12x, 4 -> 16 (1.92x) 0.97x, 3 -> 16 on 32x32 (2.86x) 0.39-0.49x, 1 -> 8 on 28x28
+// (8x) 0.19x; 12 -> 32 channels 3x3 on 16x16 (1.37x, but half as many adds per lane as with 16
+// output channels) 0.88x. Those fit 9-12 lanes an add; hence 8, to stay on the safe side.
+const COL2IM_ADD_LANES: i64 = 8;
+
 function scatterInputGradientPays(g: ConvGeometry): bool {
-  const og = g.groupOutChannels;
-  if (g.dilationW != 1 || og > KC || roundUp(g.outW, MR) * og > MC * KC) return false;
+  const og = <i64>g.groupOutChannels;
+  if (g.dilationW != 1) return false;
+  if (<i64>roundUp(g.outW, MR) * <i64>scatterRowSlots(g) * og > <i64>(MC * KC)) return false;
   const taps = <i64>g.kernelH * <i64>g.kernelW;
-  if (taps * <i64>scatterChannels(g) * <i64>og > <i64>(KC * NC)) return false;
-  const scatterLanes = <i64>g.outH * <i64>roundUp(g.outW, MR) * taps * <i64>scatterChannels(g);
-  return 2 * scatterLanes <= 3 * tileLanes(g.depth, g.area);
+  if (<i64>g.kernelW * <i64>scatterKernelSlots(g) * <i64>scatterChannels(g) * og > <i64>(KC * NC)) return false;
+  const scatterLanes = <i64>g.outH * <i64>roundUp(g.outW, MR) * taps * <i64>scatterChannels(g) * og;
+  const columnsLanes = tileLanes(g.depth, g.area) * og + COL2IM_ADD_LANES * <i64>g.depth * <i64>g.area;
+  return scatterLanes <= columnsLanes;
+}
+
+export function gcd(a: i32, b: i32): i32 {
+  while (b != 0) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
+  return a;
+}
+
+/** Slots of the scatter path's packed gradOut per panel: its output rows, each class (mod dilationH / gcd(strideH, dilationH)) as long as the longest. */
+export function scatterRowSlots(g: ConvGeometry): i32 {
+  const step = g.dilationH / gcd(g.strideH, g.dilationH);
+  return step * ((g.outH + step - 1) / step);
+}
+
+/** Slots of its packed weights per panel: the kernel rows, each class (mod strideH / gcd(strideH, dilationH)) as long as the longest. */
+export function scatterKernelSlots(g: ConvGeometry): i32 {
+  const step = g.strideH / gcd(g.strideH, g.dilationH);
+  return step * ((g.kernelH + step - 1) / step);
 }
 
 /** Channels per position of the scatter path's channels-last gradient: the group's, in whole NR-wide panels. */

@@ -147,7 +147,7 @@ describe('the convolution plan', () => {
   const cases: [string, ConvPlan['forward'], ConvPlan['inputGradient'], ConvPlan['weightGradient']][] = [
     ["W5's first layer", 'transposed', 'adjoint', 'transposed'],
     ["W5's second layer", 'transposed', 'scatter', 'implicit'],
-    ['stride 2 with padding 1', 'implicit', 'columns', 'implicit'],
+    ['output rows shorter than a panel', 'implicit', 'columns', 'implicit'],
     ['1x1 pointwise (the input', 'implicit', 'pointwise', 'implicit'],
     ['more output channels than one A block', 'columns', 'adjoint', 'implicit'],
     ['groups 2 with padding 1', 'implicit', 'adjoint', 'implicit'],
@@ -274,8 +274,9 @@ describe('conv2dBackwardWeight kernel', () => {
 // padding border, the forward's implicit GEMM on gradOut with the weights flipped ('adjoint':
 // padding, dilation, groups, asymmetric padding, both orientations of the forward); else, where
 // the channels fill tiles well enough, the GEMM adding its tiles into a channels-last gradient
-// ('scatter': vertical strides and dilation, groups, padding, rows and columns no window reaches,
-// output rows shorter than a tile or not a multiple of it, channels not a multiple of 8); else a
+// ('scatter': vertical strides and dilation, so that the kernel rows or output rows of one product
+// are every second or third, groups, padding, rows and columns no window reaches, output rows
+// shorter than a tile or not a multiple of it, channels not a multiple of 8); else a
 // GEMM and col2im (horizontal strides, few channels), or the GEMM straight into the gradient (1x1).
 function runBackwardInput(g: Geometry, gradOut: Float32Array, w: Float32Array): { grad: Float32Array; guards: number[] } {
   const { allocator } = backend();
@@ -310,7 +311,8 @@ const INPUT_GRADIENT_GEOMETRIES: Geometry[] = [
   { name: 'scatter: groups 2 of 8 channels, unpadded', input: [2, 16, 9, 12], weight: [8, 8, 3, 3], groups: 2 },
   { name: 'scatter: stride 2, rows and columns no window reaches', input: [2, 8, 20, 22], weight: [8, 8, 3, 3], stride: [2, 2] },
   { name: 'scatter: stride [2, 1] with padding [1, 2, 2, 1]', input: [1, 8, 9, 13], weight: [8, 8, 3, 4], stride: [2, 1], padding: [1, 2, 2, 1] },
-  { name: 'scatter: dilation [2, 1]', input: [1, 8, 12, 11], weight: [16, 8, 3, 3], dilation: [2, 1] },
+  { name: 'scatter: dilation [2, 1] (every other output row in one product)', input: [1, 8, 12, 11], weight: [16, 8, 3, 3], dilation: [2, 1] },
+  { name: 'scatter: stride [2, 1], dilation [3, 1] (every other kernel row, every third output row)', input: [2, 8, 17, 12], weight: [8, 8, 3, 3], stride: [2, 1], dilation: [3, 1] },
   { name: 'scatter: 14 channels (two channel panels, the second part empty), 6 output channels', input: [2, 14, 14, 14], weight: [6, 14, 5, 5] },
   { name: 'scatter: output rows of 3 (shorter than a tile)', input: [2, 16, 5, 5], weight: [16, 16, 3, 3] },
   { name: 'scatter: 40 output channels', input: [1, 8, 9, 12], weight: [40, 8, 3, 3] },
