@@ -6,8 +6,8 @@
 //   C[ox, (j, c)] += sum over (i, o) of gradOut[o, oy, ox] · W[o, c, i, j]      (M = outW, N = kw·channels)
 //
 // over the kernel rows i that reach row Y from a whole output row oy (K = those rows × og: up to
-// 80 for LeNet's conv2, where one product per kernel row would have 16, and the tiles' fixed cost
-// would weigh 1.13x). C is the gradient row, channels last, its channels padded to whole
+// 80 for LeNet's conv2; one product per kernel row, K = 16, was 1.13x slower, the tiles' fixed
+// cost weighing on it). C is the gradient row, channels last, its channels padded to whole
 // NR-wide panels: C's column (j, c) is `j` positions and `c` floats along the row, which is
 // exactly where the tile's column lands with row stride strideW positions. Tiles overlap
 // (ox + j = ox' + j'), but each adds into what the ones before it stored, and inside a tile (one
@@ -29,7 +29,6 @@ import { gcd, scatterChannels, scatterKernelSlots, scatterRowPositions, scatterR
 @inline function bytes(n: i32): usize {
   return <usize>n << 2;
 }
-
 
 /** Images [begin, end); `scratch` (g.inputGradientScratchBytes) holds one channels-last gradient (the plan's INPUT_GRADIENT_SCATTER). */
 export function conv2dBackwardInputScatter(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, g: ConvGeometry, begin: i32, end: i32): void {
@@ -87,9 +86,17 @@ export function conv2dBackwardInputScatter(gradOut: usize, weight: usize, gradIn
         const a = packedA + bytes(rowSlot(sh == 1 ? reach : reach / sh, rowStep, rowsPerClass) * og * MR);
         const b = packedB + bytes(kernelSlot(last, kernelStep, kernelsPerClass) * og * NR);
         const row = scratch + <usize>y * gradientRow;
+        // Where K spans every slot of B's panels (a row that every kernel row reaches), they are
+        // kc·NR apart, as multiplyBlock reads them: one call for all; else one per tile.
+        const whole = bytes(kc * NR) == bPanel;
         for (let p = 0; p < panels; p++) {
+          const at = row + <usize>(p * MR) * ldc;
+          if (whole) {
+            multiplyBlock(MR, bPanels * NR, kc, a + <usize>p * aPanel, b, at, ldc, FROM_C, false);
+            continue;
+          }
           for (let q = 0; q < bPanels; q++) {
-            multiplyBlock(MR, NR, kc, a + <usize>p * aPanel, b + <usize>q * bPanel, row + <usize>(p * MR) * ldc + bytes(q * NR), ldc, FROM_C, false);
+            multiplyBlock(MR, NR, kc, a + <usize>p * aPanel, b + <usize>q * bPanel, at + bytes(q * NR), ldc, FROM_C, false);
           }
         }
       }
@@ -136,7 +143,7 @@ function packWeights(weight: usize, dst: usize, kernelStep: i32, kernelsPerClass
   }
 }
 
-// The channels-last gradient (spanRows × spanColumns positions, from the padding's top left)
+// The channels-last gradient (spanRows rows of scatterRowPositions, from the padding's top left)
 // into the group's NCHW planes at `dst`: gradInput[c, y, x] = it at (y + padTop, x + padLeft),
 // or 0 past its end (rows and columns no window reaches). Four positions × four channels at a
 // time, transposed.
@@ -172,7 +179,9 @@ function unpackGradient(src: usize, dst: usize, g: ConvGeometry): void {
         v128.store32_lane(to + 2 * plane + bytes(x), value, 2);
         v128.store32_lane(to + 3 * plane + bytes(x), value, 3);
       }
-      for (let k = 0; k < 4; k++) memory.fill(to + <usize>k * plane + bytes(inside), 0, bytes(width - inside));
+      if (inside < width) {
+        for (let k = 0; k < 4; k++) memory.fill(to + <usize>k * plane + bytes(inside), 0, bytes(width - inside));
+      }
     }
     for (; c < cg; c++) {
       const from = rowIn + bytes(c);
