@@ -117,12 +117,13 @@ function adjointInputGradientPays(g: ConvGeometry, scatter: bool): bool {
 // one tap, so a row rounds up to MR and the channels to NR, where the columns path's GEMM rounds
 // taps and positions; it skips col2im, whose adds (one per column-matrix element, read-modify-
 // writes of overlapping unaligned runs) cost about COL2IM_ADD_LANES multiply-add lanes each.
-// Measured against GEMM + col2im (plain build, batch 32-64, one thread, noisy; the scatter path
-// lanes / the columns path's lanes + col2im): W3's conv2 (8 -> 16 channels 5x5 on 14x14, 1.0x
-// the GEMM's lanes) 1.55-1.73x faster, relaxed 1.45x; 6 -> 16 channels (1.28x) 1.18-1.45x, 5 ->
+// Measured against GEMM + col2im (plain build, batch 32-64, one thread, noisy; in parentheses
+// the scatter path's tile lanes over the columns GEMM's): W3's conv2 (8 -> 16 channels 5x5 on
+// 14x14, 0.96x) 1.82x faster, relaxed 1.62x; 6 -> 16 channels (1.28x) 1.18-1.45x, 5 ->
 // 16 (1.54x) 1.12x, 4 -> 16 (1.92x) 0.97x, 3 -> 16 on 32x32 (2.86x) 0.39-0.49x, 1 -> 8 on 28x28
 // (8x) 0.19x; 12 -> 32 channels 3x3 on 16x16 (1.37x, but half as many adds per lane as with 16
-// output channels) 0.88x. Those fit 9-12 lanes an add; hence 8, to stay on the safe side.
+// output channels) 0.88x (these before the scatter path's last 1.06x). Those fit 9-12 lanes an
+// add; hence 8, to stay on the safe side.
 const COL2IM_ADD_LANES: i64 = 8;
 
 function scatterInputGradientPays(g: ConvGeometry): bool {
