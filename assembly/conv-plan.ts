@@ -7,10 +7,12 @@
 // conv-forward.ts, channels × positions, or conv-forward-transposed.ts, positions × channels)
 // where one group's packed weights fit the A buffer, else im2col + GEMM ('columns'), or the GEMM
 // straight on the input ('pointwise': 1x1, stride 1, unpadded). The input gradient is a GEMM and
-// col2im, or the GEMM straight into the gradient (pointwise), or, with stride 1, the forward's
-// implicit GEMM run on gradOut with the weights flipped ('adjoint': conv-backward-input.ts). The
-// weight gradient is an implicit GEMM, channels × taps or transposed, the transposed one reading
-// its A straight from the image where whole panels cover the kernel rows (conv-backward-weight.ts).
+// col2im, or that GEMM adding its tiles straight where col2im would ('scatter':
+// conv-backward-input-scatter.ts), or the GEMM straight into the gradient (pointwise), or, with
+// stride 1, the forward's implicit GEMM run on gradOut with the weights flipped ('adjoint':
+// conv-backward-input.ts). The weight gradient is an implicit GEMM, channels × taps or
+// transposed, the transposed one reading its A straight from the image where whole panels cover
+// the kernel rows (conv-backward-weight.ts).
 //
 // One cost model decides both orientations: tile lanes. The micro-kernel computes whole MR×NR
 // tiles, so a product's rows and columns are rounded up to whole tiles, and the orientation that
@@ -27,6 +29,7 @@ export const FORWARD_TRANSPOSED: i32 = 3;
 export const INPUT_GRADIENT_COLUMNS: i32 = 0;
 export const INPUT_GRADIENT_POINTWISE: i32 = 1;
 export const INPUT_GRADIENT_ADJOINT: i32 = 2;
+export const INPUT_GRADIENT_SCATTER: i32 = 3;
 export const WEIGHT_GRADIENT_IMPLICIT: i32 = 0;
 export const WEIGHT_GRADIENT_TRANSPOSED: i32 = 1;
 export const WEIGHT_GRADIENT_IN_PLACE: i32 = 2;
@@ -134,11 +137,75 @@ function inPlaceWeightGradientPays(g: ConvGeometry): bool {
 // forward's. Measured against GEMM + col2im (plain build, batch 32-64, one thread, noisy): W4's
 // 3x3 'same' layers (as many multiply-adds) 1.03-1.25x faster; 8 -> 16 channels 5x5 on 14x14
 // with padding 2 (as many) 1.7x, padding 1 (1.36x as many) 0.95x, no padding (1.96x) 0.91x.
-// Hence: at most 5/4 of the GEMM's multiply-adds.
-function adjointInputGradientPays(g: ConvGeometry): bool {
+// Against the scatter path (below), which also scatters nothing back and does the GEMM's
+// multiply-adds: as many, 3x3 1.15-1.3x faster (W4's layers 1.15x, 64 channels on 8x8 1.2x,
+// 8 -> 8 channels on 28x28 1.3x), 5x5 with padding 2 0.95x; 3x3 unpadded on 30x30 (1.14x as many)
+// 0.99x; 5x5 padding 1 on 20x20 (1.23x) 0.57-0.73x; W3's conv2 (1.96x) 0.46x. Hence: at most 5/4
+// of the GEMM's multiply-adds against GEMM + col2im, 11/10 against the scatter path.
+function adjointInputGradientPays(g: ConvGeometry, scatter: bool): bool {
   if (g.strideH != 1 || g.strideW != 1 || adjointPadTop(g) < 0 || adjointPadLeft(g) < 0) return false;
   if (!implicitForwardFits(g.groupChannels, g.groupOutChannels * g.kernelH * g.kernelW)) return false;
-  return 4 * <i64>g.height * <i64>g.width <= 5 * <i64>g.area;
+  const num: i64 = scatter ? 11 : 5;
+  const den: i64 = scatter ? 10 : 4;
+  return den * <i64>g.height * <i64>g.width <= num * <i64>g.area;
+}
+
+// The input gradient as the columns path's GEMM with col2im folded into its tiles
+// (conv-backward-input-scatter.ts) moves a tile's columns one tap right by one gradient position,
+// so the horizontal dilation must be 1; it keeps an image's gradOut and all the weights packed,
+// so they must fit the A and B buffers. Its tiles are output positions of one row × channels of
+// one tap, so a row rounds up to MR and the channels to NR, where the columns path's GEMM rounds
+// taps and positions; it skips col2im, whose adds (one per column-matrix element, read-modify-
+// writes of overlapping unaligned runs) cost about COL2IM_ADD_LANES multiply-add lanes each.
+// Measured against GEMM + col2im (plain build, batch 32-64, one thread, noisy; in parentheses
+// the scatter path's tile lanes over the columns GEMM's): W3's conv2 (8 -> 16 channels 5x5 on
+// 14x14, 0.96x) 1.82x faster, relaxed 1.62x; 6 -> 16 channels (1.28x) 1.18-1.45x, 5 ->
+// 16 (1.54x) 1.12x, 4 -> 16 (1.92x) 0.97x, 3 -> 16 on 32x32 (2.86x) 0.39-0.49x, 1 -> 8 on 28x28
+// (8x) 0.19x; 12 -> 32 channels 3x3 on 16x16 (1.37x, but half as many adds per lane as with 16
+// output channels) 0.88x (these before the scatter path's last 1.06x). Those fit 9-12 lanes an
+// add; hence 8, to stay on the safe side.
+const COL2IM_ADD_LANES: i64 = 8;
+
+function scatterInputGradientPays(g: ConvGeometry): bool {
+  const og = <i64>g.groupOutChannels;
+  if (g.dilationW != 1) return false;
+  if (<i64>roundUp(g.outW, MR) * <i64>scatterRowSlots(g) * og > <i64>(MC * KC)) return false;
+  const taps = <i64>g.kernelH * <i64>g.kernelW;
+  if (<i64>g.kernelW * <i64>scatterKernelSlots(g) * <i64>scatterChannels(g) * og > <i64>(KC * NC)) return false;
+  const scatterLanes = <i64>g.outH * <i64>roundUp(g.outW, MR) * taps * <i64>scatterChannels(g) * og;
+  const columnsLanes = tileLanes(g.depth, g.area) * og + COL2IM_ADD_LANES * <i64>g.depth * <i64>g.area;
+  return scatterLanes <= columnsLanes;
+}
+
+export function gcd(a: i32, b: i32): i32 {
+  while (b != 0) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
+  return a;
+}
+
+/** Slots of the scatter path's packed gradOut per panel: its output rows, each class (mod dilationH / gcd(strideH, dilationH)) as long as the longest. */
+export function scatterRowSlots(g: ConvGeometry): i32 {
+  const step = g.dilationH / gcd(g.strideH, g.dilationH);
+  return step * ((g.outH + step - 1) / step);
+}
+
+/** Slots of its packed weights per panel: the kernel rows, each class (mod strideH / gcd(strideH, dilationH)) as long as the longest. */
+export function scatterKernelSlots(g: ConvGeometry): i32 {
+  const step = g.strideH / gcd(g.strideH, g.dilationH);
+  return step * ((g.kernelH + step - 1) / step);
+}
+
+/** Channels per position of the scatter path's channels-last gradient: the group's, in whole NR-wide panels. */
+export function scatterChannels(g: ConvGeometry): i32 {
+  return roundUp(g.groupChannels, NR);
+}
+
+/** Positions per row of that gradient: as far as an output row in whole MR-row panels reaches. */
+export function scatterRowPositions(g: ConvGeometry): i32 {
+  return paddedSpan(roundUp(g.outW, MR), g.kernelW, g.strideW, 1);
 }
 
 /** The adjoint convolution's top and left padding (conv-backward-input.ts). */
@@ -204,12 +271,15 @@ export function planConv(g: ConvGeometry): void {
   if (g.pointwise) {
     g.inputGradientPath = INPUT_GRADIENT_POINTWISE;
     g.inputGradientScratchBytes = 0;
-  } else if (adjointInputGradientPays(g)) {
+  } else if (adjointInputGradientPays(g, scatterInputGradientPays(g))) {
     // The adjoint reads groups of gradOut (its channels: og), at most this much of them padded.
     const rows = paddedSpan(g.height, g.kernelH, 1, g.dilationH);
     const columnsRead = paddedSpan(g.width, g.kernelW, 1, g.dilationW);
     g.inputGradientPath = INPUT_GRADIENT_ADJOINT;
     g.inputGradientScratchBytes = ADJOINT_GEOMETRY_BYTES + flippedWeightBytes(g) + alignedBytes(og * rows * columnsRead);
+  } else if (scatterInputGradientPays(g)) {
+    g.inputGradientPath = INPUT_GRADIENT_SCATTER;
+    g.inputGradientScratchBytes = alignedBytes(g.spanRows * scatterRowPositions(g) * scatterChannels(g));
   } else {
     g.inputGradientPath = INPUT_GRADIENT_COLUMNS;
     g.inputGradientScratchBytes = alignedBytes(columns);

@@ -10,8 +10,9 @@ import { conv2dForwardImplicit, copyRun, zeroRun } from './conv-forward';
 import { conv2dForwardTransposed } from './conv-forward-transposed';
 import { conv2dBackwardWeightChunked } from './conv-backward-weight';
 import { ConvGeometry, geometryAt } from './conv-geometry';
-import { FORWARD_IMPLICIT, FORWARD_POINTWISE, FORWARD_TRANSPOSED, INPUT_GRADIENT_ADJOINT, INPUT_GRADIENT_POINTWISE, planConv } from './conv-plan';
+import { FORWARD_IMPLICIT, FORWARD_POINTWISE, FORWARD_TRANSPOSED, INPUT_GRADIENT_ADJOINT, INPUT_GRADIENT_SCATTER, INPUT_GRADIENT_POINTWISE, planConv } from './conv-plan';
 import { conv2dBackwardInputAdjoint } from './conv-backward-input';
+import { conv2dBackwardInputScatter } from './conv-backward-input-scatter';
 export { conv2dBackwardWeightPart, conv2dBackwardWeightSum } from './conv-backward-weight';
 export { convGeometryBytes } from './conv-geometry';
 import { gemm, gemmBiasRelu } from './gemm';
@@ -174,8 +175,9 @@ function forwardImages(input: usize, weight: usize, bias: usize, out: usize, scr
   }
 }
 
-// gradInput = weight^T applied to gradOut, scattered back through col2im, or as the adjoint
-// convolution (conv-backward-input.ts) where the plan says.
+// gradInput = weight^T applied to gradOut, scattered back through col2im, or with col2im folded
+// into the GEMM's tiles (conv-backward-input-scatter.ts), or as the adjoint convolution
+// (conv-backward-input.ts), as the plan says.
 export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, scratch: usize, geometry: usize): void {
   const g = geometryAt(geometry);
   backwardInputImages(gradOut, weight, gradInput, scratch, g, 0, g.batch);
@@ -201,6 +203,10 @@ function backwardInputImages(gradOut: usize, weight: usize, gradInput: usize, sc
   const area = g.area;
   if (g.inputGradientPath == INPUT_GRADIENT_ADJOINT) {
     conv2dBackwardInputAdjoint(gradOut, weight, gradInput, scratch, g, begin, end);
+    return;
+  }
+  if (g.inputGradientPath == INPUT_GRADIENT_SCATTER) {
+    conv2dBackwardInputScatter(gradOut, weight, gradInput, scratch, g, begin, end);
     return;
   }
   const pointwise = g.inputGradientPath == INPUT_GRADIENT_POINTWISE;

@@ -21,8 +21,8 @@ export interface ConvPlan {
   forward: 'columns' | 'pointwise' | 'implicit' | 'transposed';
   /** Whether the 'transposed' forward tiles each output row in place (stride 1, rows wide enough), rather than with tiles wrapping to the next row. */
   forwardRowTiles: boolean;
-  /** A GEMM and col2im ('columns'), the GEMM straight into the gradient ('pointwise'), or the forward's implicit GEMM on gradOut with the weights flipped ('adjoint'). */
-  inputGradient: 'columns' | 'pointwise' | 'adjoint';
+  /** A GEMM and col2im ('columns'), the GEMM straight into the gradient ('pointwise'), the forward's implicit GEMM on gradOut with the weights flipped ('adjoint'), or the GEMM adding its tiles where col2im would ('scatter'). */
+  inputGradient: 'columns' | 'pointwise' | 'adjoint' | 'scatter';
   /** An implicit GEMM, channels × taps ('implicit') or taps × channels ('transposed'), or taps × channels read in place from the image ('in-place'). */
   weightGradient: 'implicit' | 'transposed' | 'in-place';
   /** Images per chunk of the weight gradient's sum over the batch (the batch: one chunk). */
@@ -31,7 +31,7 @@ export interface ConvPlan {
 
 // assembly/conv-plan.ts's constants, by value.
 const FORWARD_PATHS = ['columns', 'pointwise', 'implicit', 'transposed'] as const;
-const INPUT_GRADIENT_PATHS = ['columns', 'pointwise', 'adjoint'] as const;
+const INPUT_GRADIENT_PATHS = ['columns', 'pointwise', 'adjoint', 'scatter'] as const;
 const WEIGHT_GRADIENT_PATHS = ['implicit', 'transposed', 'in-place'] as const;
 
 /** @internal The plan the kernels make for `g`: which path each pass takes. */

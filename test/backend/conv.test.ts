@@ -157,8 +157,8 @@ describe('the convolution plan', () => {
   const fiveTapRows = (): ConvPlan['weightGradient'] => (kernelBuild() === 'relaxed-simd' ? 'implicit' : 'in-place');
   const cases: [string, ConvPlan['forward'], ConvPlan['inputGradient'], ConvPlan['weightGradient'] | (() => ConvPlan['weightGradient'])][] = [
     ["W5's first layer", 'transposed', 'adjoint', 'in-place'],
-    ["W5's second layer", 'transposed', 'columns', fiveTapRows],
-    ['stride 2 with padding 1', 'implicit', 'columns', 'implicit'],
+    ["W5's second layer", 'transposed', 'scatter', fiveTapRows],
+    ['output rows shorter than a panel', 'implicit', 'columns', 'implicit'],
     ['1x1 pointwise (the input', 'implicit', 'pointwise', 'implicit'],
     ['more output channels than one A block', 'columns', 'adjoint', 'implicit'],
     ['groups 2 with padding 1', 'implicit', 'adjoint', 'implicit'],
@@ -316,8 +316,12 @@ describe('conv2dBackwardWeight kernel', () => {
 
 // conv2dBackwardInput(gradOut, weight, gradInput, scratch, geometry): with stride 1 and a thin
 // padding border, the forward's implicit GEMM on gradOut with the weights flipped ('adjoint':
-// padding, dilation, groups, asymmetric padding, both orientations of the forward); else a GEMM
-// and col2im (strides, wide borders), or the GEMM straight into the gradient (1x1).
+// padding, dilation, groups, asymmetric padding, both orientations of the forward); else, where
+// the channels fill tiles well enough, the GEMM adding its tiles into a channels-last gradient
+// ('scatter': vertical strides and dilation, so that the kernel rows or output rows of one product
+// are every second or third, groups, padding, rows and columns no window reaches, output rows
+// shorter than a tile or not a multiple of it, channels not a multiple of 8); else a
+// GEMM and col2im (horizontal strides, few channels), or the GEMM straight into the gradient (1x1).
 function runBackwardInput(g: Geometry, gradOut: Float32Array, w: Float32Array): { grad: Float32Array; guards: number[] } {
   const { allocator } = backend();
   const gradFloats = g.input.reduce((a, b) => a * b);
@@ -347,16 +351,29 @@ function runBackwardInput(g: Geometry, gradOut: Float32Array, w: Float32Array): 
 const INPUT_GRADIENT_GEOMETRIES: Geometry[] = [
   ...GEOMETRIES,
   { name: "W4's second layer (3x3, padding 1, 32 channels)", input: [2, 32, 12, 12], weight: [32, 32, 3, 3], padding: [1, 1, 1, 1] },
-  { name: '3x3 padding 1 with more input channels than the adjoint keeps packed (columns)', input: [1, 130, 5, 5], weight: [4, 130, 3, 3], padding: [1, 1, 1, 1] },
+  { name: '3x3 padding 1 with more input channels than the adjoint keeps packed (scatter: 17 channel panels)', input: [1, 130, 5, 5], weight: [4, 130, 3, 3], padding: [1, 1, 1, 1] },
+  { name: 'scatter: groups 2 of 8 channels, unpadded', input: [2, 16, 9, 12], weight: [8, 8, 3, 3], groups: 2 },
+  { name: 'scatter: stride 2, rows and columns no window reaches', input: [2, 8, 20, 22], weight: [8, 8, 3, 3], stride: [2, 2] },
+  { name: 'scatter: stride [2, 1] with padding [1, 2, 2, 1]', input: [1, 8, 9, 13], weight: [8, 8, 3, 4], stride: [2, 1], padding: [1, 2, 2, 1] },
+  { name: 'scatter: dilation [2, 1] (every other output row in one product)', input: [1, 8, 12, 11], weight: [16, 8, 3, 3], dilation: [2, 1] },
+  { name: 'scatter: stride [2, 1], dilation [3, 1] (every other kernel row, every third output row)', input: [2, 8, 17, 12], weight: [8, 8, 3, 3], stride: [2, 1], dilation: [3, 1] },
+  { name: 'scatter: 14 channels (two channel panels, the second part empty), 6 output channels', input: [2, 14, 14, 14], weight: [6, 14, 5, 5] },
+  { name: 'scatter: output rows of 3 (shorter than a tile)', input: [2, 16, 5, 5], weight: [16, 16, 3, 3] },
+  { name: 'scatter: 40 output channels', input: [1, 8, 9, 12], weight: [40, 8, 3, 3] },
 ];
 
 describe('conv2dBackwardInput kernel', () => {
-  it('takes the adjoint path for stride 1 with a thin border, col2im otherwise', () => {
-    const paths = INPUT_GRADIENT_GEOMETRIES.map((g) => convPlan(kernelGeometry(g)).inputGradient);
+  it('takes the adjoint path for stride 1 with a thin border, the scatter path where channels fill tiles, col2im otherwise', () => {
+    const path = (g: Geometry): ConvPlan['inputGradient'] => convPlan(kernelGeometry(g)).inputGradient;
+    const paths = INPUT_GRADIENT_GEOMETRIES.map(path);
     expect(paths.filter((p) => p === 'adjoint').length).toBeGreaterThan(5);
     expect(paths.filter((p) => p === 'columns').length).toBeGreaterThan(5);
-    expect(convPlan(kernelGeometry(INPUT_GRADIENT_GEOMETRIES.at(-2)!)).inputGradient).toBe('adjoint');
-    expect(convPlan(kernelGeometry(INPUT_GRADIENT_GEOMETRIES.at(-1)!)).inputGradient).toBe('columns');
+    for (const g of INPUT_GRADIENT_GEOMETRIES.filter((g) => g.name.startsWith('scatter') || g.name.includes('(scatter'))) expect(path(g), g.name).toBe('scatter');
+    expect(path(INPUT_GRADIENT_GEOMETRIES.find((g) => g.name.startsWith("W4's second layer"))!)).toBe('adjoint');
+    // W3's second layer: 5x5 unpadded, 8 -> 16 channels on 14x14 (the adjoint would do 1.96x the multiply-adds).
+    expect(path({ name: "W3's conv2", input: [64, 8, 14, 14], weight: [16, 8, 5, 5] })).toBe('scatter');
+    // Three input channels fill a third of the scatter path's 8-wide channel tiles.
+    expect(path({ name: 'RGB 5x5', input: [32, 3, 32, 32], weight: [16, 3, 5, 5] })).toBe('columns');
   });
 
   for (const g of INPUT_GRADIENT_GEOMETRIES) {

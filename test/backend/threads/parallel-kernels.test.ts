@@ -37,6 +37,9 @@ const CONV_WEIGHT: [number, number, number, number] = [6, 5, 3, 3];
 // W3's first layer over 13 images: its weight gradient is read in place (the plan's 'in-place'), summed in 3 chunks.
 const FIRST_LAYER_INPUT: [number, number, number, number] = [13, 1, 28, 28];
 const FIRST_LAYER_WEIGHT: [number, number, number, number] = [8, 1, 5, 5];
+// LeNet's second layer, unpadded: its input gradient takes the scatter path (assembly/conv-plan.ts).
+const SCATTER_INPUT: [number, number, number, number] = [7, 8, 14, 14];
+const SCATTER_WEIGHT: [number, number, number, number] = [16, 8, 5, 5];
 const GEMM: [number, number, number] = [97, 211, 83];
 const PARAMETER_SIZES = [MIN_PARALLEL_UPDATE + 1001, 3, 4097];
 const GRADIENT_SIZES = [MIN_PARALLEL_ZEROING + 5, 17, 9001];
@@ -113,6 +116,13 @@ const CASES: Case[] = [
       const weight = sg.tensor(values(FIRST_LAYER_WEIGHT.reduce((a, b) => a * b, 1), 7), FIRST_LAYER_WEIGHT, { requiresGrad: true });
       const out = forwardAndBackward(sg, FIRST_LAYER_INPUT, (x) => sg.F.conv2d(x, weight, null, { padding: 2 }), 8);
       return [...out, bits(weight.grad!)];
+      }),
+    ],
+    [
+    'conv2d input gradient (scatter path)',
+    (sg) => sg.tidy(() => {
+      const weight = sg.tensor(values(SCATTER_WEIGHT.reduce((a, b) => a * b, 1), 7), SCATTER_WEIGHT);
+      return forwardAndBackward(sg, SCATTER_INPUT, (x) => sg.F.conv2d(x, weight), 8);
     }),
   ],
   ...ACTIVATIONS.map(([name, op], i): Case => [name, (sg) => forwardAndBackward(sg, [ELEMENTS], (x) => op(sg, x), 10 + i)]),
@@ -184,6 +194,7 @@ describe('every parallel kernel under 1 and 3 threads', () => {
     const [n, c, h, w] = CONV_INPUT;
     expect(n * CONV_WEIGHT[0] * h * w * c * 9).toBeGreaterThan(MIN_PARALLEL_MACS);
     expect(FIRST_LAYER_INPUT[0] * FIRST_LAYER_WEIGHT[0] * 28 * 28 * 25).toBeGreaterThan(MIN_PARALLEL_MACS);
+    expect(SCATTER_INPUT[0] * SCATTER_WEIGHT[0] * 10 * 10 * SCATTER_INPUT[1] * 25).toBeGreaterThan(MIN_PARALLEL_MACS);
   });
 
   it('computes the same bits on 3 threads as on 1', async () => {
