@@ -1,11 +1,12 @@
 // This build of simdgrad against another, on the standard workloads, in one process: the two
 // bundles take turns step batch by step batch, so the machine's load falls on both alike.
 //
-//   node bench/versus.mjs --baseline=/tmp/old/dist/simdgrad.js [--build=relaxed-simd] [--only=W3,W5] [--threads=2]
+//   node bench/versus.mjs --baseline=/tmp/old/dist/simdgrad.js [--build=relaxed-simd] [--only=W3,W5]
 //
 // Build the baseline from another commit first, e.g.
 //   git worktree add /tmp/old <commit> && (cd /tmp/old && npm install && npm run build)
 // Prints each side's median time per step and the speed-up, baseline time / this build's time.
+// One thread only: two bundles' worker pools in one process would compete for the same cores.
 // Node 20 needs --experimental-wasm-relaxed-simd before the script for --build=relaxed-simd.
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -21,16 +22,13 @@ const STEPS_PER_TURN = { W1: 5, W2: 20, W3: 5, W4: 1, W5: 20, W6: 1, W7: 1 };
 const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
 if (!options.baseline) throw new Error('bench/versus: give --baseline=<path to another build of dist/simdgrad.js>');
 const build = options.build ?? 'simd';
-// Both sides on this many threads (each bundle starts its own workers; they wait while the other side runs).
-const threads = Number(options.threads ?? 1);
-if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`bench/versus: --threads must be a whole number >= 1, got ${options.threads}`);
 const tasks = TASKS.filter((t) => t.workload !== 'W1' || t.n === 512).filter((t) => !options.only || options.only.split(',').includes(t.workload));
 
 const sides = {
   baseline: await side(pathToFileURL(resolve(options.baseline)).href),
   current: await side(new URL('../dist/simdgrad.js', import.meta.url).href),
 };
-console.log(`build ${build}, ${threads} thread(s); baseline ${options.baseline}; median of ${ROUNDS} turns each\n`);
+console.log(`build ${build}; baseline ${options.baseline}; median of ${ROUNDS} turns each\n`);
 console.log(`${'workload'.padEnd(24)} ${'baseline ms'.padStart(12)} ${'this ms'.padStart(10)} ${'speed-up'.padStart(9)}`);
 for (const task of tasks) {
   const runs = prepareBoth(task);
@@ -64,7 +62,7 @@ function prepareBoth(task) {
 
 async function side(url) {
   const workloads = simdgradWorkloads(await import(url));
-  await workloads.setupBuild(build, threads);
+  await workloads.setupBuild(build);
   return workloads;
 }
 

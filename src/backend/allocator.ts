@@ -28,8 +28,8 @@ export type BlockName = string | readonly number[];
  *
  * Merging is deferred: a freed block first waits in a list of its exact size, which is where a
  * training loop, asking for the same sizes every step, finds it again at no cost. Only when an
- * allocation finds neither a block of its size waiting nor a free range that fits are the
- * waiting blocks merged into the free ranges.
+ * allocation finds neither a block of its size waiting, nor a free range that fits, nor room at
+ * the top of the memory as it is, are the waiting blocks merged into the free ranges.
  */
 export class LinearAllocator {
   private top: number;
@@ -50,7 +50,7 @@ export class LinearAllocator {
   /** `what` names the block in an out-of-memory error (a tensor's shape, or a description). */
   alloc(bytes: number, what: BlockName = 'a tensor'): number {
     const size = roundUp(Math.max(bytes, 4), ALIGN);
-    const ptr = this.takeWaiting(size) ?? this.reuse(size) ?? this.bump(size, what);
+    const ptr = this.takeWaiting(size) ?? this.takeFree(size) ?? this.bumpWithin(size) ?? this.takeMerged(size) ?? this.bump(size, what);
     this.bytesInUse += this.sizeOf.get(ptr)!;
     return ptr;
   }
@@ -117,15 +117,26 @@ export class LinearAllocator {
     this.waitingBytes = 0;
   }
 
-  // The free ranges first, and only when none fits the waiting blocks merged into them: merging
-  // empties the waiting lists, so the next step's allocations of those sizes would miss them and
-  // merge again, every step.
-  private reuse(size: number): number | undefined {
-    let block = this.freeBlocks.takeFitting(size);
-    if (!block && this.waitingBytes > 0) {
-      this.mergeWaiting();
-      block = this.freeBlocks.takeFitting(size);
-    }
+  // A size with no block waiting takes a free range, or room left at the top of the memory, and
+  // only then are the waiting blocks merged into the free ranges: merging empties the waiting
+  // lists, so the next step's allocations of those sizes would miss them and merge again, every
+  // step. Memory grows only after merging.
+  private takeMerged(size: number): number | undefined {
+    if (this.waitingBytes === 0) return undefined;
+    this.mergeWaiting();
+    return this.takeFree(size);
+  }
+
+  private bumpWithin(size: number): number | undefined {
+    if (this.top + size > this.memory.buffer.byteLength) return undefined;
+    const ptr = this.top;
+    this.top += size;
+    this.sizeOf.set(ptr, size);
+    return ptr;
+  }
+
+  private takeFree(size: number): number | undefined {
+    const block = this.freeBlocks.takeFitting(size);
     if (!block) return undefined;
     if (block.size - size >= ALIGN) {
       this.freeBlocks.insertMerging(block.start + size, block.size - size);

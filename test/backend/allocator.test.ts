@@ -39,6 +39,7 @@ describe('LinearAllocator', () => {
     heap.alloc(64);
     heap.free(big);
     heap.free(small);
+    heap.stats();
     expect(heap.alloc(256)).toBe(small);
     expect(heap.alloc(256)).toBe(big);
     expect(heap.stats().bytesFree).toBe(4096 - 256);
@@ -58,6 +59,20 @@ describe('LinearAllocator', () => {
     expect(heap.alloc(1024)).toBe(activations[0]);
     expect(heap.alloc(2048)).toBe(activations[1]);
     expect(merge).not.toHaveBeenCalled();
+  });
+
+  it('takes room left at the top of the memory before merging freed blocks, and merges them before growing the memory', () => {
+    const heap = allocator();
+    const [a, b] = [heap.alloc(1024), heap.alloc(1024)];
+    const filler = heap.alloc(65536 - (b + 1024) - 3072);
+    heap.free(a);
+    heap.free(b);
+    const merge = vi.spyOn(heap as unknown as { mergeWaiting(): void }, 'mergeWaiting');
+    expect(heap.alloc(2048)).toBe(filler + 65536 - (b + 1024) - 3072);
+    expect(merge).not.toHaveBeenCalled();
+    expect(heap.alloc(2048)).toBe(a);
+    expect(merge).toHaveBeenCalledOnce();
+    expect(heap.stats().memoryBytes).toBe(65536);
   });
 
   it('refuses to free a block twice or a pointer it never handed out', () => {
