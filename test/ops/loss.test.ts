@@ -308,7 +308,10 @@ describe('loss errors say what is wrong and how to fix it', () => {
     const before = memory();
     expect(() => F.binaryCrossEntropy(probabilities, tensor([1, 0]))).toThrow(/outside \[0, 1\]/);
     expect(() => F.crossEntropy(logits, [5])).toThrow(/out of range/);
-    expect(memory()).toEqual({ ...before, tensors: before.tensors + 1, bytes: before.bytes + 64, blocks: before.blocks + 1, largestFreeBlock: before.largestFreeBlock - 64 });
+    const after = memory();
+    // Only the targets tensor([1, 0]) is left; where the allocator put it (a free block, or the top) is its own choice.
+    expect(after).toEqual({ ...before, tensors: before.tensors + 1, bytes: before.bytes + 64, blocks: before.blocks + 1, largestFreeBlock: after.largestFreeBlock });
+    expect(after.largestFreeBlock).toBeGreaterThanOrEqual(before.largestFreeBlock - 64);
   });
 });
 
