@@ -249,7 +249,7 @@ function renderReport(report) {
   lines.push(...threadLines(report));
   lines.push('');
   if (hasReference) lines.push(`'÷system' columns: ${REFERENCE}'s figure divided by that system's (above 1: ${REFERENCE} is faster).`);
-  lines.push(`Timing: ${RULE.warmupSteps} warm-up steps, then the median of >= ${RULE.timedSteps} steps and >= ${RULE.minTimedSeconds} s of work, one thread (but the '${threads}t' columns);`);
+  lines.push(`Timing: ${RULE.warmupSteps} warm-up steps, then the median of >= ${RULE.timedSteps} steps and >= ${RULE.minTimedSeconds} s of work, one thread${threads > 1 ? ` (but the '${threads}t' columns)` : ''};`);
   lines.push(`bounded to ${RULE.warmupBudgetSeconds} s of warm-up and ${RULE.timedBudgetSeconds} s of timed steps per cell: [n=K] marks a median of only K steps.`);
   const runs = report.peak.gflopsPerRun.map((g) => g.toFixed(1)).join(' and ');
   lines.push(`f32x4 mul+add peak: ${report.peak.gflops.toFixed(1)} GFLOP/s (best of ${runs}, at the start and end; ${report.peak.source}); '% of peak' is simdgrad's GEMM against it (plain / relaxed build).`);
