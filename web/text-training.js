@@ -42,7 +42,6 @@ export async function trainText(config, context) {
       nats += windowStep(model, optimizer, step);
       const seconds = (performance.now() - started) / 1000;
       await context.callback.onBatchEnd({ epoch, batch, batches: config.stepsPerEpoch, loss: nats / batch, samples: batch * config.batchSize * model.context, seconds });
-      await nextTask();
     }
     const seconds = (performance.now() - started) / 1000;
     model.eval();
@@ -70,20 +69,4 @@ async function fetchCorpus(url) {
   const { chars, ids } = tokenize(joinFortunes(texts));
   const { train, validation } = splitIds(ids);
   return { url, chars, train, validation, unigramBits: unigramEntropy(train, chars.length), characters: ids.length };
-}
-
-/**
- * Resolves in a new task, after the page's messages already queued (pause, cancel). A message to
- * itself, as fit() yields: setTimeout(0) would be clamped to 4 ms in a loop, and the continuations
- * of scheduler.yield() run ahead of pending messages.
- */
-function nextTask() {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }

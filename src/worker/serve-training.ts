@@ -1,6 +1,6 @@
 import { checkOptions } from '../check-args.js';
 import type { Callback } from '../train/callbacks.js';
-import { now } from '../train/event-loop.js';
+import { TimeSlicer, now } from '../train/event-loop.js';
 import type { BatchLogs, EpochLogs } from '../train/types.js';
 import { PROTOCOL, readControlMessage, type MessageEndpoint, type StartMessage, type StatusMessage } from './protocol.js';
 
@@ -15,7 +15,8 @@ export interface TrainingContext {
   report(data: unknown, transfer?: Transferable[]): void;
   /**
    * Waits while the job is paused and throws once it is cancelled: call it between steps of your
-   * own loops (the callback calls it after every batch and epoch).
+   * own loops (the callback calls it after every batch and epoch). It hands the thread to the
+   * event loop every few dozen milliseconds of work, so the page's pause and cancel arrive.
    */
   checkpoint(): Promise<void>;
 }
@@ -79,6 +80,8 @@ class RunningJob implements TrainingContext {
   private paused = false;
   private release: (() => void) | null = null;
   private lastProgress = -Infinity;
+  // Messages (pause, cancel) are only delivered when the training yields to the event loop.
+  private readonly slicer = new TimeSlicer();
 
   constructor(readonly job: number, private readonly endpoint: MessageEndpoint, private readonly progressIntervalMs: number) {
     this.callback = {
@@ -109,6 +112,7 @@ class RunningJob implements TrainingContext {
   }
 
   async checkpoint(): Promise<void> {
+    await this.slicer.maybeYield();
     if (this.paused && !this.cancelled) {
       this.send({ kind: 'paused' });
       await new Promise<void>((resolve) => (this.release = resolve));

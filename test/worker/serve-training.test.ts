@@ -28,6 +28,20 @@ describe('serveTraining', () => {
     expect(job.state).toBe('failed');
   });
 
+  it("delivers the page's cancel to a loop of the worker's own that only awaits checkpoint()", async () => {
+    const job = startTraining(connect(async (_config, context) => {
+      for (let step = 0; step < 300; step++) {
+        const end = performance.now() + 2;
+        while (performance.now() < end);
+        await context.checkpoint();
+      }
+      return 'finished';
+    }), null);
+    setTimeout(() => void job.cancel(), 20);
+    await expect(job.result).rejects.toMatchObject({ name: 'AbortError' });
+    expect(job.state).toBe('cancelled');
+  });
+
   it('stops listening when told to', async () => {
     const { page, worker } = channel();
     const stop = serveTraining(async () => 'trained', { endpoint: worker });
